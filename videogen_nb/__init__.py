@@ -1,0 +1,39 @@
+"""videogen_nb: turn a written document into a narrated explainer video, stage by stage.
+
+>>> from videogen_nb import Pipeline
+>>> p = Pipeline("talk.md", workdir="build/talk")   # doctest: +SKIP
+>>> p.run()                                          # doctest: +SKIP
+"""
+
+from . import errors
+from .errors import VideogenError
+from .models import (
+    InputConfig,
+    PipelineContext,
+    PipelineResult,
+    SceneConfig,
+    SceneTiming,
+    TaskState,
+    TimingReport,
+    VideoConfig,
+)
+from .orchestrator import CompletePipeline, create_complete_pipeline
+from .pipeline import Pipeline
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CompletePipeline",
+    "InputConfig",
+    "Pipeline",
+    "PipelineContext",
+    "PipelineResult",
+    "SceneConfig",
+    "SceneTiming",
+    "TaskState",
+    "TimingReport",
+    "VideoConfig",
+    "VideogenError",
+    "create_complete_pipeline",
+    "errors",
+]

@@ -1,0 +1,51 @@
+"""WAV files and sample arithmetic shared by the speech engines and the soundtrack."""
+
+from __future__ import annotations
+
+import io
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from .checkpoint import atomic_write_bytes
+
+
+def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
+    """16-bit mono PCM WAV of ``samples`` (int16, or float in -1..1)."""
+    if samples.dtype != np.int16:
+        samples = np.clip(np.asarray(samples, dtype=np.float64) * 32767.0, -32768, 32767).astype(np.int16)
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(int(sample_rate))
+        w.writeframes(samples.astype("<i2").tobytes())
+    return buf.getvalue()
+
+
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
+    """Write a mono WAV atomically (a killed run never leaves a truncated file)."""
+    atomic_write_bytes(Path(path), wav_bytes(samples, sample_rate))
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Read a 16-bit PCM WAV as mono int16 samples and its sample rate."""
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise ValueError(f"{path}: only 16-bit PCM WAV is supported")
+        rate = w.getframerate()
+        channels = w.getnchannels()
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1).astype(np.int16)
+    return data.astype(np.int16, copy=False), rate
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Linear-interpolation resampling; enough for speech moved between common rates."""
+    if rate_in == rate_out or len(samples) == 0:
+        return samples
+    n_out = int(round(len(samples) * rate_out / rate_in))
+    x_out = np.arange(n_out) * (rate_in / rate_out)
+    return np.interp(x_out, np.arange(len(samples)), samples.astype(np.float64)).astype(np.int16)

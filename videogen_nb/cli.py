@@ -1,0 +1,116 @@
+"""The ``videogen`` command."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .checkpoint import CHECKPOINT_DIR
+from .errors import VideogenError
+from .events import terminal_progress
+from .pipeline import Pipeline
+from .tts import ENGINES
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+EPILOG = """\
+examples:
+  videogen build notebooks/examples/photosynthesis.md -o build/photosynthesis
+  videogen build talk.md -o out --resolution 720p --tts silent     # a fast draft
+  videogen build talk.md -o out --resume                           # pick up after a failure
+
+Everything runs offline: speech with espeak-ng, video with the ffmpeg of imageio-ffmpeg.
+"""
+
+
+def _version() -> str:
+    try:
+        return importlib_metadata.version("videogen_nb")
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="videogen",
+        description="Turn a Markdown or text document into a narrated explainer video (MP4 with "
+        "narration, thumbnail and metadata).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"videogen_nb {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser(
+        "build",
+        help="run all six stages: document -> narrated MP4",
+        description="Run input, parse, script, audio, video and output on DOC; write the video, "
+        "thumbnail.png and metadata.json to OUTDIR.",
+    )
+    b.add_argument("document", metavar="DOC", help="a Markdown (.md) or plain text (.txt) file")
+    b.add_argument("-o", "--output", metavar="OUTDIR", required=True, help="folder for the finished video")
+    b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
+    b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
+    b.add_argument("--tts", choices=sorted(ENGINES), default="espeak", help="speech engine (default: espeak, offline)")
+    b.add_argument("--lang", help="language of the narration, e.g. en, de, fr (default: front matter or en)")
+    b.add_argument("--voice", help="a voice name of the speech engine")
+    b.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
+    b.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
+    b.add_argument("--theme", default="dark", help="slide theme: dark or light (default: dark)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    workdir = Path(args.workdir) if args.workdir else out / ".work"
+    progress = None if args.quiet else terminal_progress()
+    if args.resume and (workdir / CHECKPOINT_DIR).is_dir():
+        p = Pipeline.resume(workdir, tts=args.tts, progress=progress)
+        print(f"resuming from {workdir}", file=sys.stderr)
+    else:
+        p = Pipeline(
+            Path(args.document), workdir, tts=args.tts, lang=args.lang, voice=args.voice,
+            resolution=args.resolution, fps=args.fps, theme=args.theme, output_dir=out, progress=progress,
+        )  # fmt: skip
+    p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, "--resume"])
+    p.run()
+    ctx = p.ctx
+    if ctx.output_dir is None:
+        print(f"video (output stage failed, see the warning above): {ctx.final_video_path}")
+        return EXIT_OK
+    w, h = ctx.settings.resolution
+    print(f"video: {p.video_path} ({ctx.timing_report.total_duration:.1f} s, {w}x{h}, {ctx.settings.fps} fps)")
+    print(f"thumbnail: {ctx.thumbnail_path}")
+    print(f"metadata: {ctx.metadata_path}")
+    return EXIT_OK
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return cmd_build(args)
+    except VideogenError as exc:
+        print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:  # bad option values (resolution, theme, engine) from the models
+        print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("videogen: interrupted; continue later with --resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

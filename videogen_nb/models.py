@@ -1,0 +1,332 @@
+"""Pydantic models: every object a stage reads or writes, in one place.
+
+Field names follow the seed pipeline (``video_config``, ``audio_dir``,
+``timing_report`` ...) so code written against it reads the same here. All
+models validate on assignment: a notebook user who types
+``p.ctx.audio_dir = 5`` gets a validation error, not a broken video later.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+STAGE_NAMES: tuple[str, ...] = ("input", "parse", "script", "audio", "video", "output")
+
+RESOLUTIONS: dict[str, tuple[int, int]] = {
+    "1080p": (1920, 1080),
+    "720p": (1280, 720),
+    "480p": (854, 480),
+    "vertical": (1080, 1920),
+}
+
+
+def parse_resolution(value: Union[str, tuple[int, int], list[int]]) -> tuple[int, int]:
+    """Turn "1080p", "720p", "vertical", "1280x720" or (w, h) into (width, height)."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in RESOLUTIONS:
+            return RESOLUTIONS[key]
+        if "x" in key:
+            w, _, h = key.partition("x")
+            if w.isdigit() and h.isdigit():
+                return parse_resolution((int(w), int(h)))
+        raise ValueError(
+            f"unknown resolution {value!r}: use one of {', '.join(RESOLUTIONS)}, 'WIDTHxHEIGHT' or (w, h)"
+        )
+    w, h = (int(v) for v in value)
+    if w < 64 or h < 64 or w > 7680 or h > 7680:
+        raise ValueError(f"resolution {w}x{h} is out of range (64..7680 pixels a side)")
+    if w % 2 or h % 2:
+        # yuv420p needs even sides; say so instead of letting ffmpeg fail later
+        raise ValueError(f"resolution {w}x{h} must have even width and height (H.264 yuv420p)")
+    return (w, h)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=True, extra="forbid")
+
+
+# --- input -----------------------------------------------------------------------
+
+
+class InputConfig(_Model):
+    """What to turn into a video: a file path, a Markdown string, or objects.
+
+    ``input_type`` keeps the seed's vocabulary: ``"document"`` is a file (or a
+    Markdown string), ``"markdown"`` and ``"text"`` are strings.
+    """
+
+    input_type: Literal["document", "markdown", "text"] = "document"
+    source: Union[Path, str]
+    title: Optional[str] = None
+    lang: Optional[str] = None
+    voice: Optional[str] = None
+
+    def __repr__(self) -> str:
+        src = str(self.source)
+        if len(src) > 60:
+            src = src[:57] + "..."
+        return f"InputConfig(input_type={self.input_type!r}, source={src!r})"
+
+
+class Document(_Model):
+    """The text of a document as read by the input stage."""
+
+    path: Optional[Path] = None
+    format: Literal["markdown", "text"] = "markdown"
+    text: str
+    front_matter: dict[str, Any] = Field(default_factory=dict)
+    # lines taken by front matter, so parse errors can give the file's line number
+    body_line_offset: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else "<text>"
+
+
+# --- scenes ------------------------------------------------------------------------
+
+SceneKind = Literal["title", "text", "bullets", "outro"]
+
+
+class SceneConfig(_Model):
+    """One scene: one slide on screen and the narration spoken over it."""
+
+    scene_id: str = ""
+    kind: SceneKind = "text"
+    title: str = ""
+    subtitle: str = ""
+    body: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list)
+    narration: Optional[str] = None
+    source_line: Optional[int] = None
+
+    def __repr__(self) -> str:
+        narr = self.narration if self.narration is not None else "<not written>"
+        if len(narr) > 50:
+            narr = narr[:47] + "..."
+        return f"<{self.kind} scene {self.scene_id or '?'} {self.title!r}: {narr!r}>"
+
+    def visual_dict(self) -> dict[str, Any]:
+        """What the slide shows (everything but the narration), for fingerprints."""
+        return self.model_dump(mode="json", exclude={"narration"})
+
+
+class VideoConfig(_Model):
+    """The video a document describes: its title, language and scenes."""
+
+    video_id: str = "video"
+    title: str = ""
+    subtitle: str = ""
+    author: str = ""
+    lang: Optional[str] = None
+    voice: Optional[str] = None
+    source_path: Optional[Path] = None
+    scenes: list[SceneConfig] = Field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"<VideoConfig {self.title!r}: {len(self.scenes)} scenes>"
+
+
+# --- audio -------------------------------------------------------------------------
+
+
+class WordTiming(_Model):
+    """One spoken word, in seconds from the start of its scene's audio."""
+
+    word: str
+    start: float
+    end: float
+
+
+class SceneTiming(_Model):
+    """Where one scene sits on the video's timeline, and what its audio is."""
+
+    index: int
+    scene_id: str
+    title: str = ""
+    start: float
+    end: float
+    start_frame: int
+    end_frame: int
+    audio_start: float  # absolute time the narration begins (after the lead-in pad)
+    audio_duration: float
+    words: int
+    synthesized: bool
+    audio_path: Path
+    audio_hash: str
+    word_timings: list[WordTiming] = Field(default_factory=list)
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    @property
+    def words_per_minute(self) -> float:
+        return 60.0 * self.words / self.audio_duration if self.audio_duration > 0 else 0.0
+
+
+class TimingReport(_Model):
+    """The timeline the audio stage lays out and the video stage follows."""
+
+    fps: int
+    sample_rate: int
+    engine: str
+    voice: str = ""
+    lang: str = ""
+    scenes: list[SceneTiming] = Field(default_factory=list)
+
+    @property
+    def total_duration(self) -> float:
+        return self.scenes[-1].end if self.scenes else 0.0
+
+    @property
+    def total_frames(self) -> int:
+        return self.scenes[-1].end_frame if self.scenes else 0
+
+    @property
+    def synthesized(self) -> list[int]:
+        """Indices of the scenes synthesised in the last audio run."""
+        return [s.index for s in self.scenes if s.synthesized]
+
+    @property
+    def reused(self) -> list[int]:
+        return [s.index for s in self.scenes if not s.synthesized]
+
+    def __repr__(self) -> str:
+        return (
+            f"<TimingReport {len(self.scenes)} scenes, {self.total_duration:.2f} s at {self.fps} fps, "
+            f"{len(self.synthesized)} synthesised, {len(self.reused)} reused>"
+        )
+
+
+# --- pipeline state ------------------------------------------------------------------
+
+
+class PipelineSettings(_Model):
+    """How to render: chosen when the Pipeline is made, kept in checkpoints."""
+
+    tts: str = "espeak"
+    lang: Optional[str] = None
+    voice: Optional[str] = None
+    resolution: tuple[int, int] = (1920, 1080)
+    fps: int = Field(30, ge=1, le=120)
+    pad_before: float = Field(0.25, ge=0.0, le=5.0)
+    pad_after: float = Field(0.75, ge=0.0, le=5.0)
+    min_scene: float = Field(2.0, ge=0.1, le=60.0)
+    output_dir: Optional[Path] = None
+    theme: str = "dark"
+
+    @field_validator("resolution", mode="before")
+    @classmethod
+    def _resolution(cls, v: Any) -> tuple[int, int]:
+        return parse_resolution(v)
+
+
+class StageRecord(_Model):
+    """What one run of a stage did: kept so status and staleness can be told."""
+
+    stage: str
+    state: Literal["done", "failed"]
+    seq: int
+    fingerprint: Optional[str] = None
+    started_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    seconds: float = 0.0
+    summary: str = ""
+    error: Optional[str] = None
+
+
+class PipelineContext(_Model):
+    """Everything the stages share; pickled to a checkpoint after each stage."""
+
+    model_config = ConfigDict(validate_assignment=True, extra="forbid", arbitrary_types_allowed=True)
+
+    format_version: int = 1
+    task_id: str
+    workdir: Path
+    input_config: InputConfig
+    settings: PipelineSettings = Field(default_factory=PipelineSettings)
+    document: Optional[Document] = None
+    video_config: Optional[VideoConfig] = None
+    input_metadata: dict[str, Any] = Field(default_factory=dict)
+    audio_dir: Optional[Path] = None
+    timing_report: Optional[TimingReport] = None
+    video_dir: Optional[Path] = None
+    final_video_path: Optional[Path] = None
+    output_dir: Optional[Path] = None
+    metadata_path: Optional[Path] = None
+    thumbnail_path: Optional[Path] = None
+    warnings: list[str] = Field(default_factory=list)
+    stage_records: dict[str, StageRecord] = Field(default_factory=dict)
+    seq: int = 0
+
+    def __repr__(self) -> str:
+        done = [n for n in STAGE_NAMES if n in self.stage_records and self.stage_records[n].state == "done"]
+        return f"<PipelineContext {self.task_id} in {self.workdir}: done {done or 'nothing'}>"
+
+
+class PipelineResult(_Model):
+    """What ``execute_sync`` returns (the seed's result object)."""
+
+    success: bool
+    task_id: str
+    video_path: Optional[Path] = None
+    output_dir: Optional[Path] = None
+    metadata_path: Optional[Path] = None
+    thumbnail_path: Optional[Path] = None
+    duration: float = 0.0  # seconds of video
+    elapsed: float = 0.0  # seconds the run took
+    errors: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def __repr__(self) -> str:
+        if self.success:
+            return f"<PipelineResult {self.task_id} ok: {self.video_path} ({self.duration:.1f} s)>"
+        return f"<PipelineResult {self.task_id} FAILED: {'; '.join(self.errors)}>"
+
+
+class StageState(_Model):
+    """One stage of a task as the seed's state manager saw it."""
+
+    status: Literal["pending", "running", "completed", "failed"] = "pending"
+    progress: float = 0.0
+    error: Optional[str] = None
+
+
+class TaskState(_Model):
+    """A task's progress, saved as JSON so another process can read it."""
+
+    task_id: str
+    status: Literal["pending", "running", "completed", "failed"] = "pending"
+    stages: dict[str, StageState] = Field(default_factory=lambda: {n: StageState() for n in STAGE_NAMES})
+    current_stage: Optional[str] = None
+    errors: list[str] = Field(default_factory=list)
+    video_path: Optional[Path] = None
+    updated_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def overall_progress(self) -> float:
+        """Fraction of the six stages completed, counting the running one's progress."""
+        total = sum(1.0 if s.status == "completed" else s.progress for s in self.stages.values())
+        return total / len(self.stages)
+
+    def get_completed_stages(self) -> list[str]:
+        return [n for n, s in self.stages.items() if s.status == "completed"]
+
+    def __repr__(self) -> str:
+        return f"<TaskState {self.task_id} {self.status} {self.overall_progress:.0%}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(n)}</td><td>{s.status}</td><td>{s.progress:.0%}</td></tr>"
+            for n, s in self.stages.items()
+        )
+        return (
+            f"<b>{html.escape(self.task_id)}</b>: {self.status}, {self.overall_progress:.0%}"
+            f"<table><tr><th>stage</th><th>status</th><th>progress</th></tr>{rows}</table>"
+        )

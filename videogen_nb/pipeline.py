@@ -1,0 +1,352 @@
+"""The stepwise Pipeline: one method per stage, status, staleness, checkpoints, resume."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional, Sequence, Union
+
+from .checkpoint import (
+    latest_checkpoint,
+    load_checkpoint,
+    rebase_paths,
+    save_checkpoint,
+)
+from .documents import looks_like_path
+from .errors import InputError, StageFailedError, StageOrderError, VideogenError
+from .events import EventBus, Subscriber, default_progress
+from .models import (
+    STAGE_NAMES,
+    InputConfig,
+    PipelineContext,
+    PipelineSettings,
+    SceneConfig,
+    StageRecord,
+)
+from .render.theme import get_theme
+from .stages import (
+    AudioStage,
+    InputStage,
+    OutputStage,
+    ParseStage,
+    ScriptStage,
+    Stage,
+    VideoStage,
+)
+from .stages.video import draw_scene
+from .status import StatusView, compute_rows, dependencies
+from .text import slugify
+from .tts import SpeechEngine, get_engine
+
+Source = Union[str, Path, InputConfig]
+
+
+def as_input_config(source: Source) -> InputConfig:
+    """An InputConfig from a path, a Markdown string, or an InputConfig."""
+    if isinstance(source, InputConfig):
+        return source
+    if isinstance(source, Path):
+        return InputConfig(input_type="document", source=source)
+    if isinstance(source, str):
+        return InputConfig(input_type="document", source=source)
+    raise TypeError(f"cannot make a video from a {type(source).__name__}: pass a file path, Markdown text or InputConfig")
+
+
+def default_workdir(config: InputConfig) -> Path:
+    """``build/<name>`` beside the current folder, named after the document."""
+    src = config.source
+    if config.input_type == "document" and (isinstance(src, Path) or looks_like_path(str(src))):
+        return Path("build") / slugify(Path(src).stem, fallback="video")
+    return Path("build") / slugify(config.title or "video")
+
+
+class Pipeline:
+    """Turn one document into a narrated video, one stage per call.
+
+    >>> p = Pipeline("talk.md", workdir="build/talk")   # nothing runs yet
+    >>> p.input(); p.parse(); p.script()                 # doctest: +SKIP
+    >>> p.scenes[2].narration = "Shorter words here."    # doctest: +SKIP
+    >>> p.run()                                          # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        workdir: Union[str, Path, None] = None,
+        *,
+        tts: Union[str, SpeechEngine] = "espeak",
+        resolution: Union[str, tuple[int, int]] = "1080p",
+        fps: int = 30,
+        lang: Optional[str] = None,
+        voice: Optional[str] = None,
+        theme: str = "dark",
+        output_dir: Union[str, Path, None] = None,
+        max_workers: Optional[int] = None,
+        executor: Optional[Executor] = None,
+        progress: Union[str, Subscriber, None] = "auto",
+        task_id: Optional[str] = None,
+    ) -> None:
+        config = as_input_config(source)
+        engine = get_engine(tts)
+        settings = PipelineSettings(
+            tts=engine.name,
+            lang=lang,
+            voice=voice,
+            resolution=resolution,
+            fps=fps,
+            theme=theme,
+            output_dir=Path(output_dir).absolute() if output_dir is not None else None,
+        )
+        get_theme(theme)  # a typo in the theme fails now, not after the audio is made
+        workdir = Path(workdir) if workdir is not None else default_workdir(config)
+        ctx = PipelineContext(
+            task_id=task_id or f"task_{uuid.uuid4().hex[:12]}",
+            workdir=workdir.absolute(),
+            input_config=config,
+            settings=settings,
+        )
+        self._setup(ctx, engine, max_workers, executor, progress)
+
+    def _setup(self, ctx, engine, max_workers, executor, progress) -> None:
+        self.ctx: PipelineContext = ctx
+        self.engine: SpeechEngine = engine
+        self.max_workers = max_workers or min(8, (os.cpu_count() or 1) * 2)
+        self._executor = executor
+        self.events = EventBus()
+        bar = default_progress() if progress == "auto" else progress
+        if bar is not None:
+            self.events.subscribe(bar)
+        #: shown in a failure message as the command-line way to pick up again
+        self.resume_command: Optional[str] = None
+        self._last_change = ""
+        factory = self._executor_cm
+        self._stages: list[Stage] = [
+            InputStage(),
+            ParseStage(),
+            ScriptStage(),
+            AudioStage(engine, factory),
+            VideoStage(factory),
+            OutputStage(),
+        ]
+
+    @contextmanager
+    def _executor_cm(self) -> Iterator[Executor]:
+        if self._executor is not None:
+            yield self._executor  # the caller's executor (a Dask client's, a shared pool): not ours to shut down
+        else:
+            with ThreadPoolExecutor(self.max_workers, thread_name_prefix="videogen") as pool:
+                yield pool
+
+    # --- resume ---------------------------------------------------------------------
+
+    @classmethod
+    def resume(
+        cls,
+        workdir: Union[str, Path],
+        *,
+        tts: Union[str, SpeechEngine, None] = None,
+        max_workers: Optional[int] = None,
+        executor: Optional[Executor] = None,
+        progress: Union[str, Subscriber, None] = "auto",
+    ) -> "Pipeline":
+        """Load the newest checkpoint in ``workdir``; ``.run()`` then continues where it stopped.
+
+        Audio files named in the checkpoint are checked against their hashes;
+        a missing or changed one makes the audio stage stale, and only those
+        scenes are synthesised again.
+        """
+        workdir = Path(workdir).absolute()
+        checkpoint = latest_checkpoint(workdir)
+        ctx = load_checkpoint(checkpoint)
+        rebase_paths(ctx, workdir)
+        engine = get_engine(tts if tts is not None else ctx.settings.tts)
+        p = cls.__new__(cls)
+        p._setup(ctx, engine, max_workers, executor, progress)
+        for st in p._stages:
+            for problem in st.repair(ctx):
+                ctx.warnings.append(f"on resume: {problem}")
+                p.events.warning(st.name, f"on resume: {problem}")
+        p._last_change = f"resumed from {checkpoint.name}"
+        return p
+
+    # --- the live objects ----------------------------------------------------------------
+
+    @property
+    def scenes(self) -> list[SceneConfig]:
+        """The live scene list: edit a scene here and the stages that depend on it go stale."""
+        if self.ctx.video_config is None or "parse" not in self.ctx.stage_records:
+            raise StageOrderError("scenes", "parse" if self.ctx.document else "input", "has not run")
+        return self.ctx.video_config.scenes
+
+    @property
+    def workdir(self) -> Path:
+        return self.ctx.workdir
+
+    @property
+    def video_path(self) -> Optional[Path]:
+        """The finished video in the output folder (or the work folder before output runs)."""
+        if self.ctx.output_dir is not None and self.ctx.video_config is not None:
+            return self.ctx.output_dir / f"{self.ctx.video_config.video_id}.mp4"
+        return self.ctx.final_video_path
+
+    @property
+    def stages(self) -> list[Stage]:
+        return list(self._stages)
+
+    def stage(self, name: str) -> Stage:
+        for st in self._stages:
+            if st.name == name:
+                return st
+        raise ValueError(f"no stage {name!r}: the stages are {', '.join(STAGE_NAMES)}")
+
+    # --- status ----------------------------------------------------------------------------
+
+    def status(self) -> StatusView:
+        """Each stage's state: done, stale, pending or failed (a dict that prints as a table)."""
+        return StatusView(compute_rows(self._stages, self.ctx), title=self._title(), changed=self._last_change)
+
+    def _title(self) -> str:
+        st = self.ctx.settings
+        vc = self.ctx.video_config
+        name = f"{vc.title!r}" if vc is not None and vc.title else repr(str(self.ctx.input_config.source)[:40])
+        w, h = st.resolution
+        return f"Pipeline {name} in {self.ctx.workdir} ({w}x{h}, {st.fps} fps, {st.tts})"
+
+    def __repr__(self) -> str:
+        return repr(self.status())
+
+    def _repr_html_(self) -> str:
+        return self.status()._repr_html_()
+
+    # --- running stages ------------------------------------------------------------------------
+
+    def _first_blocker(self, stage: Stage, status: StatusView) -> Optional[tuple[str, str]]:
+        """The earliest stage, among what ``stage`` needs, that is not done (and its state)."""
+        needed: set[str] = set()
+        todo = [stage]
+        while todo:
+            for dep in dependencies(todo.pop(), self._stages):
+                if dep.name not in needed:
+                    needed.add(dep.name)
+                    todo.append(dep)
+        for st in self._stages:
+            if st.name in needed and status[st.name] != "done":
+                return st.name, status[st.name]
+        return None
+
+    def _check_ready(self, stage: Stage) -> None:
+        blocker = self._first_blocker(stage, self.status())
+        if blocker:
+            name, state = blocker
+            reason = {
+                "pending": "has not run",
+                "stale": "is stale (what it read has changed since it ran)",
+                "failed": "failed",
+            }[state]
+            raise StageOrderError(stage.name, name, reason)
+
+    def run_stage(self, name: str) -> StatusView:
+        """Run one stage by name (its prerequisites must be done); checkpoint after it."""
+        stage = self.stage(name)
+        self._check_ready(stage)
+        ctx = self.ctx
+        ctx.seq += 1
+        seq = ctx.seq
+        self.events.started(name, total=len(ctx.video_config.scenes) if ctx.video_config and name in ("audio", "video") else 1)
+        t0 = time.perf_counter()
+        try:
+            summary = stage.run(ctx, self.events)
+        except InputError:
+            ctx.seq -= 1
+            self.events.failed(name, "bad input")
+            raise  # bad input: nothing was made, nothing to resume; the error says what to fix
+        except (Exception, KeyboardInterrupt) as exc:
+            seconds = time.perf_counter() - t0
+            reason = str(exc) if isinstance(exc, VideogenError) else f"{type(exc).__name__}: {exc}"
+            ctx.stage_records[name] = StageRecord(stage=name, state="failed", seq=seq, seconds=seconds, error=reason)
+            self.events.failed(name, reason)
+            if any(r.state == "done" for r in ctx.stage_records.values()):
+                save_checkpoint(ctx, name)  # so a resumed pipeline knows where it stopped
+            self._last_change = f"{name} failed"
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise StageFailedError(name, reason, ctx.workdir, self.resume_command) from exc
+        seconds = time.perf_counter() - t0
+        ctx.stage_records[name] = StageRecord(
+            stage=name, state="done", seq=seq, seconds=seconds, summary=summary, fingerprint=stage.fingerprint(ctx)
+        )
+        save_checkpoint(ctx, name)
+        self.events.finished(name, summary)
+        self._last_change = f"ran {name} in {seconds:.2f} s: {summary}"
+        return self.status()
+
+    def input(self) -> StatusView:
+        """Read the document (stage 1)."""
+        return self.run_stage("input")
+
+    def parse(self) -> StatusView:
+        """Split the document into scenes (stage 2)."""
+        return self.run_stage("parse")
+
+    def script(self) -> StatusView:
+        """Write narration for scenes that have none (stage 3)."""
+        return self.run_stage("script")
+
+    def audio(self) -> StatusView:
+        """Speak every scene; unchanged narration is reused (stage 4)."""
+        return self.run_stage("audio")
+
+    def video(self) -> StatusView:
+        """Draw and encode the video (stage 5)."""
+        return self.run_stage("video")
+
+    def output(self) -> StatusView:
+        """Write the video, thumbnail and metadata to the output folder (stage 6)."""
+        return self.run_stage("output")
+
+    def run(self, until: Optional[str] = None) -> StatusView:
+        """Run every stage that is not done, in order, up to and including ``until``.
+
+        A failing non-critical stage (output) is reported as a warning when
+        nothing after it needs it; any other failure raises StageFailedError.
+        """
+        names = list(STAGE_NAMES)
+        if until is not None:
+            self.stage(until)
+            names = names[: names.index(until) + 1]
+        deferred: Optional[StageFailedError] = None
+        for name in names:
+            status = self.status()
+            if status[name] == "done":
+                continue
+            blocker = self._first_blocker(self.stage(name), status)
+            if blocker and deferred is not None:
+                raise deferred
+            try:
+                self.run_stage(name)
+            except StageFailedError as exc:
+                if self.stage(name).critical:
+                    raise
+                deferred = exc
+                self.events.warning(name, str(exc))
+        return self.status()
+
+    # --- conveniences --------------------------------------------------------------------------
+
+    def edit(self, index: int, narration: str) -> SceneConfig:
+        """Set the narration of scene ``index`` (0-based); audio, video and output go stale."""
+        scene = self.scenes[index]
+        scene.narration = narration
+        return scene
+
+    def slide(self, index: int, size: Sequence[int] | None = None):
+        """Draw scene ``index`` as it will appear (a Slide that shows itself in a notebook)."""
+        scenes = self.scenes
+        st = self.ctx.settings
+        size = tuple(size) if size else st.resolution
+        return draw_scene(scenes[index], size, get_theme(st.theme), index, len(scenes), self.ctx.video_config.title)
+

@@ -1,0 +1,65 @@
+"""Stage 1, input: read the document and make the video's configuration."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Optional
+
+from ..documents import looks_like_path, read_document
+from ..events import EventBus
+from ..fingerprint import stable_hash
+from ..models import PipelineContext, VideoConfig
+from ..text import slugify
+from .base import Stage
+
+
+def _front_str(front: dict, key: str) -> Optional[str]:
+    value = front.get(key)
+    return None if value is None else str(value)
+
+
+class InputStage(Stage):
+    name = "input"
+    requires = ("input_config",)
+    provides = ("video_config", "input_metadata", "document")
+
+    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+        cfg = ctx.input_config
+        doc = read_document(cfg)
+        front = doc.front_matter
+        title = cfg.title or _front_str(front, "title") or ""
+        name = doc.path.stem if doc.path else "video"
+        video_config = VideoConfig(
+            video_id=slugify(title or name),
+            title=title,
+            subtitle=_front_str(front, "subtitle") or "",
+            author=_front_str(front, "author") or "",
+            lang=cfg.lang or _front_str(front, "lang"),
+            voice=cfg.voice or _front_str(front, "voice"),
+            source_path=doc.path.resolve() if doc.path else None,
+        )
+        metadata = {
+            "source": str(doc.path) if doc.path else "<text>",
+            "format": doc.format,
+            "characters": len(doc.text),
+            "lines": doc.text.count("\n") + 1,
+            "front_matter": front,
+            "sha256": hashlib.sha256(doc.text.encode("utf-8")).hexdigest(),
+        }
+        ctx.document = doc
+        ctx.video_config = video_config
+        ctx.input_metadata = metadata
+        return f"{doc.name}: {len(doc.text):,} characters of {doc.format}"
+
+    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
+        cfg = ctx.input_config
+        stat = None
+        src = cfg.source
+        if cfg.input_type == "document" and (isinstance(src, Path) or looks_like_path(src)):
+            try:
+                st = Path(src).stat()
+            except OSError:
+                return None  # the source is gone (e.g. resumed elsewhere): keep what was read
+            stat = (st.st_size, st.st_mtime_ns)
+        return stable_hash(cfg.model_dump(mode="json"), stat)

@@ -1,0 +1,141 @@
+"""Stage 6, output: the video, its thumbnail and metadata, in the output folder."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Optional
+
+from PIL import Image
+
+from ..checkpoint import atomic_write_bytes
+from ..events import EventBus
+from ..fingerprint import stable_hash
+from ..models import PipelineContext
+from ..render.encode import extract_frame
+from .base import Stage
+
+THUMBNAIL_SIZE = (1280, 720)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape the output, for metadata.json."""
+    out = {"python": platform.python_version()}
+    for name in ("videogen_nb", "pillow", "moviepy", "imageio-ffmpeg", "espeakng-loader", "markdown-it-py", "pydantic"):
+        try:
+            out[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _place(src: Path, dst: Path) -> None:
+    """Put a copy of ``src`` at ``dst`` atomically: a hard link when possible, else a copy."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        tmp_path.unlink()
+        try:
+            os.link(src, tmp_path)
+        except OSError:
+            shutil.copyfile(src, tmp_path)
+        os.replace(tmp_path, dst)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+class OutputStage(Stage):
+    """Non-critical: when it fails, the video already exists in the work folder."""
+
+    name = "output"
+    requires = ("final_video_path", "timing_report")
+    provides = ("output_dir", "metadata_path", "thumbnail_path")
+    critical = False
+
+    def target_dir(self, ctx: PipelineContext) -> Path:
+        return Path(ctx.settings.output_dir) if ctx.settings.output_dir else ctx.workdir / "output"
+
+    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+        vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
+        out = self.target_dir(ctx)
+        out.mkdir(parents=True, exist_ok=True)
+        video = out / f"{vc.video_id}.mp4"
+        _place(ctx.final_video_path, video)
+
+        # the thumbnail is a real frame of the video: what a viewer sees, not a re-render
+        first = report.scenes[0]
+        frame_png = Path(tempfile.mkdtemp(prefix="videogen-thumb-")) / "frame.png"
+        try:
+            extract_frame(video, (first.start + first.end) / 2, frame_png)
+            with Image.open(frame_png) as im:
+                im = im.convert("RGB")
+                im.thumbnail(THUMBNAIL_SIZE)
+                buf = io.BytesIO()
+                im.save(buf, format="PNG")
+            thumbnail = out / "thumbnail.png"
+            atomic_write_bytes(thumbnail, buf.getvalue())
+        finally:
+            shutil.rmtree(frame_png.parent, ignore_errors=True)
+
+        meta = {
+            "title": vc.title,
+            "subtitle": vc.subtitle,
+            "author": vc.author,
+            "video": video.name,
+            "thumbnail": thumbnail.name,
+            "duration": report.total_duration,
+            "frames": report.total_frames,
+            "fps": st.fps,
+            "resolution": list(st.resolution),
+            "engine": report.engine,
+            "voice": report.voice,
+            "lang": report.lang,
+            "source": ctx.input_metadata.get("source"),
+            "source_sha256": ctx.input_metadata.get("sha256"),
+            "scenes": [
+                {
+                    "index": t.index,
+                    "scene_id": t.scene_id,
+                    "kind": s.kind,
+                    "title": s.title,
+                    "start": t.start,
+                    "end": t.end,
+                    "duration": t.duration,
+                    "audio_duration": round(t.audio_duration, 4),
+                    "words": t.words,
+                    "narration": s.narration,
+                    "audio_sha256": t.audio_hash,
+                }
+                for s, t in zip(vc.scenes, report.scenes)
+            ],
+            "warnings": list(ctx.warnings),
+            "versions": package_versions(),
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        meta_path = out / "metadata.json"
+        atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"))
+        ctx.output_dir = out
+        ctx.metadata_path = meta_path
+        ctx.thumbnail_path = thumbnail
+        return f"{video} with metadata.json and thumbnail.png"
+
+    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
+        vc = ctx.video_config
+        return stable_hash(str(self.target_dir(ctx)), str(ctx.final_video_path), [s.narration for s in vc.scenes] if vc else None)
+
+    def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
+        missing = [p.name for p in (ctx.metadata_path, ctx.thumbnail_path) if p is not None and not Path(p).is_file()]
+        if ctx.output_dir is not None and ctx.video_config is not None:
+            video = Path(ctx.output_dir) / f"{ctx.video_config.video_id}.mp4"
+            if not video.is_file():
+                missing.append(video.name)
+        return [f"{name} is missing from the output folder" for name in missing]
