@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", metavar="OUTDIR", required=True, help="folder for the finished video")
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
     b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
-    b.add_argument("--tts", choices=sorted(ENGINES), default="espeak", help="speech engine (default: espeak, offline)")
+    b.add_argument("--tts", choices=sorted(ENGINES), help="speech engine (default: espeak, offline)")
     b.add_argument("--lang", help="language of the narration, e.g. en, de, fr (default: front matter or en)")
     b.add_argument("--voice", help="a voice name of the speech engine")
     b.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
@@ -73,11 +73,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     workdir = Path(args.workdir) if args.workdir else out / ".work"
     progress = None if args.quiet else terminal_progress()
     if args.resume and (workdir / CHECKPOINT_DIR).is_dir():
-        p = Pipeline.resume(workdir, tts=args.tts, progress=progress)
+        p = Pipeline.resume(workdir, tts=args.tts, lang=args.lang, voice=args.voice, progress=progress)
         print(f"resuming from {workdir}", file=sys.stderr)
     else:
         p = Pipeline(
-            Path(args.document), workdir, tts=args.tts, lang=args.lang, voice=args.voice,
+            Path(args.document), workdir, tts=args.tts or "espeak", lang=args.lang, voice=args.voice,
             resolution=args.resolution, fps=args.fps, theme=args.theme, output_dir=out, progress=progress,
         )  # fmt: skip
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, "--resume"])

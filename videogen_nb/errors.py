@@ -116,7 +116,7 @@ class StageFailedError(VideogenError):
         hint = f"pick up from there with {self.python_resume}"
         if cli_hint:
             hint += f" or `{cli_hint}`"
-        super().__init__(f"stage '{stage}' failed: {reason}. Earlier stages are kept; {hint}")
+        super().__init__(f"stage '{stage}' failed: {reason.rstrip('. ')}. Earlier stages are kept; {hint}")
 
 
 class SpeechError(VideogenError):

@@ -102,8 +102,9 @@ class TqdmProgress:
             self._bar.set_postfix_str(event.message[:60], refresh=False)
             self._close()
         elif event.kind == "failed":
+            # the error itself is printed by whoever catches it: one line, not a bar and a line
             if self._bar is not None:
-                self._bar.set_postfix_str("failed", refresh=False)
+                self._bar.leave = False
             self._close()
         elif event.kind == "warning":
             target = self._bar if self._bar is not None else None
@@ -129,8 +130,6 @@ class LineProgress:
     def __call__(self, event: Event) -> None:
         if event.kind == "finished":
             print(f"{event.stage:<6}  done  {event.message}", file=self.file, flush=True)
-        elif event.kind == "failed":
-            print(f"{event.stage:<6}  FAILED", file=self.file, flush=True)
         elif event.kind == "warning":
             print(f"{event.stage:<6}  warning: {event.message}", file=self.file, flush=True)
 

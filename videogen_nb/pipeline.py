@@ -149,6 +149,8 @@ class Pipeline:
         workdir: Union[str, Path],
         *,
         tts: Union[str, SpeechEngine, None] = None,
+        lang: Optional[str] = None,
+        voice: Optional[str] = None,
         max_workers: Optional[int] = None,
         executor: Optional[Executor] = None,
         progress: Union[str, Subscriber, None] = "auto",
@@ -157,13 +159,25 @@ class Pipeline:
 
         Audio files named in the checkpoint are checked against their hashes;
         a missing or changed one makes the audio stage stale, and only those
-        scenes are synthesised again.
+        scenes are synthesised again. ``tts``, ``lang`` and ``voice`` replace
+        the saved choices (the audio goes stale if that changes the sound).
         """
         workdir = Path(workdir).absolute()
         checkpoint = latest_checkpoint(workdir)
         ctx = load_checkpoint(checkpoint)
         rebase_paths(ctx, workdir)
-        engine = get_engine(tts if tts is not None else ctx.settings.tts)
+        if lang is not None:
+            ctx.settings.lang = lang
+        if voice is not None:
+            ctx.settings.voice = voice
+        try:
+            engine = get_engine(tts if tts is not None else ctx.settings.tts)
+        except ValueError:
+            raise ValueError(
+                f"this pipeline was made with a custom speech engine {ctx.settings.tts!r}: "
+                "pass it again, Pipeline.resume(workdir, tts=your_engine)"
+            ) from None
+        ctx.settings.tts = engine.name
         p = cls.__new__(cls)
         p._setup(ctx, engine, max_workers, executor, progress)
         for st in p._stages:
@@ -334,6 +348,15 @@ class Pipeline:
                 deferred = exc
                 self.events.warning(name, str(exc))
         return self.status()
+
+    def save(self) -> Path:
+        """Checkpoint the context now (edits made since the last stage included); return the file."""
+        records = list(self.ctx.stage_records.values())
+        if not records:
+            raise StageOrderError("save", "input", "has not run, so there is nothing to save")
+        last = max(records, key=lambda r: r.seq)
+        self.ctx.seq += 1
+        return save_checkpoint(self.ctx, last.stage)
 
     # --- conveniences --------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ def _background(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[
     t = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None]
     rows = (1 - t) * np.array(top, np.float32) + t * np.array(bottom, np.float32)
     arr = np.repeat(rows[:, None, :], w, axis=1).astype(np.uint8)
-    return Image.fromarray(arr, "RGB")
+    return Image.fromarray(arr)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from ..events import EventBus
 from ..fingerprint import stable_hash
 from ..models import PipelineContext
 from ..parsing import parse_markdown, parse_plain_text
-from ..text import title_from_filename
+from ..text import slugify, title_from_filename
 from .base import Stage
 
 
@@ -28,6 +28,7 @@ class ParseStage(Stage):
             events.warning(self.name, w)
         ctx.warnings.extend(warnings)
         vc.title = title
+        vc.video_id = slugify(title, fallback=vc.video_id)
         vc.subtitle = vc.subtitle or subtitle
         if vc.subtitle and not scenes[0].subtitle:
             scenes[0].subtitle = vc.subtitle

@@ -1,0 +1,52 @@
+"""The videogen command: help, a full build, resume after a failure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from videogen_nb.cli import main
+from videogen_nb.render.encode import probe
+
+
+def test_help_explains_the_command():
+    proc = subprocess.run([sys.executable, "-m", "videogen_nb", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "build" in proc.stdout and "narrated" in proc.stdout
+    sub = subprocess.run([sys.executable, "-m", "videogen_nb", "build", "--help"], capture_output=True, text=True)
+    assert sub.returncode == 0 and "--resume" in sub.stdout and "OUTDIR" in sub.stdout
+
+
+def test_build_runs_all_stages_and_prints_where_the_video_is(three_scene_doc, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "videogen_nb", "build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    video = out / "tiny-talk.mp4"
+    assert f"video: {video}" in proc.stdout
+    assert probe(video).video_codec == "h264"
+    assert (out / "metadata.json").is_file() and (out / "thumbnail.png").is_file()
+    # progress went to stderr, one line per stage when not on a terminal
+    for stage in ("input", "parse", "script", "audio", "video", "output"):
+        assert f"{stage}" in proc.stderr
+
+
+def test_a_failed_build_prints_the_resume_command_and_resume_finishes(three_scene_doc, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180", "--lang", "xx-none", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "stage 'audio' failed" in err and "--resume" in err
+    assert (out / ".work" / "checkpoints" / "03_script.pkl").is_file()
+    # the language is fixed on the command line; resume picks up from the audio stage
+    code = main(["build", str(three_scene_doc), "-o", str(out), "--resume", "--lang", "en", "-q"])
+    assert code == 0
+    assert (out / "tiny-talk.mp4").is_file()
+
+
+def test_bad_option_is_one_line_and_exit_2(three_scene_doc, tmp_path, capsys):
+    code = main(["build", str(three_scene_doc), "-o", str(tmp_path / "o"), "--resolution", "huge", "-q"])
+    assert code == 2
+    assert capsys.readouterr().err.count("\n") == 1
