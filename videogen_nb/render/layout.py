@@ -52,3 +52,23 @@ def line_height(font: ImageFont.FreeTypeFont, spacing: float) -> int:
     """Distance between baselines of consecutive lines."""
     ascent, descent = font.getmetrics()
     return int(round((ascent + descent) * spacing))
+
+
+def fit_lines(
+    text: str, style: str, base_size: float, scales: tuple[float, ...], max_width: float, max_lines: int
+) -> tuple[ImageFont.FreeTypeFont, list[str], bool]:
+    """Wrap ``text`` at the largest scale that needs at most ``max_lines`` lines.
+
+    Returns (font, lines, cut); if even the smallest scale needs more lines,
+    the text is cut to ``max_lines`` and ends with an ellipsis.
+    """
+    from .fonts import get_font
+
+    for scale in scales:
+        font = get_font(style, base_size * scale)
+        lines = wrap_text(text, font, max_width)
+        if len(lines) <= max_lines:
+            return font, lines, False
+    lines = lines[:max_lines]
+    lines[-1] = lines[-1].rstrip() + "\u2026"
+    return font, lines, True

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from ..models import SceneConfig
 from .fonts import get_font
-from .layout import line_height, wrap_text
+from .layout import fit_lines, line_height, wrap_text
 from .theme import Theme
 
 ELLIPSIS = "…"
@@ -92,15 +92,10 @@ def render_title_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, 
     draw = ImageDraw.Draw(img)
     warnings: list[str] = []
     box_w = w - 2 * int(theme.margin_x * w)
-    title = scene.title or "Untitled"
-    for scale in (1.3, 1.15, 1.0, 0.9, 0.8, 0.7):
-        font = get_font(theme.title_font, theme.title_size * s * scale)
-        lines = wrap_text(title, font, box_w)
-        if len(lines) <= 3:
-            break
-    else:
-        lines = lines[:3]
-        lines[-1] = lines[-1].rstrip() + ELLIPSIS
+    font, lines, cut = fit_lines(
+        scene.title or "Untitled", theme.title_font, theme.title_size * s, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7), box_w, 3
+    )
+    if cut:
         warnings.append(f"title of scene {scene.scene_id} is too long for the slide and was cut")
     lh = line_height(font, 1.15)
     sub_font = get_font(theme.body_font, theme.body_size * s * 1.05)
@@ -137,14 +132,8 @@ def render_content_slide(
 
     y = my
     if scene.title:
-        for scale in (1.0, 0.85, 0.7):
-            tfont = get_font(theme.title_font, theme.heading_size * s * scale)
-            tlines = wrap_text(scene.title, tfont, box_w)
-            if len(tlines) <= 2:
-                break
-        else:
-            tlines = tlines[:2]
-            tlines[-1] = tlines[-1].rstrip() + ELLIPSIS
+        tfont, tlines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * s, (1.0, 0.85, 0.7), box_w, 2)
+        if cut:
             warnings.append(f"title of scene {scene.scene_id} is too long and was cut")
         tlh = line_height(tfont, 1.15)
         for line in tlines:
