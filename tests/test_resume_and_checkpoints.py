@@ -150,3 +150,15 @@ def test_a_moved_workdir_resumes_with_its_paths_rebased(three_scene_doc, tmp_pat
     assert q.status()["audio"] == "done"
     q.run()
     assert q.video_path.is_file() and moved in q.video_path.parents
+
+
+def test_a_new_run_in_a_used_workdir_replaces_the_old_runs_checkpoints(three_scene_doc, tmp_path):
+    old = make(three_scene_doc, tmp_path, tts="silent")
+    old.run()  # six checkpoints, up to seq 6
+    new = make(three_scene_doc, tmp_path, tts="silent")
+    new.run(until="script")
+    files = sorted(f.name for f in (tmp_path / "work" / "checkpoints").iterdir())
+    assert files == ["01_input.pkl", "02_parse.pkl", "03_script.pkl"]
+    resumed = Pipeline.resume(tmp_path / "work", progress=None)
+    assert resumed.ctx.task_id == new.ctx.task_id
+    assert resumed.status()["audio"] == "pending"

@@ -137,6 +137,21 @@ def load_checkpoint(path: Path) -> PipelineContext:
     return ctx
 
 
+def remove_foreign_checkpoints(workdir: Path, task_id: str) -> list[Path]:
+    """Delete checkpoints in ``workdir`` written by another run (another task id)."""
+    folder = Path(workdir) / CHECKPOINT_DIR
+    removed = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.pkl")) if folder.is_dir() else []:
+        try:
+            foreign = read_header(path).get("task_id") != task_id
+        except CheckpointError:
+            foreign = True  # damaged or not ours: it could only confuse a later resume
+        if foreign:
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def latest_checkpoint(workdir: Path) -> Path:
     """The checkpoint written last in ``workdir`` (highest sequence number)."""
     folder = Path(workdir) / CHECKPOINT_DIR

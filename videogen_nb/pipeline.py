@@ -14,6 +14,7 @@ from .checkpoint import (
     latest_checkpoint,
     load_checkpoint,
     rebase_paths,
+    remove_foreign_checkpoints,
     save_checkpoint,
 )
 from .documents import looks_like_path
@@ -123,6 +124,7 @@ class Pipeline:
         #: shown in a failure message as the command-line way to pick up again
         self.resume_command: Optional[str] = None
         self._last_change = ""
+        self._claimed_workdir = False
         factory = self._executor_cm
         self._stages: list[Stage] = [
             InputStage(),
@@ -263,7 +265,7 @@ class Pipeline:
             }[state]
             raise StageOrderError(stage.name, name, reason)
 
-    def run_stage(self, name: str) -> StatusView:
+    def run_stage(self, name: str, **options) -> StatusView:
         """Run one stage by name (its prerequisites must be done); checkpoint after it."""
         stage = self.stage(name)
         self._check_ready(stage)
@@ -273,7 +275,7 @@ class Pipeline:
         self.events.started(name, total=len(ctx.video_config.scenes) if ctx.video_config and name in ("audio", "video") else 1)
         t0 = time.perf_counter()
         try:
-            summary = stage.run(ctx, self.events)
+            summary = stage.run(ctx, self.events, **options)
         except InputError:
             ctx.seq -= 1
             self.events.failed(name, "bad input")
@@ -284,7 +286,7 @@ class Pipeline:
             ctx.stage_records[name] = StageRecord(stage=name, state="failed", seq=seq, seconds=seconds, error=reason)
             self.events.failed(name, reason)
             if any(r.state == "done" for r in ctx.stage_records.values()):
-                save_checkpoint(ctx, name)  # so a resumed pipeline knows where it stopped
+                self._save(name)  # so a resumed pipeline knows where it stopped
             self._last_change = f"{name} failed"
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -293,7 +295,7 @@ class Pipeline:
         ctx.stage_records[name] = StageRecord(
             stage=name, state="done", seq=seq, seconds=seconds, summary=summary, fingerprint=stage.fingerprint(ctx)
         )
-        save_checkpoint(ctx, name)
+        self._save(name)
         self.events.finished(name, summary)
         self._last_change = f"ran {name} in {seconds:.2f} s: {summary}"
         return self.status()
@@ -310,9 +312,9 @@ class Pipeline:
         """Write narration for scenes that have none (stage 3)."""
         return self.run_stage("script")
 
-    def audio(self) -> StatusView:
-        """Speak every scene; unchanged narration is reused (stage 4)."""
-        return self.run_stage("audio")
+    def audio(self, force: Sequence[int] = ()) -> StatusView:
+        """Speak every scene; unchanged narration is reused, scenes in ``force`` are spoken again (stage 4)."""
+        return self.run_stage("audio", force=tuple(force)) if force else self.run_stage("audio")
 
     def video(self) -> StatusView:
         """Draw and encode the video (stage 5)."""
@@ -356,7 +358,31 @@ class Pipeline:
             raise StageOrderError("save", "input", "has not run, so there is nothing to save")
         last = max(records, key=lambda r: r.seq)
         self.ctx.seq += 1
-        return save_checkpoint(self.ctx, last.stage)
+        return self._save(last.stage)
+
+    def _save(self, stage: str) -> Path:
+        if not self._claimed_workdir:
+            # a new run in a used folder: older runs' checkpoints must not win a later resume
+            for old in remove_foreign_checkpoints(self.ctx.workdir, self.ctx.task_id):
+                self.events.warning(stage, f"replaced {old.name} of an earlier run in {self.ctx.workdir}")
+            self._claimed_workdir = True
+        return save_checkpoint(self.ctx, stage)
+
+    # --- notebook views -----------------------------------------------------------------------
+
+    def preview(self):
+        """Slides, narration editors, audio players, timing chart and video in one widget."""
+        from .notebook import build_preview
+
+        return build_preview(self)
+
+    def timing_chart(self):
+        """A matplotlib Figure: one bar per scene on the timeline, speech inside, pace flagged."""
+        from .notebook import timing_chart
+
+        if self.ctx.timing_report is None:
+            raise StageOrderError("timing_chart", "audio", "has not run")
+        return timing_chart(self.ctx.timing_report, self.scenes)
 
     # --- conveniences --------------------------------------------------------------------------
 

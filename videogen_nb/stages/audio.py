@@ -8,7 +8,7 @@ from concurrent.futures import Executor, as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Collection, Optional
 
 import numpy as np
 
@@ -82,8 +82,12 @@ class AudioStage(Stage):
     def _key(self, identity: dict, scene: SceneConfig) -> str:
         return stable_hash(identity, scene.narration or "")[:24]
 
-    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+    def run(self, ctx: PipelineContext, events: EventBus, force: Collection[int] = ()) -> str:
+        """Speak every scene not in the cache; scenes in ``force`` are spoken again regardless."""
         scenes = ctx.video_config.scenes
+        bad = [i for i in force if not 0 <= i < len(scenes)]
+        if bad:
+            raise IndexError(f"no scene {bad[0]}: scenes are numbered 0 to {len(scenes) - 1}")
         missing = [s.scene_id for s in scenes if s.narration is None]
         if missing:
             raise StageOrderError("audio", "script", f"has not written narration for {', '.join(missing)}")
@@ -95,7 +99,7 @@ class AudioStage(Stage):
         clips: dict[int, _Clip] = {}
         todo: list[int] = []
         for i, scene in enumerate(scenes):
-            clip = _load_clip(audio_dir / f"{self._key(identity, scene)}.wav")
+            clip = None if i in force else _load_clip(audio_dir / f"{self._key(identity, scene)}.wav")
             if clip is None:
                 todo.append(i)
             else:
