@@ -176,3 +176,17 @@ def test_widget_progress_shows_stage_and_scene(monkeypatch):
     bus.started("video", total=1)
     bus.failed("video", "ffmpeg broke")
     assert bar._bar.bar_style == "danger" and "ffmpeg broke" in bar._label.value
+
+
+def test_typing_updates_status_without_redrawing_the_chart(three_scene_doc, tmp_path):
+    p = make(three_scene_doc, tmp_path)
+    p.run(until="audio")
+    view = p.preview()
+    chart = view.timing.children[0]
+    area = find(view, widgets.Textarea)[1]
+    assert area.continuous_update
+    area.value = "Typed"
+    assert p.scenes[1].narration == "Typed" and "stale" in view.status.value
+    assert view.timing.children[0] is chart
+    view.editor.buttons[1].click()
+    assert view.timing.children[0] is not chart  # the chart follows the new audio

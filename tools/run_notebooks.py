@@ -8,6 +8,7 @@ the outputs that stay are tables, prints and images, which render on GitHub.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def strip_widgets(nb: nbformat.NotebookNode) -> None:
 def main(paths: list[str]) -> int:
     root = Path(__file__).resolve().parents[1] / "notebooks"
     targets = [Path(p) for p in paths] or sorted(root.glob("[0-9][0-9]_*.ipynb"))
+    # stored outputs must be what a fresh checkout produces (caches change "synthesised" lists)
+    shutil.rmtree(root / "build", ignore_errors=True)
     for path in targets:
         nb = nbformat.read(path, as_version=4)
         NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 class NarrationEditor(widgets.VBox):
     """Edit each scene's narration in place; re-synthesise one scene and hear it at once."""
 
-    def __init__(self, pipeline: "Pipeline", on_change: Optional[Callable[[], None]] = None) -> None:
+    def __init__(self, pipeline: "Pipeline", on_change: Optional[Callable[[str], None]] = None) -> None:
+        """``on_change("edit")`` follows every keystroke; ``on_change("audio")`` each audio run."""
         self.pipeline = pipeline
         self.on_change = on_change
         self.textareas: list[widgets.Textarea] = []
@@ -29,7 +30,7 @@ class NarrationEditor(widgets.VBox):
             area = widgets.Textarea(
                 value=scene.narration or "",
                 placeholder="no narration yet: run p.script(), or write it here",
-                continuous_update=False,
+                continuous_update=True,  # the context follows as the user types
                 layout=widgets.Layout(width="100%", height="5.5em"),
             )
             area.observe(lambda change, i=i: self._edited(i, change["new"]), names="value")
@@ -55,7 +56,7 @@ class NarrationEditor(widgets.VBox):
         if scene.narration != text:
             scene.narration = text  # the context changes at once: audio, video, output go stale
             self.message.value = f"scene {index + 1} edited: press its re-synthesise button to hear it"
-            self._changed()
+            self._changed("edit")
 
     def resynthesize(self, index: int) -> None:
         """Run the audio stage speaking scene ``index`` again; refresh its player."""
@@ -71,13 +72,13 @@ class NarrationEditor(widgets.VBox):
             self.refresh_players()
         finally:
             self.buttons[index].disabled = False
-            self._changed()
+            self._changed("audio")
 
     def refresh_players(self) -> None:
         """Put the current audio of every scene in its player."""
         for i, slot in enumerate(self.slots):
             slot.children = (audio_player(self.pipeline, i),)
 
-    def _changed(self) -> None:
+    def _changed(self, what: str) -> None:
         if self.on_change is not None:
-            self.on_change()
+            self.on_change(what)

@@ -41,11 +41,12 @@ class PipelinePreview(widgets.VBox):
         self.tabs = widgets.Tab(children=[self.gallery, self.editor, self.timing, self.video], titles=self.TABS)
         super().__init__([self.status, self.tabs])
 
-    def refresh(self) -> None:
-        """Redraw the parts that follow the pipeline's state (status, chart, video)."""
+    def refresh(self, what: str = "all") -> None:
+        """Redraw what follows the pipeline: the status always; chart and video unless only text changed."""
         self.status.value = self.pipeline.status()._repr_html_()
-        self.timing.children = (chart_widget(self.pipeline),)
-        self.video.children = (video_player(self.pipeline),)
+        if what != "edit":  # a keystroke must not redraw a chart or reload the video's bytes
+            self.timing.children = (chart_widget(self.pipeline),)
+            self.video.children = (video_player(self.pipeline),)
 
 
 def build_preview(pipeline: "Pipeline") -> PipelinePreview:
