@@ -107,8 +107,9 @@ def test_gallery_click_shows_the_slide_large(three_scene_doc, tmp_path):
     p = make(three_scene_doc, tmp_path)
     p.run(until="parse")
     gallery = p.preview().gallery
-    assert gallery.large.value == b""
+    assert gallery.large.value == b"" and gallery.large.layout.display == "none"
     gallery.buttons[1].click()
+    assert gallery.large.layout.display is None
     assert gallery.large.value[:4] == b"\x89PNG" and len(gallery.large.value) > len(gallery.thumbnails[1].value)
     assert "First point" in gallery.caption.value
 

@@ -177,3 +177,11 @@ def test_unknown_language_fails_in_audio_listing_languages(three_scene_doc, tmp_
     assert info.value.stage == "audio"
     assert isinstance(info.value.__cause__, errors.UnknownVoiceError)
     assert "Available languages" in str(info.value) and "de" in str(info.value)
+
+
+def test_the_status_says_what_the_last_call_changed(three_scene_doc, tmp_path):
+    p = make(three_scene_doc, tmp_path, tts="silent")
+    assert "ran input, parse, script in" in p.run(until="script").changed
+    assert p.audio().changed.startswith("ran audio in")
+    assert p.run(until="audio").changed == "nothing to do: every stage asked for is done"
+    assert "ran video, output in" in repr(p.run())

@@ -335,6 +335,8 @@ class Pipeline:
             self.stage(until)
             names = names[: names.index(until) + 1]
         deferred: Optional[StageFailedError] = None
+        ran: list[str] = []
+        t0 = time.perf_counter()
         for name in names:
             status = self.status()
             if status[name] == "done":
@@ -344,11 +346,16 @@ class Pipeline:
                 raise deferred
             try:
                 self.run_stage(name)
+                ran.append(name)
             except StageFailedError as exc:
                 if self.stage(name).critical:
                     raise
                 deferred = exc
                 self.events.warning(name, str(exc))
+        if len(ran) > 1:
+            self._last_change = f"ran {', '.join(ran)} in {time.perf_counter() - t0:.2f} s"
+        elif not ran and deferred is None:
+            self._last_change = "nothing to do: every stage asked for is done"
         return self.status()
 
     def save(self) -> Path:

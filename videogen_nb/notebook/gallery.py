@@ -24,7 +24,8 @@ class SceneGallery(widgets.VBox):
         self.buttons: list[widgets.Button] = []
         cards = []
         for i, scene in enumerate(pipeline.scenes):
-            thumb = widgets.Image(value=slide_png(pipeline, i, thumb_width), format="png",
+            # drawn at twice the shown width: crisp on high-density screens, still fast
+            thumb = widgets.Image(value=slide_png(pipeline, i, 2 * thumb_width), format="png",
                                   layout=widgets.Layout(width=f"{thumb_width}px"))  # fmt: skip
             thumb.add_class("videogen-thumbnail")
             t = scene_timing(pipeline, i)
@@ -42,7 +43,8 @@ class SceneGallery(widgets.VBox):
         grid = widgets.GridBox(
             cards, layout=widgets.Layout(grid_template_columns=f"repeat(auto-fill, {thumb_width + 8}px)")
         )
-        self.large = widgets.Image(format="png", layout=widgets.Layout(width=f"{large_width}px"))
+        # hidden until a scene is chosen: an empty image shows as a broken-image icon
+        self.large = widgets.Image(format="png", layout=widgets.Layout(width=f"{large_width}px", display="none"))
         self.large.add_class("videogen-large-slide")
         self.caption = widgets.HTML("<i>click a scene's name to see its slide large</i>")
         super().__init__([grid, self.caption, self.large])
@@ -51,5 +53,6 @@ class SceneGallery(widgets.VBox):
         """Show scene ``index`` large, drawn at the width of the large view."""
         scene = self.pipeline.scenes[index]
         self.large.value = slide_png(self.pipeline, index, self.large_width)
+        self.large.layout.display = None
         self.caption.value = f"<b>{index + 1}. {html.escape(scene.title)}</b> ({html.escape(scene.kind)})"
         self.shown = index
