@@ -67,12 +67,18 @@ def encode_still_segments(image: Path, outputs: Iterable[tuple[Path, int]], sett
     outputs = [(Path(p), n) for p, n in outputs if n > 0]
     if not outputs:
         return
-    args: list[str] = ["-loop", "1", "-framerate", str(settings.fps), "-i", str(image)]
+    longest = max(n for _, n in outputs)
+    # decode and convert the image once, then repeat the converted frame in memory: with
+    # "-loop 1" ffmpeg decodes the PNG again for every frame, which costs more than encoding
+    chain = f"[0:v]format=yuv420p,loop=loop={longest - 1}:size=1:start=0,setpts=N/({settings.fps}*TB)"
+    labels = [f"[v{k}]" for k in range(len(outputs))]
+    chain += f",split={len(outputs)}{''.join(labels)}" if len(outputs) > 1 else labels[0]
+    args: list[str] = ["-framerate", str(settings.fps), "-i", str(image), "-filter_complex", chain]
     tmps = []
-    for path, frames in outputs:
+    for label, (path, frames) in zip(labels, outputs):
         tmp = path.with_name(f".{path.name}.tmp")
         tmps.append((tmp, path))
-        args += ["-frames:v", str(frames), *settings.video_args(), "-f", "h264", str(tmp)]
+        args += ["-map", label, "-frames:v", str(frames), *settings.video_args(), "-f", "h264", str(tmp)]
     try:
         run_ffmpeg(args, f"encoding the slide {image.name}")
         for tmp, path in tmps:

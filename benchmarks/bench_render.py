@@ -1,0 +1,166 @@
+"""Whole-pipeline rendering speed and memory, against a plain moviepy baseline (issue 7).
+
+    python benchmarks/bench_render.py [--sections 10 40] [--resolution 1080p] [--json out.json]
+    python benchmarks/bench_render.py --no-baseline        # only our pipeline
+
+For each document size it runs, in a fresh process each (so peak memory is that run's):
+  1. the whole pipeline offline (espeak, 1080p, 30 fps) on a generated document;
+  2. a re-render after editing one narration (p.run() again: audio, video, output);
+  3. the baseline: the same slide images and scene durations through moviepy
+     (ImageClip + concatenate_videoclips + write_videofile with default settings).
+It prints a table and writes JSON: video seconds, wall seconds per stage, real-time factor,
+ratio to the baseline, peak RSS, and the re-render time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def make_document(n_sections: int) -> str:
+    """A lecture with ``n_sections`` scenes: a title and sections of prose and bullets."""
+    parts = ["# Rendering Benchmark\n\nA generated lecture for timing the video stage.\n"]
+    for i in range(1, n_sections):
+        if i % 2:
+            parts.append(
+                f"## Part {i}: an idea\n\nThis part explains idea number {i}. It takes a few sentences, "
+                f"as a real lecture would, so that each scene is spoken for several seconds before the next.\n"
+            )
+        else:
+            parts.append(f"## Part {i}: key points\n\n- the first point of part {i}\n- a second point\n- a third one\n")
+    return "\n".join(parts)
+
+
+def peak_rss_mb() -> tuple[float, float]:
+    """(this process, largest finished child) peak resident memory in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(own, 1), round(child, 1)
+
+
+def child_pipeline(n: int, workdir: Path, resolution: str) -> dict:
+    """Run in a fresh process: the whole pipeline, then a re-render after one edit."""
+    from videogen_nb import Pipeline
+
+    doc = workdir / "lecture.md"
+    doc.write_text(make_document(n), encoding="utf-8")
+    p = Pipeline(doc, workdir=workdir / "work", resolution=resolution, progress=None)
+    t0 = time.perf_counter()
+    p.run()
+    wall = time.perf_counter() - t0
+    stages = {name: round(rec.seconds, 3) for name, rec in p.ctx.stage_records.items()}
+    rss_full = peak_rss_mb()
+    video_s = p.ctx.timing_report.total_duration
+
+    k = len(p.scenes) // 2
+    p.scenes[k].narration = "This narration was edited, so only this scene is spoken and encoded again."
+    t0 = time.perf_counter()
+    p.run()
+    rerender = time.perf_counter() - t0
+    return {
+        "sections": n,
+        "scenes": len(p.scenes),
+        "video_seconds": round(video_s, 2),
+        "wall_seconds": round(wall, 3),
+        "stage_seconds": stages,
+        "realtime_factor": round(video_s / wall, 1),
+        "peak_rss_mb_python": rss_full[0],
+        "peak_rss_mb_largest_child": rss_full[1],
+        "rerender_seconds": round(rerender, 3),
+        "rerender_fraction": round(rerender / wall, 3),
+        "rerender_stage_seconds": {n: round(p.ctx.stage_records[n].seconds, 3) for n in ("audio", "video", "output")},
+        "slides": sorted(str(x) for x in (workdir / "work" / "video" / "slides").glob("*.png")),
+        "timings": [(t.scene_id, t.end - t.start) for t in p.ctx.timing_report.scenes],
+        "soundtrack": str(workdir / "work" / "video" / "soundtrack.wav"),
+        "fps": p.ctx.settings.fps,
+    }
+
+
+def child_baseline(spec: dict, out: Path) -> dict:
+    """The same slides and durations through moviepy's default path."""
+    from moviepy import AudioFileClip, ImageClip, concatenate_videoclips
+
+    slides = {Path(s).stem: s for s in spec["slides"]}
+    t0 = time.perf_counter()
+    clips = [ImageClip(slides[scene_id]).with_duration(d) for scene_id, d in spec["timings"]]
+    video = concatenate_videoclips(clips)
+    audio = AudioFileClip(spec["soundtrack"])
+    video = video.with_audio(audio)
+    video.write_videofile(str(out), fps=spec["fps"], logger=None)
+    wall = time.perf_counter() - t0
+    audio.close()
+    video.close()
+    own, child = peak_rss_mb()
+    return {"wall_seconds": round(wall, 3), "peak_rss_mb_python": own, "peak_rss_mb_largest_child": child}
+
+
+def run_child(args: list[str], env: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sections", type=int, nargs="+", default=[10, 40])
+    ap.add_argument("--resolution", default="1080p")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "bench_render.json")
+    ap.add_argument("--child", nargs=3, metavar=("KIND", "ARG", "DIR"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.child:
+        kind, arg, folder = args.child
+        if kind == "pipeline":
+            result = child_pipeline(int(arg), Path(folder), args.resolution)
+        else:
+            result = child_baseline(json.loads(Path(arg).read_text()), Path(folder) / "baseline.mp4")
+        print(json.dumps(result))
+        return 0
+
+    results = []
+    for n in args.sections:
+        with tempfile.TemporaryDirectory() as tmp:
+            # a private speech cache: nothing may come from an earlier run
+            env = dict(os.environ, VIDEOGEN_CACHE_DIR=str(Path(tmp) / "speech-cache"))
+            ours = run_child(["--child", "pipeline", str(n), tmp, "--resolution", args.resolution], env)
+            row = {k: v for k, v in ours.items() if k not in ("slides", "timings", "soundtrack")}
+            if not args.no_baseline:
+                spec = Path(tmp) / "spec.json"
+                spec.write_text(json.dumps(ours))
+                base = run_child(["--child", "baseline", str(spec), tmp], env)
+                row["baseline"] = base
+                row["speedup_vs_baseline"] = round(base["wall_seconds"] / ours["wall_seconds"], 1)
+            results.append(row)
+
+    print(f"{'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'baseline s':>11} {'x faster':>9} "
+          f"{'RSS MB':>7} {'ffmpeg MB':>9} {'re-render s':>12} {'share':>6}")  # fmt: skip
+    for r in results:
+        base = r.get("baseline", {}).get("wall_seconds", float("nan"))
+        print(f"{r['sections']:>8} {r['video_seconds']:>8.1f} {r['wall_seconds']:>7.2f} {r['realtime_factor']:>7.1f} "
+              f"{base:>11.2f} {r.get('speedup_vs_baseline', float('nan')):>9.1f} {r['peak_rss_mb_python']:>7.0f} "
+              f"{r['peak_rss_mb_largest_child']:>9.0f} {r['rerender_seconds']:>12.2f} {r['rerender_fraction']:>6.1%}")  # fmt: skip
+    for r in results:
+        print(f"  {r['sections']} sections, seconds per stage: {r['stage_seconds']}; "
+              f"re-render: {r['rerender_stage_seconds']}")
+    if len(results) >= 2:
+        a, b = results[0], results[-1]
+        print(f"  peak RSS {b['sections']} vs {a['sections']} sections: "
+              f"{b['peak_rss_mb_python'] / a['peak_rss_mb_python']:.2f}x")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"resolution": args.resolution, "cpus": os.cpu_count(), "results": results}, indent=2))
+    print(f"written: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
