@@ -16,12 +16,21 @@ SMALL = (320, 180)
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_config(tmp_path_factory):
-    """Keep checkpoint keys out of the real home; subprocesses inherit the same folder."""
+    """Keep checkpoint keys and the speech cache out of the real home; subprocesses inherit the folders."""
     mp = pytest.MonkeyPatch()
     mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    mp.setenv("VIDEOGEN_CACHE_DIR", str(tmp_path_factory.mktemp("speech-cache")))
     mp.delenv("VIDEOGEN_CHECKPOINT_KEY", raising=False)
     yield
     mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def speech_cache(tmp_path, monkeypatch) -> Path:
+    """A speech cache of the test's own, so what one test synthesised is never reused by another."""
+    folder = tmp_path / "speech-cache"
+    monkeypatch.setenv("VIDEOGEN_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture
