@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words a minute (espeak, silent)")
     b.add_argument("--tld", metavar="DOMAIN", help="gtts: the Google domain whose accent to use, e.g. co.uk, com.au")
     b.add_argument("--slow", action="store_true", help="gtts: speak slowly")
+    b.add_argument("--retries", type=int, metavar="N", help="gtts: times to ask again after a network failure (default: 3)")
     b.add_argument("--pronounce", action="append", metavar="WORD=SAY", default=[],
                    help="say WORD as SAY (repeatable); slides and subtitles keep WORD")  # fmt: skip
     b.add_argument("--cache-dir", metavar="DIR", help="speech cache shared by builds (default: $VIDEOGEN_CACHE_DIR "
@@ -85,10 +86,14 @@ def _one_line(message: str) -> str:
 
 
 def tts_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The engine's keyword arguments from --rate, --tld and --slow; a flag the engine lacks is an error."""
+    """The engine's keyword arguments from --rate, --tld, --slow, --retries; a flag the engine lacks is an error."""
     engine = args.tts or "espeak"
-    given = {"rate": args.rate, "tld": args.tld, "slow": args.slow or None}
-    accepted = {"espeak": {"rate": "rate"}, "silent": {"rate": "wpm"}, "gtts": {"tld": "tld", "slow": "slow"}}.get(engine, {})
+    given = {"rate": args.rate, "tld": args.tld, "slow": args.slow or None, "retries": args.retries}
+    accepted = {
+        "espeak": {"rate": "rate"},
+        "silent": {"rate": "wpm"},
+        "gtts": {"tld": "tld", "slow": "slow", "retries": "retries"},
+    }.get(engine, {})
     wrong = [f"--{flag}" for flag, value in given.items() if value is not None and flag not in accepted]
     if wrong:
         raise ValueError(f"{', '.join(wrong)} does not apply to --tts {engine}")

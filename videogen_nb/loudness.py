@@ -73,19 +73,28 @@ def normalize_loudness(
 ) -> tuple[np.ndarray, Optional[float]]:
     """``samples`` at ``target`` LUFS with true peaks under ``ceiling_db`` dBTP, as int16; and its loudness.
 
-    Silence is returned as it is (loudness None). Limiting lowers the
-    loudness a little, so gain and limiter are applied twice more to settle.
+    Silence is returned as it is (loudness None). Limiting takes loudness
+    away, so the gain is found by a few secant steps on the limited result.
     """
     x = _as_float(samples)
     measured = integrated_loudness(x, sample_rate)
     if measured is None:
         return np.asarray(samples, dtype=np.int16), None
     ceiling = 10 ** (ceiling_db / 20)
-    y = x
-    for _ in range(3):
-        y = _limit(y * 10 ** ((target - measured) / 20), sample_rate, ceiling)
-        measured = integrated_loudness(y, sample_rate)
-        if measured is None or abs(measured - target) < 0.05:
+
+    def attempt(gain_db: float) -> tuple[np.ndarray, float]:
+        y = _limit(x * 10 ** (gain_db / 20), sample_rate, ceiling)
+        return y, integrated_loudness(y, sample_rate) or float("-inf")
+
+    g0 = target - measured
+    y, level0 = attempt(g0)
+    g1 = g0 + (target - level0)
+    for _ in range(6):
+        if abs(level0 - target) < 0.05:
             break
+        y, level1 = attempt(g1)
+        slope = (level1 - level0) / (g1 - g0) if g1 != g0 else 1.0
+        # loudness grows with gain, never faster than the gain itself: keep the slope in (0.05, 1]
+        g0, level0, g1 = g1, level1, g1 + (target - level1) / min(1.0, max(slope, 0.05))
     out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
     return out, integrated_loudness(out, sample_rate)

@@ -84,17 +84,37 @@ def wrap(pieces: list[_Piece], limit: int = MAX_COLUMNS, max_lines: int = MAX_LI
     return best[1] if best else None
 
 
+def _words(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Pieces gathered back into words: a word cut by characters stays one unit where it can."""
+    units: list[list[_Piece]] = []
+    for piece in pieces:
+        if piece.glue and units:
+            units[-1].append(piece)
+        else:
+            units.append([piece])
+    return units
+
+
 def _group(pieces: list[_Piece], limit: int, max_lines: int, max_seconds: float) -> list[list[_Piece]]:
-    """Consecutive pieces into cues: as full as two lines allow, within ``max_seconds``, ending at sentence ends once a line is full."""
+    """Consecutive words into cues: as full as two lines allow, within ``max_seconds``, ending at sentence ends once a line is full.
+
+    A word too wide for one line but not for a cue is kept in one cue; only a
+    word wider than a whole cue is spread over several.
+    """
     groups: list[list[_Piece]] = []
     current: list[_Piece] = []
-    for piece in pieces:
-        candidate = current + [piece]
-        if current and (wrap(candidate, limit, max_lines) is None or piece.end - current[0].start > max_seconds):
-            groups.append(current)
-            candidate = [piece]
-        current = candidate
-        if piece.text.endswith(_SENTENCE_END) and columns(_join(current)) >= limit:
+
+    def fits(candidate: list[_Piece]) -> bool:
+        return wrap(candidate, limit, max_lines) is not None and candidate[-1].end - candidate[0].start <= max_seconds
+
+    for unit in _words(pieces):
+        parts = [unit] if fits(unit) else [[p] for p in unit]
+        for part in parts:
+            if current and not fits(current + part):
+                groups.append(current)
+                current = []
+            current = current + part
+        if unit[-1].text.endswith(_SENTENCE_END) and columns(_join(current)) >= limit:
             groups.append(current)
             current = []
     if current:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from concurrent.futures import Executor, as_completed
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -45,6 +48,18 @@ class _Result:
     warning: Optional[str] = None
 
 
+_ENGINE_LOCKS: "WeakKeyDictionary[SpeechEngine, threading.Lock]" = WeakKeyDictionary()
+_ENGINE_LOCKS_GUARD = threading.Lock()
+
+
+def engine_lock(engine: SpeechEngine) -> AbstractContextManager:
+    """What to hold while calling ``engine``: nothing if it is thread-safe, else one lock per engine object."""
+    if engine.thread_safe:
+        return nullcontext()
+    with _ENGINE_LOCKS_GUARD:
+        return _ENGINE_LOCKS.setdefault(engine, threading.Lock())
+
+
 def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -55,7 +70,8 @@ def speak(
     """``engine`` saying ``text``, checked (sound where there are words), timed, normalised; and its loudness."""
     if not text.strip():
         return Speech(np.zeros(0, np.int16), 22050), None
-    speech = engine.synthesize(text, lang=lang, voice=voice)
+    with engine_lock(engine):  # only the engine call is serialised: checks and loudness run in parallel
+        speech = engine.synthesize(text, lang=lang, voice=voice)
     if speech.sample_rate <= 0:
         raise SpeechError(f"{engine.name} returned audio without a sample rate")
     samples = np.asarray(speech.samples)
@@ -143,8 +159,11 @@ class AudioStage(Stage):
                 events.warning(self.name, result.warning)
             events.progress(self.name, len(results), total, f"scene {job.index + 1}: {job.scene.title[:40]}")
 
-        if todo and self.engine.thread_safe and len(todo) > 1:
-            with self.executor(self.engine.concurrency) as pool:
+        if len(todo) > 1:
+            # a thread-safe engine gets the workers it asks for; one that is not gets one a core, since
+            # its calls take turns and only the work after them (loudness, files) runs side by side
+            preferred = self.engine.concurrency if self.engine.thread_safe else (os.cpu_count() or 1)
+            with self.executor(preferred) as pool:
                 futures = {pool.submit(make, job): job for job in todo}
                 try:
                     for fut in as_completed(futures):
@@ -154,7 +173,6 @@ class AudioStage(Stage):
                         f.cancel()
                     raise
         else:
-            # an engine that is not thread-safe runs one call at a time anyway: no pool threads held waiting
             for job in todo:
                 done(job, make(job))
 

@@ -194,9 +194,14 @@ class GttsEngine(SpeechEngine):
                 final = status in _FINAL_STATUS and status not in _RETRY_STATUS
                 if final or attempt > self.retries:
                     tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
+                    advice = (
+                        "Google refused the request: update gTTS (pip install -U gTTS)"
+                        if final
+                        else "gtts needs the internet: check the connection, wait a while if Google limits "
+                        "requests (HTTP 429)"
+                    )
                     raise SpeechError(
-                        f"gtts failed at translate.google.{tld} after {tries} ({exc}). gtts needs the internet: "
-                        "check the connection, wait a while if Google limits requests (HTTP 429), "
+                        f"gtts failed at translate.google.{tld} after {tries} ({exc}). {advice}, "
                         "or pass fallback='espeak' (CLI: --fallback espeak) to speak such scenes offline"
                     ) from exc
                 # exponential back-off with jitter, so parallel scenes do not retry in lockstep
