@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SMALL
 from videogen_nb import Pipeline
-from videogen_nb.tts import EspeakEngine, SilentEngine
+from videogen_nb.tts import SilentEngine
 
 
 class WaitingEngine(SilentEngine):

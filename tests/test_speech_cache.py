@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import SMALL
-from videogen_nb import Pipeline
+from videogen_nb import Pipeline, errors
 from videogen_nb.tts import EspeakEngine, SilentEngine
 
 
@@ -32,7 +32,7 @@ class SlowCountingEngine(SilentEngine):
     """Thread-safe and slow like a network engine; counts its calls across threads."""
 
     name = "slowcount"
-    audible = True  # pretends to speak, so loudness is left alone only because it is silence
+    audible = True  # its faint ticks count as sound: checked and normalised like speech
 
     def __init__(self):
         super().__init__()
@@ -151,3 +151,21 @@ def test_the_work_folder_stays_self_contained_when_the_cache_is_wiped(three_scen
     q.run()
     assert [s.source for s in q.ctx.timing_report.scenes] == ["workdir", "synthesized", "workdir"]
     assert q.video_path.is_file()
+
+
+def test_forcing_a_scene_speaks_it_again_and_replaces_the_shared_clip(three_scene_doc, tmp_path, speech_cache):
+    engine = CountingEspeak()
+    p = audio(three_scene_doc, tmp_path / "a", tts=engine)
+    before = p.ctx.timing_report.scenes[1].audio_path.stat().st_ino
+    engine.spoken.clear()
+    p.audio(force=[1])
+    assert engine.spoken == [p.scenes[1].narration]
+    assert [s.source for s in p.ctx.timing_report.scenes] == ["workdir", "synthesized", "workdir"]
+    after = p.ctx.timing_report.scenes[1]
+    assert after.audio_path.stat().st_ino != before  # a new take, written beside the old and renamed over it
+    # the new take is what the shared cache now hands to another pipeline
+    q = audio(three_scene_doc, tmp_path / "b", tts=CountingEspeak())
+    assert q.ctx.timing_report.scenes[1].audio_hash == after.audio_hash
+    assert q.ctx.timing_report.scenes[1].audio_path.stat().st_ino == after.audio_path.stat().st_ino
+    with pytest.raises(errors.StageFailedError, match="scenes are numbered 0 to 2"):
+        p.audio(force=[7])

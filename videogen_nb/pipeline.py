@@ -341,7 +341,7 @@ class Pipeline:
             }[state]
             raise StageOrderError(stage.name, name, reason)
 
-    def run_stage(self, name: str) -> StatusView:
+    def run_stage(self, name: str, **options) -> StatusView:
         """Run one stage by name (its prerequisites must be done); checkpoint after it."""
         stage = self.stage(name)
         self._check_ready(stage)
@@ -351,7 +351,7 @@ class Pipeline:
         self.events.started(name, total=len(ctx.video_config.scenes) if ctx.video_config and name in ("audio", "video") else 1)
         t0 = time.perf_counter()
         try:
-            summary = stage.run(ctx, self.events)
+            summary = stage.run(ctx, self.events, **options)
         except InputError:
             ctx.seq -= 1
             self.events.failed(name, "bad input")
@@ -388,9 +388,9 @@ class Pipeline:
         """Write narration for scenes that have none (stage 3)."""
         return self.run_stage("script")
 
-    def audio(self) -> StatusView:
-        """Speak every scene; unchanged narration is reused (stage 4)."""
-        return self.run_stage("audio")
+    def audio(self, force: Sequence[int] = ()) -> StatusView:
+        """Speak every scene; unchanged narration is reused, scenes in ``force`` are spoken again (stage 4)."""
+        return self.run_stage("audio", force=tuple(force)) if force else self.run_stage("audio")
 
     def video(self) -> StatusView:
         """Draw and encode the video (stage 5)."""

@@ -8,7 +8,7 @@ from concurrent.futures import Executor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Collection, Optional
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -35,6 +35,7 @@ class _Job:
     scene: SceneConfig
     spoken: SpokenText
     key: str
+    force: bool = False  # speak again even if a clip is cached (and replace it)
 
     @property
     def label(self) -> str:
@@ -111,16 +112,20 @@ class AudioStage(Stage):
         vc = ctx.video_config
         return {**(vc.pronunciations if vc else {}), **ctx.settings.pronunciations}
 
-    def _jobs(self, ctx: PipelineContext, identity: dict) -> list[_Job]:
+    def _jobs(self, ctx: PipelineContext, identity: dict, force: Collection[int]) -> list[_Job]:
         pron = self.pronunciations(ctx)
         jobs = []
         for i, scene in enumerate(ctx.video_config.scenes):
             spoken = apply_pronunciations(scene.narration or "", pron)
-            jobs.append(_Job(i, scene, spoken, clip_key(identity, spoken.text, ctx.settings.loudness)))
+            jobs.append(_Job(i, scene, spoken, clip_key(identity, spoken.text, ctx.settings.loudness), i in force))
         return jobs
 
-    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+    def run(self, ctx: PipelineContext, events: EventBus, force: Collection[int] = ()) -> str:
+        """Speak every scene not cached; scenes in ``force`` are spoken again and their cached clip replaced."""
         scenes = ctx.video_config.scenes
+        bad = [i for i in force if not 0 <= i < len(scenes)]
+        if bad:
+            raise IndexError(f"no scene {bad[0]}: scenes are numbered 0 to {len(scenes) - 1}")
         missing = [s.scene_id for s in scenes if s.narration is None]
         if missing:
             raise StageOrderError("audio", "script", f"has not written narration for {', '.join(missing)}")
@@ -134,13 +139,13 @@ class AudioStage(Stage):
         audio_dir = ctx.workdir / "audio"
         audio_dir.mkdir(parents=True, exist_ok=True)
         cache = SpeechCache(ctx.settings.cache_dir)
-        jobs = self._jobs(ctx, identity)
+        jobs = self._jobs(ctx, identity, set(force))
 
         results: dict[int, _Result] = {}
         todo: list[_Job] = []
         for job in jobs:
-            local = read_clip(audio_dir / f"{job.key}.wav", verify=True)
-            shared = cache.get(job.key) if local is None else None
+            local = None if job.force else read_clip(audio_dir / f"{job.key}.wav", verify=True)
+            shared = cache.get(job.key) if local is None and not job.force else None
             if local is not None:
                 results[job.index] = _Result(local, "workdir")
             elif shared is not None:
@@ -194,7 +199,7 @@ class AudioStage(Stage):
         """Synthesise one scene under its cache lock (another pipeline may have made it meanwhile)."""
         wav = audio_dir / f"{job.key}.wav"
         with cache.lock(job.key):
-            hit = cache.get(job.key)
+            hit = None if job.force else cache.get(job.key)
             if hit is not None:
                 return _Result(copy_clip(hit, wav), "cache")
             try:
