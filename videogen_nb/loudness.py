@@ -54,18 +54,17 @@ def true_peak_db(samples: np.ndarray) -> float:
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
-def _limit(x: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
-    """Bring every true peak under ``ceiling`` (linear) with a smooth 5 ms look-ahead gain, no clipping."""
+def _limiter_gain(envelope: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
+    """Per-sample gain that brings every true peak of ``envelope`` under ``ceiling``: 5 ms look-ahead, no clipping."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    env = _peak_envelope(x)
-    if env.max() <= ceiling:
-        return x
-    need = np.minimum(1.0, ceiling / np.maximum(env, 1e-12))
+    if envelope.max() <= ceiling:
+        return np.ones_like(envelope)
+    need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
     width = 2 * max(1, int(0.005 * sample_rate)) + 1
     # the minimum over a window, averaged over the same window, is at most ``need`` at every peak
     gain = uniform_filter1d(minimum_filter1d(need, width, mode="nearest"), width, mode="nearest")
-    return x * np.minimum(gain, need)
+    return np.minimum(gain, need)
 
 
 def normalize_loudness(
@@ -81,9 +80,11 @@ def normalize_loudness(
     if measured is None:
         return np.asarray(samples, dtype=np.int16), None
     ceiling = 10 ** (ceiling_db / 20)
+    envelope = _peak_envelope(x)  # the true peaks scale with the gain: oversample once
 
     def attempt(gain_db: float) -> tuple[np.ndarray, float]:
-        y = _limit(x * 10 ** (gain_db / 20), sample_rate, ceiling)
+        g = 10 ** (gain_db / 20)
+        y = x * g * _limiter_gain(envelope * g, sample_rate, ceiling)
         return y, integrated_loudness(y, sample_rate) or float("-inf")
 
     g0 = target - measured
@@ -97,4 +98,4 @@ def normalize_loudness(
         # loudness grows with gain, never faster than the gain itself: keep the slope in (0.05, 1]
         g0, level0, g1 = g1, level1, g1 + (target - level1) / min(1.0, max(slope, 0.05))
     out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
-    return out, integrated_loudness(out, sample_rate)
+    return out, level0
