@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 import subprocess
 import textwrap
+import threading
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
 
+from videogen_nb.audio_io import wav_bytes
 from videogen_nb.render.encode import ffmpeg_exe
+from videogen_nb.tts import EspeakEngine
 
 SMALL = (320, 180)
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_config(tmp_path_factory):
-    """Keep checkpoint keys out of the real home; subprocesses inherit the same folder."""
+    """Keep checkpoint keys and the speech cache out of the real home; subprocesses inherit the folders."""
     mp = pytest.MonkeyPatch()
     mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    mp.setenv("VIDEOGEN_CACHE_DIR", str(tmp_path_factory.mktemp("speech-cache")))
     mp.delenv("VIDEOGEN_CHECKPOINT_KEY", raising=False)
     yield
     mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def speech_cache(tmp_path, monkeypatch) -> Path:
+    """A speech cache of the test's own, so what one test synthesised is never reused by another."""
+    folder = tmp_path / "speech-cache"
+    monkeypatch.setenv("VIDEOGEN_CACHE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -91,3 +107,75 @@ def frame_times(video: Path) -> list[float]:
         elif line and not line.startswith("#"):
             times.append(int(line.split(",")[2]) * tb)
     return times
+
+
+class FakeGoogle:
+    """Stands in for translate.google.com at the HTTP layer gTTS uses (requests' ``HTTPAdapter.send``).
+
+    Each request takes the next action of ``plan`` (then ``default``): ``"ok"``
+    answers with a real MP3 of the asked text (espeak's voice, encoded by
+    ffmpeg), an int answers with that HTTP status, an exception is raised as
+    the connection's failure.
+    """
+
+    def __init__(self) -> None:
+        self.plan: list = []
+        self.default = "ok"
+        self.by_text: dict = {}  # a request whose text contains a key gets its action, whatever the plan
+        self.asked: list[tuple[str, str]] = []  # (text, lang) of every request, in order
+        self.urls: list[str] = []
+        self.slow: list[bool] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, adapter, request, **kwargs):
+        import requests
+
+        rpc = json.loads(unquote(request.body.split("=", 1)[1].rstrip("&")))
+        text, lang, speed = json.loads(rpc[0][0][1])[:3]
+        with self._lock:
+            self.asked.append((text, lang))
+            self.urls.append(request.url)
+            self.slow.append(bool(speed))
+            matched = [action for key, action in self.by_text.items() if key in text]
+            action = matched[0] if matched else self.plan.pop(0) if self.plan else self.default
+        if isinstance(action, BaseException):
+            raise action
+        resp = requests.Response()
+        resp.request, resp.url = request, request.url
+        if action == "ok":
+            b64 = base64.b64encode(_mp3_of(text)).decode()
+            resp.status_code, resp.reason = 200, "OK"
+            resp.raw = io.BytesIO(f'[["wrb.fr","jQ1olc","[\\"{b64}\\"]",null,null,null,"generic"]]'.encode())
+        else:
+            resp.status_code, resp.reason = action, {429: "Too Many Requests"}.get(action, "Error")
+            resp.raw = io.BytesIO(b"")
+        return resp
+
+
+def _mp3_of(text: str) -> bytes:
+    speech = EspeakEngine().synthesize(text)
+    return subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "wav", "-i", "pipe:0", "-ar", "24000", "-ac", "1", "-f", "mp3", "pipe:1"],
+        input=wav_bytes(speech.samples, speech.sample_rate), capture_output=True, check=True,
+    ).stdout  # fmt: skip
+
+
+@pytest.fixture
+def fake_google(monkeypatch) -> FakeGoogle:
+    """Google's TTS endpoint replaced at the HTTP layer: plan what each request gets."""
+    import requests
+
+    fake = FakeGoogle()
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", lambda adapter, request, **kw: fake(adapter, request, **kw))
+    return fake
+
+
+@pytest.fixture
+def online() -> None:
+    """Skip the test unless Google's TTS host answers (gTTS needs the internet)."""
+    import socket
+
+    try:
+        socket.create_connection(("translate.google.com", 443), timeout=3).close()
+    except OSError as exc:
+        pytest.skip(f"no network: translate.google.com is unreachable ({exc}); gTTS needs the internet")

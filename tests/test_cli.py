@@ -50,3 +50,44 @@ def test_bad_option_is_one_line_and_exit_2(three_scene_doc, tmp_path, capsys):
     code = main(["build", str(three_scene_doc), "-o", str(tmp_path / "o"), "--resolution", "huge", "-q"])
     assert code == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_build_with_gtts_offline_falls_back_to_espeak_and_writes_subtitles(fake_google, three_scene_doc, tmp_path, capsys):
+    import json
+
+    import requests
+
+    fake_google.default = requests.exceptions.ConnectionError("network is unreachable")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    code = main([
+        "build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180", "-q", "--tts", "gtts",
+        "--retries", "0", "--fallback", "espeak", "--cache-dir", str(cache), "--pronounce", "point=spot",
+    ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert f"subtitles: {out / 'tiny-talk.srt'} {out / 'tiny-talk.vtt'}" in captured.out
+    assert "scenes 1, 2, 3 were spoken by espeak (gtts failed)" in captured.err
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["engine"] == "gtts" and [s["engine"] for s in meta["scenes"]] == ["espeak"] * 3
+    assert meta["pronunciations"] == {"point": "spot"}
+    assert len(list(cache.rglob("*.wav"))) == 3
+    assert "point" in (out / "tiny-talk.srt").read_text() and "spot" not in (out / "tiny-talk.srt").read_text()
+
+
+def test_engine_flags_that_do_not_apply_are_refused(three_scene_doc, tmp_path, capsys):
+    code = main(["build", str(three_scene_doc), "-o", str(tmp_path / "o"), "--tts", "gtts", "--rate", "200", "-q"])
+    assert code == 2 and "--rate does not apply to --tts gtts" in capsys.readouterr().err
+    code = main(["build", str(three_scene_doc), "-o", str(tmp_path / "o"), "--pronounce", "SQL", "-q"])
+    assert code == 2 and "WORD=HOW-TO-SAY-IT" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_rate_reaches_espeak_and_survives_resume(three_scene_doc, tmp_path):
+    out = tmp_path / "out"
+    assert main(["build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180", "-q", "--rate", "300",
+                 "--lang", "xx-none"]) == 2  # fmt: skip
+    assert main(["build", str(three_scene_doc), "-o", str(out), "--resume", "--lang", "en", "-q"]) == 0
+    fast = probe(out / "tiny-talk.mp4").duration
+    assert main(["build", str(three_scene_doc), "-o", str(tmp_path / "slow"), "--resolution", "320x180", "-q",
+                 "--rate", "100"]) == 0  # fmt: skip
+    assert probe(tmp_path / "slow" / "tiny-talk.mp4").duration > fast + 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import wave
 from pathlib import Path
 
@@ -49,3 +50,18 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     n_out = int(round(len(samples) * rate_out / rate_in))
     x_out = np.arange(n_out) * (rate_in / rate_out)
     return np.interp(x_out, np.arange(len(samples)), samples.astype(np.float64)).astype(np.int16)
+
+
+def decode_audio_bytes(data: bytes, sample_rate: int, what: str = "audio") -> np.ndarray:
+    """Decode any audio ffmpeg reads (MP3, OGG ...) from memory to mono int16 at ``sample_rate``."""
+    from .render.encode import ffmpeg_exe  # imported here: encoding is not needed to read WAVs
+
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", "pipe:0",
+         "-f", "s16le", "-ac", "1", "-ar", str(int(sample_rate)), "pipe:1"],
+        input=data, capture_output=True,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        tail = " | ".join(proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:])
+        raise ValueError(f"ffmpeg cannot decode the {what}: {tail or 'exit code ' + str(proc.returncode)}")
+    return np.frombuffer(proc.stdout, dtype="<i2").astype(np.int16)

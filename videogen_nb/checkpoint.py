@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import secrets
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_place(src: Path, dst: Path) -> None:
+    """Put ``src`` at ``dst`` atomically: a hard link when the file system allows, else a copy."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        tmp_path.unlink()
+        try:
+            os.link(src, tmp_path)
+        except OSError:
+            shutil.copyfile(src, tmp_path)
+        os.replace(tmp_path, dst)
+    finally:
+        tmp_path.unlink(missing_ok=True)
 
 
 def checkpoint_path(workdir: Path, stage: str) -> Path:
@@ -182,6 +200,7 @@ def rebase_paths(ctx: PipelineContext, new_workdir: Path) -> None:
     ctx.workdir = new
     for name in ("audio_dir", "video_dir", "final_video_path", "output_dir", "metadata_path", "thumbnail_path"):
         setattr(ctx, name, move(getattr(ctx, name)))
+    ctx.subtitle_paths = {kind: move(p) for kind, p in ctx.subtitle_paths.items()}
     if ctx.timing_report is not None:
         for s in ctx.timing_report.scenes:
             s.audio_path = move(s.audio_path)

@@ -7,7 +7,7 @@ import shlex
 import sys
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .checkpoint import CHECKPOINT_DIR
 from .errors import VideogenError
@@ -22,8 +22,12 @@ examples:
   videogen build notebooks/examples/photosynthesis.md -o build/photosynthesis
   videogen build talk.md -o out --resolution 720p --tts silent     # a fast draft
   videogen build talk.md -o out --resume                           # pick up after a failure
+  videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
+  videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
 
-Everything runs offline: speech with espeak-ng, video with the ffmpeg of imageio-ffmpeg.
+By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
+imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
+or --cache-dir) and shared by every build on the machine.
 """
 
 
@@ -48,15 +52,28 @@ def build_parser() -> argparse.ArgumentParser:
         "build",
         help="run all six stages: document -> narrated MP4",
         description="Run input, parse, script, audio, video and output on DOC; write the video, "
-        "thumbnail.png and metadata.json to OUTDIR.",
+        "its subtitles (.srt, .vtt), thumbnail.png and metadata.json to OUTDIR.",
     )
     b.add_argument("document", metavar="DOC", help="a Markdown (.md) or plain text (.txt) file")
     b.add_argument("-o", "--output", metavar="OUTDIR", required=True, help="folder for the finished video")
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
     b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
-    b.add_argument("--tts", choices=sorted(ENGINES), help="speech engine (default: espeak, offline)")
+    b.add_argument("--tts", choices=sorted(ENGINES), help="speech engine: espeak (default, offline), gtts "
+                   "(Google's voice, needs the internet) or silent (timed silence for drafts)")  # fmt: skip
+    b.add_argument("--fallback", choices=["espeak"], help="speak scenes the engine fails on (no network) with this one")
     b.add_argument("--lang", help="language of the narration, e.g. en, de, fr (default: front matter or en)")
-    b.add_argument("--voice", help="a voice name of the speech engine")
+    b.add_argument("--voice", help="a voice of the speech engine (espeak: a language variant such as en-gb; "
+                   "gtts: a Google domain for the accent such as co.uk)")  # fmt: skip
+    b.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words a minute (espeak, silent)")
+    b.add_argument("--tld", metavar="DOMAIN", help="gtts: the Google domain whose accent to use, e.g. co.uk, com.au")
+    b.add_argument("--slow", action="store_true", help="gtts: speak slowly")
+    b.add_argument("--retries", type=int, metavar="N", help="gtts: times to ask again after a network failure (default: 3)")
+    b.add_argument("--pronounce", action="append", metavar="WORD=SAY", default=[],
+                   help="say WORD as SAY (repeatable); slides and subtitles keep WORD")  # fmt: skip
+    b.add_argument("--cache-dir", metavar="DIR", help="speech cache shared by builds (default: $VIDEOGEN_CACHE_DIR "
+                   "or ~/.cache/videogen_nb/speech)")  # fmt: skip
+    b.add_argument("--loudness", type=float, default=-16.0, metavar="LUFS", help="loudness of every scene (default: -16)")
+    b.add_argument("--workers", type=int, metavar="N", help="parallel speech and slide workers (default: what the engine prefers)")
     b.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
     b.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
     b.add_argument("--theme", default="dark", help="slide theme: dark or light (default: dark)")
@@ -68,16 +85,47 @@ def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+def tts_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The engine's keyword arguments from --rate, --tld, --slow, --retries; a flag the engine lacks is an error."""
+    engine = args.tts or "espeak"
+    given = {"rate": args.rate, "tld": args.tld, "slow": args.slow or None, "retries": args.retries}
+    accepted = {
+        "espeak": {"rate": "rate"},
+        "silent": {"rate": "wpm"},
+        "gtts": {"tld": "tld", "slow": "slow", "retries": "retries"},
+    }.get(engine, {})
+    wrong = [f"--{flag}" for flag, value in given.items() if value is not None and flag not in accepted]
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)} does not apply to --tts {engine}")
+    return {accepted[flag]: value for flag, value in given.items() if value is not None}
+
+
+def pronunciations(pairs: Sequence[str]) -> dict[str, str]:
+    """``["SQL=sequel"]`` as ``{"SQL": "sequel"}``."""
+    out = {}
+    for pair in pairs:
+        word, sep, say = pair.partition("=")
+        if not sep or not word.strip() or not say.strip():
+            raise ValueError(f"--pronounce {pair!r}: write it as WORD=HOW-TO-SAY-IT, e.g. --pronounce SQL=sequel")
+        out[word.strip()] = say.strip()
+    return out
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.output)
     workdir = Path(args.workdir) if args.workdir else out / ".work"
     progress = None if args.quiet else terminal_progress()
     if args.resume and (workdir / CHECKPOINT_DIR).is_dir():
-        p = Pipeline.resume(workdir, tts=args.tts, lang=args.lang, voice=args.voice, progress=progress)
+        p = Pipeline.resume(
+            workdir, tts=args.tts, lang=args.lang, voice=args.voice, fallback=args.fallback,
+            cache_dir=args.cache_dir, max_workers=args.workers, progress=progress,
+        )  # fmt: skip
         print(f"resuming from {workdir}", file=sys.stderr)
     else:
         p = Pipeline(
-            Path(args.document), workdir, tts=args.tts or "espeak", lang=args.lang, voice=args.voice,
+            Path(args.document), workdir, tts=args.tts or "espeak", tts_options=tts_options(args),
+            lang=args.lang, voice=args.voice, fallback=args.fallback, cache_dir=args.cache_dir,
+            pronunciations=pronunciations(args.pronounce), loudness=args.loudness, max_workers=args.workers,
             resolution=args.resolution, fps=args.fps, theme=args.theme, output_dir=out, progress=progress,
         )  # fmt: skip
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, "--resume"])
@@ -88,8 +136,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_OK
     w, h = ctx.settings.resolution
     print(f"video: {p.video_path} ({ctx.timing_report.total_duration:.1f} s, {w}x{h}, {ctx.settings.fps} fps)")
+    print(f"subtitles: {ctx.subtitle_paths['srt']} {ctx.subtitle_paths['vtt']}")
     print(f"thumbnail: {ctx.thumbnail_path}")
     print(f"metadata: {ctx.metadata_path}")
+    fell_back = ctx.timing_report.fallback_scenes
+    if fell_back:
+        scenes = ", ".join(str(i + 1) for i in fell_back)
+        print(f"note: scenes {scenes} were spoken by {ctx.settings.fallback} ({ctx.settings.tts} failed)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -126,6 +126,8 @@ class VideoConfig(_Model):
     author: str = ""
     lang: Optional[str] = None
     voice: Optional[str] = None
+    # front matter ``pronounce:``: how to say words, e.g. {"SQL": "sequel"}; spoken text only
+    pronunciations: dict[str, str] = Field(default_factory=dict)
     source_path: Optional[Path] = None
     scenes: list[SceneConfig] = Field(default_factory=list)
 
@@ -144,8 +146,18 @@ class WordTiming(_Model):
     end: float
 
 
+AudioSource = Literal["synthesized", "workdir", "cache"]
+
+
 class SceneTiming(_Model):
-    """Where one scene sits on the video's timeline, and what its audio is."""
+    """Where one scene sits on the video's timeline, and what its audio is.
+
+    ``source`` says where the clip came from in the last audio run: made now
+    (``synthesized``), reused from this work folder (``workdir``) or from the
+    speech cache shared by every pipeline on the machine (``cache``).
+    ``word_timings`` hold the narration's own words (as the slides and
+    subtitles show them), timed from the speech.
+    """
 
     index: int
     scene_id: str
@@ -161,6 +173,9 @@ class SceneTiming(_Model):
     audio_path: Path
     audio_hash: str
     word_timings: list[WordTiming] = Field(default_factory=list)
+    engine: str = ""  # the engine that made this clip (the fallback's name if it stood in)
+    source: AudioSource = "synthesized"
+    loudness: Optional[float] = None  # integrated loudness of the clip, LUFS (None: silence)
 
     @property
     def duration(self) -> float:
@@ -196,13 +211,43 @@ class TimingReport(_Model):
 
     @property
     def reused(self) -> list[int]:
+        """Indices of the scenes whose clip came from the work folder or the shared cache."""
         return [s.index for s in self.scenes if not s.synthesized]
 
+    @property
+    def from_cache(self) -> list[int]:
+        """Indices of the scenes reused from the shared speech cache (made by another pipeline or run)."""
+        return [s.index for s in self.scenes if s.source == "cache"]
+
+    @property
+    def fallback_scenes(self) -> list[int]:
+        """Indices of the scenes spoken by the fallback engine instead of ``engine``."""
+        return [s.index for s in self.scenes if s.engine and s.engine != self.engine]
+
     def __repr__(self) -> str:
+        fallback = f", {len(self.fallback_scenes)} by the fallback engine" if self.fallback_scenes else ""
         return (
             f"<TimingReport {len(self.scenes)} scenes, {self.total_duration:.2f} s at {self.fps} fps, "
-            f"{len(self.synthesized)} synthesised, {len(self.reused)} reused>"
+            f"{self.engine} {self.voice}: {len(self.synthesized)} synthesised, {len(self.reused)} reused "
+            f"({len(self.from_cache)} from the shared cache){fallback}>"
         )
+
+
+class SubtitleCue(_Model):
+    """One subtitle: at most two lines, shown from ``start`` to ``end`` on the video's timeline."""
+
+    index: int
+    scene_index: int
+    start: float
+    end: float
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def __repr__(self) -> str:
+        return f"<cue {self.index} {self.start:.3f}-{self.end:.3f} s: {' / '.join(self.lines)!r}>"
 
 
 # --- pipeline state ------------------------------------------------------------------
@@ -212,8 +257,14 @@ class PipelineSettings(_Model):
     """How to render: chosen when the Pipeline is made, kept in checkpoints."""
 
     tts: str = "espeak"
+    # keyword arguments the engine is made with (rate, tld, slow ...), so resume makes the same one
+    tts_options: dict[str, Any] = Field(default_factory=dict)
     lang: Optional[str] = None
     voice: Optional[str] = None
+    fallback: Optional[str] = None  # engine that speaks a scene the main engine failed on
+    cache_dir: Optional[Path] = None  # shared speech cache; None: $VIDEOGEN_CACHE_DIR or ~/.cache
+    pronunciations: dict[str, str] = Field(default_factory=dict)  # win over front matter ``pronounce:``
+    loudness: Optional[float] = Field(-16.0, ge=-40.0, le=-5.0)  # LUFS every clip is set to; None: as made
     resolution: tuple[int, int] = (1920, 1080)
     fps: int = Field(30, ge=1, le=120)
     pad_before: float = Field(0.25, ge=0.0, le=5.0)
@@ -261,6 +312,7 @@ class PipelineContext(_Model):
     output_dir: Optional[Path] = None
     metadata_path: Optional[Path] = None
     thumbnail_path: Optional[Path] = None
+    subtitle_paths: dict[str, Path] = Field(default_factory=dict)  # {"srt": ..., "vtt": ...}
     warnings: list[str] = Field(default_factory=list)
     stage_records: dict[str, StageRecord] = Field(default_factory=dict)
     seq: int = 0

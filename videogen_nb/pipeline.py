@@ -8,7 +8,7 @@ import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 from .checkpoint import (
     latest_checkpoint,
@@ -27,8 +27,11 @@ from .models import (
     PipelineSettings,
     SceneConfig,
     StageRecord,
+    SubtitleCue,
 )
+from .pronounce import check_pronunciations
 from .render.theme import get_theme
+from .speech_cache import SpeechCache
 from .stages import (
     AudioStage,
     InputStage,
@@ -40,8 +43,9 @@ from .stages import (
 )
 from .stages.video import draw_scene
 from .status import StatusView, compute_rows, dependencies
+from .subtitles import build_cues
 from .text import slugify
-from .tts import SpeechEngine, get_engine
+from .tts import ENGINES, SpeechEngine, get_engine
 
 Source = Union[str, Path, InputConfig]
 
@@ -55,6 +59,27 @@ def as_input_config(source: Source) -> InputConfig:
     if isinstance(source, str):
         return InputConfig(input_type="document", source=source)
     raise TypeError(f"cannot make a video from a {type(source).__name__}: pass a file path, Markdown text or InputConfig")
+
+
+def fallback_engine(fallback: Union[str, SpeechEngine, None], engine: SpeechEngine) -> Optional[SpeechEngine]:
+    """The engine that speaks a scene ``engine`` failed on; it must make sound and differ from ``engine``."""
+    if fallback is None:
+        return None
+    fb = get_engine(fallback)
+    if not fb.audible:
+        raise ValueError(f"the fallback engine {fb.name!r} makes silence; a video must not go out mute: use 'espeak'")
+    if fb.name == engine.name:
+        raise ValueError(f"the fallback engine is the main engine {engine.name!r}: choose another, e.g. 'espeak'")
+    return fb
+
+
+def _check_registered(engine: Union[str, SpeechEngine, None], argument: str) -> None:
+    """A saved engine name must be one the registry can make again; a custom one must be passed."""
+    if isinstance(engine, str) and engine not in ENGINES:
+        raise ValueError(
+            f"this pipeline was made with a custom speech engine {engine!r}: "
+            f"pass it again, Pipeline.resume(workdir, {argument}=your_engine)"
+        )
 
 
 def default_workdir(config: InputConfig) -> Path:
@@ -90,13 +115,36 @@ class Pipeline:
         executor: Optional[Executor] = None,
         progress: Union[str, Subscriber, None] = "auto",
         task_id: Optional[str] = None,
+        tts_options: Optional[Mapping[str, Any]] = None,
+        fallback: Union[str, SpeechEngine, None] = None,
+        cache_dir: Union[str, Path, None] = None,
+        pronunciations: Optional[Mapping[str, str]] = None,
+        loudness: Optional[float] = -16.0,
     ) -> None:
+        """Set up a pipeline; nothing runs until a stage method is called.
+
+        Speech: ``tts`` is ``"espeak"`` (offline), ``"gtts"`` (online) or
+        ``"silent"`` (drafts), or any SpeechEngine object; ``tts_options`` are
+        its keyword arguments (``{"rate": 180}``, ``{"tld": "co.uk", "slow":
+        True}``). ``fallback="espeak"`` speaks a scene the engine fails on
+        (no network) offline, with a warning. ``cache_dir`` is the speech
+        cache shared with other pipelines (default ``$VIDEOGEN_CACHE_DIR`` or
+        ``~/.cache/videogen_nb/speech``). ``pronunciations`` (``{"SQL":
+        "sequel"}``) change what is said, never what is shown. Every clip is
+        set to ``loudness`` LUFS (None: as the engine made it).
+        """
         config = as_input_config(source)
-        engine = get_engine(tts)
+        engine = get_engine(tts, **dict(tts_options or {}))
+        fb = fallback_engine(fallback, engine)
         settings = PipelineSettings(
             tts=engine.name,
+            tts_options=dict(tts_options or {}),
             lang=lang,
             voice=voice,
+            fallback=fb.name if fb else None,
+            cache_dir=Path(cache_dir).expanduser().absolute() if cache_dir is not None else None,
+            pronunciations=check_pronunciations(pronunciations, "pronunciations="),
+            loudness=loudness,
             resolution=resolution,
             fps=fps,
             theme=theme,
@@ -110,12 +158,14 @@ class Pipeline:
             input_config=config,
             settings=settings,
         )
-        self._setup(ctx, engine, max_workers, executor, progress)
+        self._setup(ctx, engine, fb, max_workers, executor, progress)
 
-    def _setup(self, ctx, engine, max_workers, executor, progress) -> None:
+    def _setup(self, ctx, engine, fallback, max_workers, executor, progress) -> None:
         self.ctx: PipelineContext = ctx
         self.engine: SpeechEngine = engine
+        self.fallback: Optional[SpeechEngine] = fallback
         self.max_workers = max_workers or min(8, (os.cpu_count() or 1) * 2)
+        self._max_workers_given = max_workers
         self._executor = executor
         self.events = EventBus()
         bar = default_progress() if progress == "auto" else progress
@@ -130,17 +180,22 @@ class Pipeline:
             InputStage(),
             ParseStage(),
             ScriptStage(),
-            AudioStage(engine, factory),
+            AudioStage(engine, factory, fallback),
             VideoStage(factory),
             OutputStage(),
         ]
 
     @contextmanager
-    def _executor_cm(self) -> Iterator[Executor]:
+    def _executor_cm(self, preferred: Optional[int] = None) -> Iterator[Executor]:
+        """The caller's executor, else a thread pool: ``max_workers`` if given, else what the work prefers.
+
+        A network speech engine prefers more threads than cores (its calls wait).
+        """
         if self._executor is not None:
             yield self._executor  # the caller's executor (a Dask client's, a shared pool): not ours to shut down
         else:
-            with ThreadPoolExecutor(self.max_workers, thread_name_prefix="videogen") as pool:
+            workers = self._max_workers_given or preferred or self.max_workers
+            with ThreadPoolExecutor(workers, thread_name_prefix="videogen") as pool:
                 yield pool
 
     # --- resume ---------------------------------------------------------------------
@@ -156,13 +211,16 @@ class Pipeline:
         max_workers: Optional[int] = None,
         executor: Optional[Executor] = None,
         progress: Union[str, Subscriber, None] = "auto",
+        fallback: Union[str, SpeechEngine, None] = None,
+        cache_dir: Union[str, Path, None] = None,
     ) -> "Pipeline":
         """Load the newest checkpoint in ``workdir``; ``.run()`` then continues where it stopped.
 
         Audio files named in the checkpoint are checked against their hashes;
         a missing or changed one makes the audio stage stale, and only those
-        scenes are synthesised again. ``tts``, ``lang`` and ``voice`` replace
-        the saved choices (the audio goes stale if that changes the sound).
+        scenes are synthesised again. ``tts``, ``lang``, ``voice``,
+        ``fallback`` and ``cache_dir`` replace the saved choices (the audio
+        goes stale if that changes the sound).
         """
         workdir = Path(workdir).absolute()
         checkpoint = latest_checkpoint(workdir)
@@ -172,20 +230,24 @@ class Pipeline:
             ctx.settings.lang = lang
         if voice is not None:
             ctx.settings.voice = voice
-        try:
-            engine = get_engine(tts if tts is not None else ctx.settings.tts)
-        except ValueError:
-            raise ValueError(
-                f"this pipeline was made with a custom speech engine {ctx.settings.tts!r}: "
-                "pass it again, Pipeline.resume(workdir, tts=your_engine)"
-            ) from None
-        ctx.settings.tts = engine.name
+        if cache_dir is not None:
+            ctx.settings.cache_dir = Path(cache_dir).expanduser().absolute()
+        st = ctx.settings
+        if tts is None or tts == st.tts:
+            _check_registered(st.tts, "tts")
+            engine = get_engine(st.tts, **st.tts_options)  # the saved engine, made with its saved options
+        else:
+            engine = get_engine(tts)
+            st.tts_options = {}
+        _check_registered(fallback if fallback is not None else st.fallback, "fallback")
+        fb = fallback_engine(fallback if fallback is not None else st.fallback, engine)
+        st.tts, st.fallback = engine.name, fb.name if fb else None
         p = cls.__new__(cls)
-        p._setup(ctx, engine, max_workers, executor, progress)
-        for st in p._stages:
-            for problem in st.repair(ctx):
+        p._setup(ctx, engine, fb, max_workers, executor, progress)
+        for stage in p._stages:
+            for problem in stage.repair(ctx):
                 ctx.warnings.append(f"on resume: {problem}")
-                p.events.warning(st.name, f"on resume: {problem}")
+                p.events.warning(stage.name, f"on resume: {problem}")
         p._last_change = f"resumed from {checkpoint.name}"
         return p
 
@@ -208,6 +270,22 @@ class Pipeline:
         if self.ctx.output_dir is not None and self.ctx.video_config is not None:
             return self.ctx.output_dir / f"{self.ctx.video_config.video_id}.mp4"
         return self.ctx.final_video_path
+
+    @property
+    def speech_cache(self) -> SpeechCache:
+        """The speech cache this pipeline reads and fills (shared with every pipeline using its folder)."""
+        return SpeechCache(self.ctx.settings.cache_dir)
+
+    @property
+    def subtitle_paths(self) -> dict[str, Path]:
+        """``{"srt": ..., "vtt": ...}`` in the output folder, once the output stage has run."""
+        return dict(self.ctx.subtitle_paths)
+
+    def subtitle_cues(self) -> list[SubtitleCue]:
+        """The subtitle cues of the current audio (times on the video's timeline), before output writes them."""
+        if self.ctx.timing_report is None:
+            raise StageOrderError("subtitle_cues", "audio", "has not run")
+        return build_cues(self.ctx.timing_report)
 
     @property
     def stages(self) -> list[Stage]:

@@ -113,7 +113,9 @@ def mux(video_h264: Path, audio_wav: Path, out: Path, settings: EncoderSettings)
                 "-map", "0:v:0", "-map", "1:a:0",
                 "-c:v", "copy", "-bsf:v", f"setts=ts=N/({settings.fps}*TB):duration=1/({settings.fps}*TB)",
                 "-video_track_timescale", str(settings.fps * 512),
-                "-c:a", "aac", "-b:a", settings.audio_bitrate, "-ar", str(settings.audio_rate), "-ac", "2",
+                # mono narration to both channels at -3 dB each, so the stereo file measures the clips' loudness
+                "-af", "pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0",
+                "-c:a", "aac", "-b:a", settings.audio_bitrate, "-ar", str(settings.audio_rate),
                 "-movflags", "+faststart", str(tmp),
             ],  # fmt: skip
             f"writing {out.name}",

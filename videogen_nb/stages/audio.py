@@ -1,89 +1,127 @@
-"""Stage 4, audio: speak every scene, reuse what is cached, lay out the timeline."""
+"""Stage 4, audio: speak every scene (in parallel where the engine allows), reuse cached clips, lay out the timeline."""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import os
+import threading
 from concurrent.futures import Executor, as_completed
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Optional
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..audio_io import wav_bytes
-from ..checkpoint import atomic_write_bytes
-from ..errors import SpeechError, StageOrderError, VideogenError
+from ..errors import SpeechError, StageOrderError, UnknownVoiceError, VideogenError
 from ..events import EventBus
 from ..fingerprint import file_digest, stable_hash
-from ..models import PipelineContext, SceneConfig, SceneTiming, TimingReport, WordTiming
-from ..tts.base import Speech, SpeechEngine
+from ..loudness import normalize_loudness
+from ..models import AudioSource, PipelineContext, SceneConfig, SceneTiming, TimingReport
+from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
+from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
+from ..tts.base import Speech, SpeechEngine, estimate_word_timings
 from .base import Stage
 
-ExecutorFactory = Callable[[], AbstractContextManager[Executor]]
+# makes a context manager giving an Executor; the argument is how many workers the engine would like
+ExecutorFactory = Callable[[Optional[int]], AbstractContextManager[Executor]]
 
 
 @dataclass
-class _Clip:
-    """One scene's speech on disk."""
+class _Job:
+    """One scene to speak: what is said, and the cache key of its clip."""
 
-    path: Path
-    duration: float
-    sample_rate: int
-    sha256: str
-    words: list[WordTiming]
-    synthesized: bool
+    index: int
+    scene: SceneConfig
+    spoken: SpokenText
+    key: str
+    force: bool = False  # speak again even if a clip is cached (and replace it)
 
-
-def _load_clip(wav: Path) -> Optional[_Clip]:
-    meta = wav.with_suffix(".json")
-    if not (wav.is_file() and meta.is_file()):
-        return None
-    try:
-        m = json.loads(meta.read_text(encoding="utf-8"))
-        return _Clip(wav, m["duration"], m["sample_rate"], m["sha256"], [WordTiming(**w) for w in m["words"]], False)
-    except (ValueError, KeyError, TypeError):
-        return None  # a damaged sidecar: synthesise again rather than trust it
+    @property
+    def label(self) -> str:
+        return f"scene {self.index + 1} ({self.scene.title or self.scene.scene_id!r})"
 
 
-def _save_clip(wav: Path, speech: Speech, text: str, identity: dict) -> _Clip:
-    data = wav_bytes(speech.samples, speech.sample_rate)
-    atomic_write_bytes(wav, data)
-    digest = hashlib.sha256(data).hexdigest()
-    meta = {
-        "duration": speech.duration,
-        "sample_rate": speech.sample_rate,
-        "sha256": digest,
-        "words": [w.model_dump() for w in speech.words],
-        "identity": identity,
-        "text": text,
-    }
-    # the sidecar is written last: a clip without one is incomplete and is made again
-    atomic_write_bytes(wav.with_suffix(".json"), json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
-    return _Clip(wav, speech.duration, speech.sample_rate, digest, list(speech.words), True)
+@dataclass
+class _Result:
+    clip: Clip
+    source: AudioSource
+    warning: Optional[str] = None
+
+
+_ENGINE_LOCKS: "WeakKeyDictionary[SpeechEngine, threading.Lock]" = WeakKeyDictionary()
+_ENGINE_LOCKS_GUARD = threading.Lock()
+
+
+def engine_lock(engine: SpeechEngine) -> AbstractContextManager:
+    """What to hold while calling ``engine``: nothing if it is thread-safe, else one lock per engine object."""
+    if engine.thread_safe:
+        return nullcontext()
+    with _ENGINE_LOCKS_GUARD:
+        return _ENGINE_LOCKS.setdefault(engine, threading.Lock())
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def speak(
+    engine: SpeechEngine, text: str, lang: Optional[str], voice: Optional[str], loudness: Optional[float]
+) -> tuple[Speech, Optional[float]]:
+    """``engine`` saying ``text``, checked (sound where there are words), timed, normalised; and its loudness."""
+    if not text.strip():
+        return Speech(np.zeros(0, np.int16), 22050), None
+    with engine_lock(engine):  # only the engine call is serialised: checks and loudness run in parallel
+        speech = engine.synthesize(text, lang=lang, voice=voice)
+    if speech.sample_rate <= 0:
+        raise SpeechError(f"{engine.name} returned audio without a sample rate")
+    samples = np.asarray(speech.samples)
+    if samples.ndim == 2:  # a plug-in engine that gives (n, channels): speech is mono here
+        samples = samples.mean(axis=1)
+    if samples.dtype != np.int16:
+        samples = np.clip(np.round(samples.astype(np.float64) * 32767.0), -32768, 32767).astype(np.int16)
+    if engine.audible and _has_words(text) and not np.any(samples):
+        # never let a silent clip stand in for speech in the video
+        raise SpeechError(f"{engine.name} returned silence for {text[:40]!r}")
+    duration = len(samples) / speech.sample_rate
+    words = speech.words or estimate_word_timings(text, duration)
+    measured = None
+    if loudness is not None and engine.audible:
+        samples, measured = normalize_loudness(samples, speech.sample_rate, loudness)
+    return Speech(samples, speech.sample_rate, words), measured
 
 
 class AudioStage(Stage):
-    """Synthesises each scene's narration in parallel; unchanged narration is reused by content hash."""
+    """Speaks each scene's narration; a clip is reused by content hash from this work folder or the shared cache."""
 
     name = "audio"
     requires = ("narration",)
     provides = ("audio_dir", "timing_report")
 
-    def __init__(self, engine: SpeechEngine, executor: ExecutorFactory) -> None:
+    def __init__(self, engine: SpeechEngine, executor: ExecutorFactory, fallback: Optional[SpeechEngine] = None) -> None:
         self.engine = engine
         self.executor = executor
+        self.fallback = fallback
 
     def _voice(self, ctx: PipelineContext) -> tuple[Optional[str], Optional[str]]:
         vc = ctx.video_config
         return ctx.settings.lang or (vc.lang if vc else None), ctx.settings.voice or (vc.voice if vc else None)
 
-    def _key(self, identity: dict, scene: SceneConfig) -> str:
-        return stable_hash(identity, scene.narration or "")[:24]
+    def pronunciations(self, ctx: PipelineContext) -> dict[str, str]:
+        """The document's ``pronounce:`` entries, overridden by the pipeline's ``pronunciations=``."""
+        vc = ctx.video_config
+        return {**(vc.pronunciations if vc else {}), **ctx.settings.pronunciations}
+
+    def _jobs(self, ctx: PipelineContext, identity: dict, force: Collection[int]) -> list[_Job]:
+        pron = self.pronunciations(ctx)
+        jobs = []
+        for i, scene in enumerate(ctx.video_config.scenes):
+            spoken = apply_pronunciations(scene.narration or "", pron)
+            jobs.append(_Job(i, scene, spoken, clip_key(identity, spoken.text, ctx.settings.loudness), i in force))
+        return jobs
 
     def run(self, ctx: PipelineContext, events: EventBus, force: Collection[int] = ()) -> str:
-        """Speak every scene not in the cache; scenes in ``force`` are spoken again regardless."""
+        """Speak every scene not cached; scenes in ``force`` are spoken again and their cached clip replaced."""
         scenes = ctx.video_config.scenes
         bad = [i for i in force if not 0 <= i < len(scenes)]
         if bad:
@@ -93,89 +131,154 @@ class AudioStage(Stage):
             raise StageOrderError("audio", "script", f"has not written narration for {', '.join(missing)}")
         lang, voice = self._voice(ctx)
         identity = self.engine.identity(lang, voice)  # an unknown voice fails here, before any work
+        if self.fallback is not None:
+            try:
+                self.fallback.identity(lang, voice)
+            except UnknownVoiceError as exc:
+                raise UnknownVoiceError(f"the fallback engine cannot speak this language: {exc}") from exc
         audio_dir = ctx.workdir / "audio"
         audio_dir.mkdir(parents=True, exist_ok=True)
+        cache = SpeechCache(ctx.settings.cache_dir)
+        jobs = self._jobs(ctx, identity, set(force))
 
-        clips: dict[int, _Clip] = {}
-        todo: list[int] = []
-        for i, scene in enumerate(scenes):
-            clip = None if i in force else _load_clip(audio_dir / f"{self._key(identity, scene)}.wav")
-            if clip is None:
-                todo.append(i)
+        results: dict[int, _Result] = {}
+        todo: list[_Job] = []
+        for job in jobs:
+            local = None if job.force else read_clip(audio_dir / f"{job.key}.wav", verify=True)
+            shared = cache.get(job.key) if local is None and not job.force else None
+            if local is not None:
+                results[job.index] = _Result(local, "workdir")
+            elif shared is not None:
+                results[job.index] = _Result(copy_clip(shared, audio_dir / f"{job.key}.wav"), "cache")
             else:
-                clips[i] = clip
+                todo.append(job)
         total = len(scenes)
-        events.progress(self.name, len(clips), total, f"{len(clips)} reused")
+        events.progress(self.name, len(results), total, f"{len(results)} reused")
 
-        def speak(i: int) -> _Clip:
-            scene = scenes[i]
-            text = scene.narration or ""
-            try:
-                speech = (
-                    self.engine.synthesize(text, lang=lang, voice=voice)
-                    if text.strip()
-                    else Speech(np.zeros(0, np.int16), 22050)
-                )
-            except VideogenError:
-                raise
-            except Exception as exc:
-                raise SpeechError(f"scene {i + 1} ({scene.title or scene.scene_id!r}): {self.engine.name} failed: {exc}") from exc
-            if speech.sample_rate <= 0:
-                raise SpeechError(f"scene {i + 1}: {self.engine.name} returned audio without a sample rate")
-            return _save_clip(audio_dir / f"{self._key(identity, scene)}.wav", speech, text, identity)
+        def make(job: _Job) -> _Result:
+            return self._make(job, cache, audio_dir, lang, voice, ctx.settings.loudness)
 
-        if todo:
-            with self.executor() as pool:
-                futures = {pool.submit(speak, i): i for i in todo}
+        def done(job: _Job, result: _Result) -> None:
+            results[job.index] = result
+            if result.warning:
+                events.warning(self.name, result.warning)
+            events.progress(self.name, len(results), total, f"scene {job.index + 1}: {job.scene.title[:40]}")
+
+        if len(todo) > 1:
+            # a thread-safe engine gets the workers it asks for; one that is not gets one a core, since
+            # its calls take turns and only the work after them (loudness, files) runs side by side
+            preferred = self.engine.concurrency if self.engine.thread_safe else (os.cpu_count() or 1)
+            with self.executor(preferred) as pool:
+                futures = {pool.submit(make, job): job for job in todo}
                 try:
                     for fut in as_completed(futures):
-                        i = futures[fut]
-                        clips[i] = fut.result()
-                        events.progress(self.name, len(clips), total, f"scene {i + 1}: {scenes[i].title[:40]}")
+                        done(futures[fut], fut.result())
                 except BaseException:
                     for f in futures:
                         f.cancel()
                     raise
+        else:
+            for job in todo:
+                done(job, make(job))
 
-        report = self._timeline(ctx, scenes, clips, lang, voice)
+        report = self._timeline(ctx, jobs, results, lang, voice)
+        warnings = [results[j.index].warning for j in jobs if results[j.index].warning]
         ctx.audio_dir = audio_dir
         ctx.timing_report = report
+        ctx.warnings.extend(warnings)
+        made = len(report.synthesized)
+        fell_back = f", {len(report.fallback_scenes)} by {self.fallback.name}" if report.fallback_scenes else ""
         return (
-            f"{total} scenes, {report.total_duration:.1f} s of video: "
-            f"{len(todo)} synthesised, {total - len(todo)} reused"
+            f"{total} scenes, {report.total_duration:.1f} s of video: {made} synthesised{fell_back}, "
+            f"{total - made} reused ({len(report.from_cache)} from the shared cache)"
         )
 
-    def _timeline(self, ctx, scenes, clips, lang, voice) -> TimingReport:
+    def _make(
+        self, job: _Job, cache: SpeechCache, audio_dir: Path, lang: Optional[str], voice: Optional[str], loudness
+    ) -> _Result:
+        """Synthesise one scene under its cache lock (another pipeline may have made it meanwhile)."""
+        wav = audio_dir / f"{job.key}.wav"
+        with cache.lock(job.key):
+            hit = None if job.force else cache.get(job.key)
+            if hit is not None:
+                return _Result(copy_clip(hit, wav), "cache")
+            try:
+                speech, measured = speak(self.engine, job.spoken.text, lang, voice, loudness)
+            except UnknownVoiceError:
+                raise
+            except Exception as exc:
+                reason = str(exc) if isinstance(exc, VideogenError) else f"{self.engine.name} failed: {exc}"
+                if self.fallback is None:
+                    raise SpeechError(f"{job.label}: {reason}") from exc
+                return self._fall_back(job, reason, cache, audio_dir, lang, voice, loudness)
+            meta = self._meta(self.engine, job, lang, voice, loudness, measured)
+            clip = cache.put(job.key, speech.samples, speech.sample_rate, speech.words, meta)
+        return _Result(copy_clip(clip, wav), "synthesized")
+
+    def _meta(self, engine: SpeechEngine, job: _Job, lang, voice, target, measured) -> dict:
+        """What the cache's sidecar records beside the timings: who said what, how loud."""
+        return {
+            "engine": engine.name,
+            "identity": engine.identity(lang, voice),
+            "text": job.spoken.text,
+            "loudness_target": target,
+            "loudness": measured,
+        }
+
+    def _fall_back(self, job: _Job, reason: str, cache: SpeechCache, audio_dir: Path, lang, voice, loudness) -> _Result:
+        """Speak the scene with the fallback engine; its clip is cached under the fallback's own key."""
+        fb = self.fallback
+        key = clip_key(fb.identity(lang, voice), job.spoken.text, loudness)
+        warning = f"{job.label}: {reason.rstrip('. ')}. Spoken by {fb.name} instead"
+        with cache.lock(key):
+            clip = cache.get(key)
+            source: AudioSource = "cache"
+            if clip is None:
+                try:
+                    speech, measured = speak(fb, job.spoken.text, lang, voice, loudness)
+                except VideogenError as exc:
+                    raise SpeechError(f"{job.label}: {reason}; the fallback {fb.name} failed too: {exc}") from exc
+                meta = self._meta(fb, job, lang, voice, loudness, measured)
+                clip = cache.put(key, speech.samples, speech.sample_rate, speech.words, meta)
+                source = "synthesized"
+        return _Result(copy_clip(clip, audio_dir / f"{key}.wav"), source, warning)
+
+    def _timeline(self, ctx, jobs: list[_Job], results: dict[int, _Result], lang, voice) -> TimingReport:
         """Scene boundaries on the frame grid, counted cumulatively so nothing drifts."""
         st = ctx.settings
         fps = st.fps
         frame = 0
         timings = []
-        for i, scene in enumerate(scenes):
-            clip = clips[i]
+        for job in jobs:
+            res = results[job.index]
+            clip = res.clip
             seconds = max(st.pad_before + clip.duration + st.pad_after, st.min_scene)
             n = max(1, int(round(seconds * fps)))
             start_f, end_f = frame, frame + n
+            narration = job.scene.narration or ""
             timings.append(
                 SceneTiming(
-                    index=i,
-                    scene_id=scene.scene_id,
-                    title=scene.title,
+                    index=job.index,
+                    scene_id=job.scene.scene_id,
+                    title=job.scene.title,
                     start=start_f / fps,
                     end=end_f / fps,
                     start_frame=start_f,
                     end_frame=end_f,
                     audio_start=start_f / fps + st.pad_before,
                     audio_duration=clip.duration,
-                    words=len((scene.narration or "").split()),
-                    synthesized=clip.synthesized,
+                    words=len(narration.split()),
+                    synthesized=res.source == "synthesized",
                     audio_path=clip.path,
                     audio_hash=clip.sha256,
-                    word_timings=clip.words,
+                    word_timings=narration_word_timings(narration, job.spoken, clip.words, clip.duration),
+                    engine=clip.engine or self.engine.name,
+                    source=res.source,
+                    loudness=clip.loudness,
                 )
             )
             frame = end_f
-        rate = max((c.sample_rate for c in clips.values()), default=22050)
+        rate = max((r.clip.sample_rate for r in results.values()), default=22050)
         return TimingReport(
             fps=fps,
             sample_rate=rate,
@@ -195,9 +298,9 @@ class AudioStage(Stage):
             identity = self.engine.identity(lang, voice)
         except VideogenError:
             identity = {"engine": self.engine.name, "lang": lang, "voice": voice, "invalid": True}
-        return stable_hash(
-            identity, [s.narration for s in vc.scenes], st.fps, st.pad_before, st.pad_after, st.min_scene
-        )
+        pron = self.pronunciations(ctx)
+        spoken = [apply_pronunciations(s.narration or "", pron).text if s.narration is not None else None for s in vc.scenes]
+        return stable_hash(identity, spoken, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene)
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
         problems = []
@@ -211,7 +314,7 @@ class AudioStage(Stage):
     def repair(self, ctx: PipelineContext) -> list[str]:
         problems = self.check_artifacts(ctx, deep=True)
         for s in ctx.timing_report.scenes if ctx.timing_report else []:
-            # a changed clip must not be reused by the cache: remove it so it is made again
+            # a changed clip must not be reused: remove it so it is made again
             if s.audio_path.is_file() and file_digest(s.audio_path) != s.audio_hash:
                 s.audio_path.unlink()
                 s.audio_path.with_suffix(".json").unlink(missing_ok=True)

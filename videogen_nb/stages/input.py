@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Optional
 
 from ..documents import looks_like_path, read_document
+from ..errors import InputError
 from ..events import EventBus
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, VideoConfig
+from ..pronounce import check_pronunciations
 from ..text import slugify
 from .base import Stage
 
@@ -30,6 +32,10 @@ class InputStage(Stage):
         front = doc.front_matter
         title = cfg.title or _front_str(front, "title") or ""
         name = doc.path.stem if doc.path else "video"
+        try:
+            pronunciations = check_pronunciations(front.get("pronounce"), "front matter 'pronounce'")
+        except ValueError as exc:
+            raise InputError(doc.path, str(exc), "Write it as a mapping, one 'word: how to say it' a line") from None
         video_config = VideoConfig(
             video_id=slugify(title or name),
             title=title,
@@ -37,6 +43,7 @@ class InputStage(Stage):
             author=_front_str(front, "author") or "",
             lang=cfg.lang or _front_str(front, "lang"),
             voice=cfg.voice or _front_str(front, "voice"),
+            pronunciations=pronunciations,
             source_path=doc.path.resolve() if doc.path else None,
         )
         metadata = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import platform
 import shutil
 import tempfile
@@ -15,11 +14,12 @@ from typing import Optional
 
 from PIL import Image
 
-from ..checkpoint import atomic_write_bytes
+from ..checkpoint import atomic_place, atomic_write_bytes
 from ..events import EventBus
 from ..fingerprint import stable_hash
 from ..models import PipelineContext
 from ..render.encode import extract_frame
+from ..subtitles import build_cues, write_subtitles
 from .base import Stage
 
 THUMBNAIL_SIZE = (1280, 720)
@@ -36,29 +36,12 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def _place(src: Path, dst: Path) -> None:
-    """Put a copy of ``src`` at ``dst`` atomically: a hard link when possible, else a copy."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        tmp_path.unlink()
-        try:
-            os.link(src, tmp_path)
-        except OSError:
-            shutil.copyfile(src, tmp_path)
-        os.replace(tmp_path, dst)
-    finally:
-        tmp_path.unlink(missing_ok=True)
-
-
 class OutputStage(Stage):
     """Non-critical: when it fails, the video already exists in the work folder."""
 
     name = "output"
     requires = ("final_video_path", "timing_report")
-    provides = ("output_dir", "metadata_path", "thumbnail_path")
+    provides = ("output_dir", "metadata_path", "thumbnail_path", "subtitle_paths")
     critical = False
 
     def target_dir(self, ctx: PipelineContext) -> Path:
@@ -69,7 +52,7 @@ class OutputStage(Stage):
         out = self.target_dir(ctx)
         out.mkdir(parents=True, exist_ok=True)
         video = out / f"{vc.video_id}.mp4"
-        _place(ctx.final_video_path, video)
+        atomic_place(ctx.final_video_path, video)
 
         # the thumbnail is a real frame of the video: what a viewer sees, not a re-render
         first = report.scenes[0]
@@ -86,6 +69,9 @@ class OutputStage(Stage):
         finally:
             shutil.rmtree(frame_png.parent, ignore_errors=True)
 
+        cues = build_cues(report)
+        subtitles = write_subtitles(cues, out, vc.video_id)
+
         meta = {
             "title": vc.title,
             "subtitle": vc.subtitle,
@@ -99,6 +85,11 @@ class OutputStage(Stage):
             "engine": report.engine,
             "voice": report.voice,
             "lang": report.lang,
+            "fallback": st.fallback,
+            "loudness_target": st.loudness,
+            "pronunciations": {**vc.pronunciations, **st.pronunciations},
+            "subtitles": {kind: path.name for kind, path in subtitles.items()},
+            "subtitle_cues": len(cues),
             "source": ctx.input_metadata.get("source"),
             "source_sha256": ctx.input_metadata.get("sha256"),
             "scenes": [
@@ -111,6 +102,10 @@ class OutputStage(Stage):
                     "end": t.end,
                     "duration": t.duration,
                     "audio_duration": round(t.audio_duration, 4),
+                    "audio_start": t.audio_start,
+                    "engine": t.engine,
+                    "audio_source": t.source,
+                    "loudness": None if t.loudness is None else round(t.loudness, 2),
                     "words": t.words,
                     "narration": s.narration,
                     "audio_sha256": t.audio_hash,
@@ -126,14 +121,16 @@ class OutputStage(Stage):
         ctx.output_dir = out
         ctx.metadata_path = meta_path
         ctx.thumbnail_path = thumbnail
-        return f"{video} with metadata.json and thumbnail.png"
+        ctx.subtitle_paths = subtitles
+        return f"{video} with {len(cues)} subtitles (.srt, .vtt), metadata.json and thumbnail.png"
 
     def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
         vc = ctx.video_config
         return stable_hash(str(self.target_dir(ctx)), str(ctx.final_video_path), [s.narration for s in vc.scenes] if vc else None)
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
-        missing = [p.name for p in (ctx.metadata_path, ctx.thumbnail_path) if p is not None and not Path(p).is_file()]
+        made = (ctx.metadata_path, ctx.thumbnail_path, *ctx.subtitle_paths.values())
+        missing = [p.name for p in made if p is not None and not Path(p).is_file()]
         if ctx.output_dir is not None and ctx.video_config is not None:
             video = Path(ctx.output_dir) / f"{ctx.video_config.video_id}.mp4"
             if not video.is_file():

@@ -31,11 +31,17 @@ class SpeechEngine(ABC):
     """A text-to-speech backend: ``synthesize(text, lang, voice) -> Speech``.
 
     Subclasses set ``name`` and say whether calls may run in parallel threads
-    (``thread_safe``); the audio stage serialises calls of engines that are not.
+    (``thread_safe``); the audio stage calls an engine that is not from one
+    thread, one scene after another. ``concurrency`` is how many calls a
+    thread-safe engine wants in flight (a network engine waits, so more threads
+    than cores pay off); None leaves it to the pipeline's ``max_workers``.
+    ``audible`` is False only for engines meant to make silence.
     """
 
     name: str = "engine"
     thread_safe: bool = True
+    concurrency: Optional[int] = None
+    audible: bool = True
     default_lang: str = "en"
 
     @abstractmethod
@@ -54,19 +60,24 @@ class SpeechEngine(ABC):
         return f"<{type(self).__name__} {self.name!r}>"
 
 
-def even_word_timings(text: str, duration: float) -> list[WordTiming]:
-    """Spread the words of ``text`` over ``duration`` in proportion to their length.
+# extra weight (in characters) for the pause a speaker makes after these marks
+_PAUSES = {".": 6, "!": 6, "?": 6, "。": 6, "！": 6, "？": 6, "…": 6, ",": 3, ";": 3, ":": 3, "，": 3, "、": 3}
 
-    For engines that give no word events; good enough to place subtitle cues.
+
+def estimate_word_timings(text: str, duration: float) -> list[WordTiming]:
+    """Spread the words of ``text`` over ``duration`` by their length, pausing at sentence ends.
+
+    For engines that give no word events: a sentence gets time in proportion
+    to its characters, good enough to place subtitle cues.
     """
     words = text.split()
     if not words or duration <= 0:
         return []
-    weights = [len(w) + 1 for w in words]
-    total = float(sum(weights))
+    spoken = [len(w) + 1 for w in words]
+    pauses = [_PAUSES.get(w[-1], 0) if k + 1 < len(words) else 0 for k, w in enumerate(words)]
+    scale = duration / float(sum(spoken) + sum(pauses))
     out, t = [], 0.0
-    for w, k in zip(words, weights):
-        d = duration * k / total
-        out.append(WordTiming(word=w, start=round(t, 4), end=round(t + d, 4)))
-        t += d
+    for w, n, pause in zip(words, spoken, pauses):
+        out.append(WordTiming(word=w, start=round(t, 4), end=round(min(t + n * scale, duration), 4)))
+        t += (n + pause) * scale
     return out

@@ -103,19 +103,20 @@ class _Espeak:
             i += 1
         return 0
 
-    def voices(self) -> list[tuple[str, str]]:
-        """(language, voice name) of every voice the data holds."""
+    def voices(self) -> list[tuple[int, str, str]]:
+        """(priority, language, voice identifier) for every language of every voice the data holds."""
         out = []
         arr = self.lib.espeak_ListVoices(None)
         i = 0
         while arr[i]:
             v = arr[i].contents
-            name = (v.name or b"").decode("utf-8", "replace")
+            ident = (v.identifier or b"").decode("utf-8", "replace")
             # languages: repeated (priority byte, NUL-terminated name), ending with a zero byte
             p = v.languages
             while p and ctypes.c_ubyte.from_address(p).value != 0:
+                priority = ctypes.c_ubyte.from_address(p).value
                 lang = ctypes.string_at(p + 1).decode("utf-8", "replace")
-                out.append((lang, name))
+                out.append((priority, lang, ident))
                 p += 2 + len(lang.encode())
             i += 1
         return out
@@ -136,10 +137,21 @@ class _Espeak:
 
 @lru_cache(maxsize=1)
 def espeak_voices() -> dict[str, str]:
-    """Map every language code espeak speaks to the name used to select it."""
+    """Map every language code espeak speaks (and every voice identifier) to the voice that speaks it best.
+
+    Values are voice identifiers such as ``gmw/en``: ``espeak_SetVoiceByName``
+    accepts those, not every language code (``en-gb`` is a language of ``gmw/en``).
+    """
     with _Espeak.lock:
-        pairs = _Espeak.get().voices()
-    return {lang.lower(): lang for lang, _ in pairs}
+        entries = _Espeak.get().voices()
+    best: dict[str, tuple[int, str]] = {}
+    for priority, lang, ident in entries:
+        key = lang.lower()
+        if key not in best or priority < best[key][0]:  # espeak: a lower number is a better match
+            best[key] = (priority, ident)
+    voices = {lang: ident for lang, (_, ident) in best.items()}
+    voices.update({ident.lower(): ident for _, _, ident in entries})
+    return voices
 
 
 class EspeakEngine(SpeechEngine):
@@ -157,13 +169,10 @@ class EspeakEngine(SpeechEngine):
         """The espeak voice for ``voice`` or ``lang``; UnknownVoiceError lists what exists."""
         wanted = (voice or lang or self.default_lang).strip().lower().replace("_", "-")
         known = espeak_voices()
-        for candidate in (LANG_ALIASES.get(wanted, ""), wanted):
+        for candidate in (LANG_ALIASES.get(wanted, ""), wanted, wanted.split("-")[0]):
             if candidate and candidate in known:
-                return known[candidate]
-        base = wanted.split("-")[0]
-        if base in known:
-            return known[base]
-        available = ", ".join(sorted(known))
+                return candidate
+        available = ", ".join(sorted(k for k in known if "/" not in k))
         raise UnknownVoiceError(
             f"espeak has no voice for {wanted!r}. Available languages: {available}. "
             "Set `lang:` in the front matter or pass lang=... with one of these."
@@ -176,7 +185,7 @@ class EspeakEngine(SpeechEngine):
         return self.resolve_voice(lang, voice)
 
     def synthesize(self, text: str, lang: Optional[str] = None, voice: Optional[str] = None) -> Speech:
-        name = self.resolve_voice(lang, voice)
+        name = espeak_voices()[self.resolve_voice(lang, voice)]
         with _Espeak.lock:
             es = _Espeak.get()
             samples, events = es.speak(text, name, self.rate)

@@ -6,13 +6,14 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .base import Speech, SpeechEngine, even_word_timings
+from .base import Speech, SpeechEngine, estimate_word_timings
 
 
 class SilentEngine(SpeechEngine):
     """Silence as long as ``text`` would take to say at ``wpm`` words a minute."""
 
     name = "silent"
+    audible = False
 
     def __init__(self, wpm: float = 160.0, sample_rate: int = 22050) -> None:
         if wpm <= 0:
@@ -27,4 +28,4 @@ class SilentEngine(SpeechEngine):
         n_words = len(text.split())
         duration = 60.0 * n_words / self.wpm
         samples = np.zeros(int(round(duration * self.sample_rate)), dtype=np.int16)
-        return Speech(samples, self.sample_rate, even_word_timings(text, duration))
+        return Speech(samples, self.sample_rate, estimate_word_timings(text, duration))
