@@ -79,7 +79,7 @@ def child_pipeline(n: int, workdir: Path, resolution: str) -> dict:
         "rerender_stage_seconds": {n: round(p.ctx.stage_records[n].seconds, 3) for n in ("audio", "video", "output")},
         "slides": sorted(str(x) for x in (workdir / "work" / "video" / "slides").glob("*.png")),
         "timings": [(t.scene_id, t.end - t.start) for t in p.ctx.timing_report.scenes],
-        "soundtrack": str(workdir / "work" / "video" / "soundtrack.wav"),
+        "soundtrack": str(workdir / "work" / "video" / "narration.aac"),
         "fps": p.ctx.settings.fps,
     }
 
@@ -88,7 +88,8 @@ def child_baseline(spec: dict, out: Path) -> dict:
     """The same slides and durations through moviepy's default path."""
     from moviepy import AudioFileClip, ImageClip, concatenate_videoclips
 
-    slides = {Path(s).stem: s for s in spec["slides"]}
+    # slides are stored as <scene_id>-<content key>.png
+    slides = {scene_id: next(s for s in spec["slides"] if Path(s).name.startswith(scene_id + "-")) for scene_id, _ in spec["timings"]}
     t0 = time.perf_counter()
     clips = [ImageClip(slides[scene_id]).with_duration(d) for scene_id, d in spec["timings"]]
     video = concatenate_videoclips(clips)

@@ -272,6 +272,8 @@ class PipelineSettings(_Model):
     min_scene: float = Field(2.0, ge=0.1, le=60.0)
     output_dir: Optional[Path] = None
     theme: str = "dark"
+    transition: float = Field(0.5, ge=0.0, le=3.0)  # seconds of crossfade into each next scene; 0: cut
+    burn_subtitles: bool = False  # draw each subtitle cue onto the picture
 
     @field_validator("resolution", mode="before")
     @classmethod

@@ -120,6 +120,8 @@ class Pipeline:
         cache_dir: Union[str, Path, None] = None,
         pronunciations: Optional[Mapping[str, str]] = None,
         loudness: Optional[float] = -16.0,
+        transition: float = 0.5,
+        burn_subtitles: bool = False,
     ) -> None:
         """Set up a pipeline; nothing runs until a stage method is called.
 
@@ -132,6 +134,9 @@ class Pipeline:
         ``~/.cache/videogen_nb/speech``). ``pronunciations`` (``{"SQL":
         "sequel"}``) change what is said, never what is shown. Every clip is
         set to ``loudness`` LUFS (None: as the engine made it).
+
+        Picture: ``transition`` seconds of crossfade into each next scene (0:
+        cuts); ``burn_subtitles=True`` draws the subtitles onto the video.
         """
         config = as_input_config(source)
         engine = get_engine(tts, **dict(tts_options or {}))
@@ -149,6 +154,8 @@ class Pipeline:
             fps=fps,
             theme=theme,
             output_dir=Path(output_dir).absolute() if output_dir is not None else None,
+            transition=transition,
+            burn_subtitles=burn_subtitles,
         )
         get_theme(theme)  # a typo in the theme fails now, not after the audio is made
         workdir = Path(workdir) if workdir is not None else default_workdir(config)

@@ -27,8 +27,11 @@ class EncoderSettings:
     crf: int = 20
     preset: str = "veryfast"
     profile: str = "high"
-    audio_bitrate: str = "160k"
-    audio_rate: int = 48000
+    audio_bitrate: str = "96k"
+
+    def audio_args(self) -> list[str]:
+        # mono speech; the "fast" coder is 3-4x quicker than the default on speech, at the same bitrate
+        return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", self.audio_bitrate, "-ac", "1"]
 
     def video_args(self) -> list[str]:
         # -bf 0: no B-frames, so raw segments carry no reordering and concatenate cleanly
@@ -103,20 +106,17 @@ def concat_raw(parts: Iterable[Path], out: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def mux(video_h264: Path, audio_wav: Path, out: Path, settings: EncoderSettings) -> None:
-    """Mux raw H.264 (copied, frame N at N/fps) with a WAV encoded to AAC into an MP4."""
+def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings) -> None:
+    """Mux raw H.264 (frame N at N/fps) and an AAC track into an MP4, both copied, never re-encoded."""
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     try:
         run_ffmpeg(
             [
-                "-framerate", str(settings.fps), "-i", str(video_h264), "-i", str(audio_wav),
+                "-framerate", str(settings.fps), "-i", str(video_h264), "-i", str(audio_aac),
                 "-map", "0:v:0", "-map", "1:a:0",
                 "-c:v", "copy", "-bsf:v", f"setts=ts=N/({settings.fps}*TB):duration=1/({settings.fps}*TB)",
                 "-video_track_timescale", str(settings.fps * 512),
-                # mono narration to both channels at -3 dB each, so the stereo file measures the clips' loudness
-                "-af", "pan=stereo|c0=0.70710678*c0|c1=0.70710678*c0",
-                "-c:a", "aac", "-b:a", settings.audio_bitrate, "-ar", str(settings.audio_rate),
-                "-movflags", "+faststart", str(tmp),
+                "-c:a", "copy", "-movflags", "+faststart", str(tmp),
             ],  # fmt: skip
             f"writing {out.name}",
         )

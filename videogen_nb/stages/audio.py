@@ -20,6 +20,7 @@ from ..loudness import normalize_loudness
 from ..models import AudioSource, PipelineContext, SceneConfig, SceneTiming, TimingReport
 from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
+from ..timeline import scene_frames
 from ..tts.base import Speech, SpeechEngine, estimate_word_timings
 from .base import Stage
 
@@ -252,8 +253,7 @@ class AudioStage(Stage):
         for job in jobs:
             res = results[job.index]
             clip = res.clip
-            seconds = max(st.pad_before + clip.duration + st.pad_after, st.min_scene)
-            n = max(1, int(round(seconds * fps)))
+            n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, st.min_scene), fps)
             start_f, end_f = frame, frame + n
             narration = job.scene.narration or ""
             timings.append(

@@ -1,32 +1,33 @@
-"""Stage 5, video: draw each slide, encode it once, repeat it by stream copy, add the sound."""
+"""Stage 5, video: draw each slide, encode each still once and repeat it, fade between scenes, add the sound.
+
+Only what changed is made again: slides are kept by what they show, picture
+segments and the narration's AAC by content, so after one narration edit a
+render encodes that scene's segment and sound and copies the rest.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import io
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Callable, Optional
 
-from ..checkpoint import atomic_write_bytes
 from ..errors import StageOrderError
 from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import PipelineContext, SceneConfig, SceneTiming
-from ..render.encode import (
-    EncoderSettings,
-    concat_raw,
-    encode_still_segments,
-    mux,
-    probe,
-)
+from ..models import PipelineContext, PipelineSettings, SceneConfig
+from ..render.encode import EncoderSettings, concat_raw, mux, probe
+from ..render.narration_track import NarrationTrack
+from ..render.segments import SegmentStore
+from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide
-from ..render.soundtrack import build_soundtrack
 from ..render.theme import Theme, get_theme
+from ..timeline import frame_quantum
 from .base import Stage
 
-ExecutorFactory = Callable[[], AbstractContextManager[Executor]]
+ExecutorFactory = Callable[[Optional[int]], AbstractContextManager[Executor]]
+
+RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 
 
 def draw_scene(scene: SceneConfig, size, theme: Theme, index: int, total: int, footer: str) -> Slide:
@@ -38,6 +39,14 @@ def draw_scene(scene: SceneConfig, size, theme: Theme, index: int, total: int, f
         slide = render_slide(plain, size, theme, index=index, total=total, footer=footer)
         slide.warnings.append(f"scene {index + 1} ({scene.title!r}) could not be drawn ({exc}); shown as plain text")
         return slide
+
+
+def transition_frames(settings: PipelineSettings) -> int:
+    """Frames of each crossfade: the setting rounded to whole steps of the timeline (0: cut)."""
+    if settings.transition <= 0:
+        return 0
+    q = frame_quantum(settings.fps)
+    return max(q, q * round(settings.transition * settings.fps / q))
 
 
 class VideoStage(Stage):
@@ -61,65 +70,60 @@ class VideoStage(Stage):
         size = st.resolution
         enc = self.encoder(ctx)
         video_dir = ctx.workdir / "video"
-        slides_dir, seg_dir = video_dir / "slides", video_dir / "segments"
-        slides_dir.mkdir(parents=True, exist_ok=True)
-        seg_dir.mkdir(parents=True, exist_ok=True)
+        slides = SlideStore(video_dir / "slides")
+        q = frame_quantum(st.fps)
+        store = SegmentStore(video_dir / "segments", enc, size, unit=q if q > 1 else st.fps)
+        track = NarrationTrack(video_dir / "narration", enc)
         total = len(vc.scenes)
-        events.progress(self.name, 0, total + 1, "drawing slides")
+        fade = transition_frames(st)
+        steps = 2 * total + 1
+        events.progress(self.name, 0, steps, "drawing slides")
 
-        def scene_parts(i: int) -> tuple[list[Path], list[str]]:
-            scene, timing = vc.scenes[i], report.scenes[i]
-            slide = draw_scene(scene, size, theme, i, total, vc.title)
-            return self._segments(slide, timing, slides_dir, seg_dir, enc), slide.warnings
+        def draw(i: int) -> StoredSlide:
+            scene = vc.scenes[i]
+            key = stable_hash(RENDERER, scene.visual_dict(), size, st.theme, i, total, vc.title)[:24]
+            return slides.get(key, lambda: draw_scene(scene, size, theme, i, total, vc.title), name=f"{scene.scene_id}-")
 
-        parts: list[list[Path]] = [[] for _ in vc.scenes]
-        warnings: list[str] = []
-        with self.executor() as pool:
-            futures = [pool.submit(scene_parts, i) for i in range(total)]
-            for i, fut in enumerate(futures):
-                parts[i], w = fut.result()
-                warnings.extend(w)
-                events.progress(self.name, i + 1, total + 1, f"scene {i + 1}: {vc.scenes[i].title[:40]}")
+        def picture(i: int, drawn: list[StoredSlide]) -> list[Path]:
+            t = report.scenes[i]
+            frames = t.end_frame - t.start_frame
+            # the fade takes the end of this scene, so the next one opens on its own slide
+            f = fade if i + 1 < total and frames > fade else 0
+            parts = store.still(drawn[i].path, drawn[i].sha256, frames - f)
+            if f:
+                nxt = drawn[i + 1]
+                parts += store.fade(drawn[i].path, drawn[i].sha256, nxt.path, nxt.sha256, f)
+            return parts
+
+        with self.executor(None) as pool:
+            sound = pool.submit(track.build, report, video_dir / "narration.aac")  # runs beside the picture
+            drawn = []
+            for i, s in enumerate(pool.map(draw, range(total))):
+                drawn.append(s)
+                events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
+            parts = []
+            for i, p in enumerate(pool.map(lambda i: picture(i, drawn), range(total))):
+                parts.append(p)
+                events.progress(self.name, total + i + 1, steps, f"scene {i + 1}: {vc.scenes[i].title[:40]}")
+            narration = sound.result()
+        warnings = [w for s in drawn for w in s.warnings]
         for w in warnings:
             events.warning(self.name, w)
-        ctx.warnings.extend(warnings)
+        ctx.warnings.extend(w for w in warnings if w not in ctx.warnings)
 
-        events.progress(self.name, total, total + 1, "muxing")
+        events.progress(self.name, steps - 1, steps, "muxing")
         stream = video_dir / "stream.h264"
         concat_raw((p for scene in parts for p in scene), stream)
-        soundtrack = build_soundtrack(report, video_dir / "soundtrack.wav")
         final = video_dir / f"{vc.video_id}.mp4"
-        mux(stream, soundtrack, final, enc)
+        mux(stream, narration, final, enc)
         stream.unlink(missing_ok=True)  # as large as the video and rebuilt from segments in milliseconds
         info = probe(final)
         ctx.video_dir = video_dir
         ctx.final_video_path = final
-        return f"{final.name}: {info.width}x{info.height}, {enc.fps} fps, {info.duration:.1f} s"
-
-    def _segments(
-        self, slide: Slide, timing: SceneTiming, slides_dir: Path, seg_dir: Path, enc: EncoderSettings
-    ) -> list[Path]:
-        """Raw H.264 pieces that together show ``slide`` for the scene's frames."""
-        buf = io.BytesIO()
-        slide.image.save(buf, format="PNG", compress_level=1)
-        png = buf.getvalue()
-        png_path = slides_dir / f"{timing.scene_id}.png"
-        if not png_path.is_file() or png_path.read_bytes() != png:
-            atomic_write_bytes(png_path, png)
-        frames = timing.end_frame - timing.start_frame
-        unit = enc.fps  # one second: long enough to be cheap to repeat, short enough to encode fast
-        repeats, rest = divmod(frames, unit)
-        # segments are keyed by content: an unchanged slide of unchanged length is never encoded twice
-        key = stable_hash(hashlib.sha256(png).hexdigest(), enc.__dict__, slide.image.size)[:24]
-        unit_path = seg_dir / f"{key}_{unit}.h264"
-        rest_path = seg_dir / f"{key}_{rest}.h264"
-        wanted = [(unit_path, unit)] if repeats else []
-        if rest:
-            wanted.append((rest_path, rest))
-        todo = [(p, n) for p, n in wanted if not p.is_file()]
-        if todo:
-            encode_still_segments(png_path, todo, enc)
-        return [unit_path] * repeats + ([rest_path] if rest else [])
+        return (
+            f"{final.name}: {info.width}x{info.height}, {enc.fps} fps, {info.duration:.1f} s "
+            f"({store.encoded_frames} frames and {len(track.encoded)} scenes' sound encoded)"
+        )
 
     def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
@@ -127,12 +131,12 @@ class VideoStage(Stage):
             return None
         timeline = [(t.scene_id, t.start_frame, t.end_frame, t.audio_hash, t.audio_start) for t in report.scenes]
         return stable_hash(
-            st.resolution, st.fps, st.theme, vc.title, vc.video_id, [s.visual_dict() for s in vc.scenes], timeline
-        )
+            st.resolution, st.fps, st.theme, st.transition, st.burn_subtitles, vc.title, vc.video_id,
+            [s.visual_dict() for s in vc.scenes], timeline,
+        )  # fmt: skip
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
         p = ctx.final_video_path
         if p is not None and not Path(p).is_file():
             return [f"the video {Path(p).name} is missing"]
         return []
-

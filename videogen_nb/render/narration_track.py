@@ -1,0 +1,152 @@
+"""The narration track: AAC encoded one scene at a time, cached, and spliced.
+
+Every scene lasts a whole number of AAC frames (see ``timeline.frame_quantum``)
+and starts and ends in silence (the pads). An AAC encoder's first frame only
+primes it; dropping it from every scene's packets and joining the rest gives a
+track whose samples sit exactly where the timeline says, and whose joins fall
+in silence, where the frames on either side decode to nothing audible. So a
+scene's packets, once encoded, are reused as long as its sound is unchanged:
+an edit re-encodes one scene, not the whole track.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..audio_io import read_wav
+from ..checkpoint import atomic_write_bytes
+from ..errors import RenderError
+from ..fingerprint import stable_hash
+from ..models import TimingReport
+from ..timeline import AAC_FRAME, AUDIO_RATE, chunked_audio
+from .encode import EncoderSettings, ffmpeg_exe
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One scene's share of the track: its length and where its speech starts, in samples."""
+
+    index: int
+    length: int
+    offset: int
+    clip: Path
+    clip_hash: str
+
+    def key(self, settings: EncoderSettings) -> str:
+        return stable_hash("aac-chunk", self.length, self.offset, self.clip_hash, settings.audio_args())[:32]
+
+
+def scene_chunks(report: TimingReport) -> list[Chunk]:
+    """The chunks of every scene, at ``AUDIO_RATE``, laid end to end on the frame grid."""
+    spf = Fraction(AUDIO_RATE, report.fps)
+    chunks = []
+    for s in report.scenes:
+        start, end = s.start_frame * spf, s.end_frame * spf
+        if start.denominator != 1 or end.denominator != 1:
+            raise RenderError(f"scene {s.index + 1} does not start on a whole audio sample at {report.fps} fps")
+        offset = int(round((s.audio_start - s.start) * AUDIO_RATE))
+        chunks.append(Chunk(s.index, int(end - start), offset, Path(s.audio_path), s.audio_hash))
+    return chunks
+
+
+@lru_cache(maxsize=4)
+def _ratio(rate: int) -> tuple[int, int]:
+    f = Fraction(AUDIO_RATE, rate)
+    return f.numerator, f.denominator
+
+
+def chunk_pcm(chunk: Chunk) -> np.ndarray:
+    """The chunk's samples: silence with the scene's speech at its offset (resampled with a polyphase filter)."""
+    from scipy.signal import resample_poly
+
+    samples, rate = read_wav(chunk.clip)
+    speech = samples.astype(np.float32)
+    if rate != AUDIO_RATE and len(speech):
+        up, down = _ratio(rate)
+        speech = resample_poly(speech, up, down).astype(np.float32)
+    out = np.zeros(chunk.length, np.float32)
+    n = max(0, min(len(speech), chunk.length - chunk.offset))
+    out[chunk.offset : chunk.offset + n] = speech[:n]
+    return np.clip(np.round(out), -32768, 32767).astype("<i2")
+
+
+def adts_frames(data: bytes) -> list[bytes]:
+    """Split an ADTS stream into its frames (each carries its own length in the header)."""
+    frames, i = [], 0
+    while i + 7 <= len(data):
+        if data[i] != 0xFF or (data[i + 1] & 0xF0) != 0xF0:
+            raise RenderError("the AAC encoder wrote a damaged ADTS stream")
+        length = ((data[i + 3] & 0x03) << 11) | (data[i + 4] << 3) | (data[i + 5] >> 5)
+        frames.append(data[i : i + length])
+        i += length
+    return frames
+
+
+def encode_pcm(pcm: np.ndarray, settings: EncoderSettings) -> list[bytes]:
+    """AAC frames of ``pcm`` (mono, ``AUDIO_RATE``), the priming frame dropped: frame k holds samples [1024k, 1024(k+1))."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", str(AUDIO_RATE),
+         "-ac", "1", "-i", "pipe:0", *settings.audio_args(), "-f", "adts", "pipe:1"],
+        input=pcm.tobytes(), capture_output=True,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise RenderError(f"ffmpeg failed while encoding the narration: {proc.stderr.decode(errors='replace')[-300:]}")
+    frames = adts_frames(proc.stdout)
+    expected = -(-len(pcm) // AAC_FRAME) + 1
+    if len(frames) != expected:
+        raise RenderError(f"the AAC encoder gave {len(frames)} frames for {len(pcm)} samples, not {expected}")
+    return frames[1:]
+
+
+class NarrationTrack:
+    """Builds the narration track from scene chunks, reusing chunks encoded before."""
+
+    def __init__(self, cache_dir: Path, settings: EncoderSettings) -> None:
+        self.cache_dir = Path(cache_dir)
+        self.settings = settings
+        self.encoded: list[int] = []  # indices of the scenes encoded by the last build
+
+    def _path(self, chunk: Chunk) -> Path:
+        return self.cache_dir / f"{chunk.key(self.settings)}.aac"
+
+    def build(self, report: TimingReport, out: Path) -> Path:
+        """Write the whole track to ``out`` (ADTS), encoding only scenes not encoded before."""
+        chunks = scene_chunks(report)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        if not chunked_audio(report.fps):
+            # no whole-frame steps at this frame rate: the track is encoded in one piece every time
+            frames = encode_pcm(np.concatenate([chunk_pcm(c) for c in chunks]), self.settings)
+            self.encoded = [c.index for c in chunks]
+            atomic_write_bytes(out, b"".join(frames))
+            return out
+        missing = [c for c in chunks if not self._path(c).is_file()]
+        for run in _runs(missing):
+            # consecutive scenes are encoded in one go (the first build is one ffmpeg run), then split
+            pcm = np.concatenate([chunk_pcm(c) for c in run])
+            frames = encode_pcm(pcm, self.settings)
+            k = 0
+            for c in run:
+                n = c.length // AAC_FRAME
+                atomic_write_bytes(self._path(c), b"".join(frames[k : k + n]))
+                k += n
+        self.encoded = [c.index for c in missing]
+        atomic_write_bytes(out, b"".join(self._path(c).read_bytes() for c in chunks))
+        return out
+
+
+def _runs(chunks: list[Chunk]) -> list[list[Chunk]]:
+    """Group chunks of consecutive scenes."""
+    runs: list[list[Chunk]] = []
+    for c in chunks:
+        if runs and runs[-1][-1].index + 1 == c.index:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
