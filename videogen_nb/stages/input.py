@@ -9,7 +9,8 @@ from typing import Optional
 from ..documents import looks_like_path, read_document
 from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import PipelineContext, VideoConfig
+from ..errors import InputError
+from ..models import ACCENTS, THEME_NAMES, PipelineContext, VideoConfig
 from ..text import slugify
 from .base import Stage
 
@@ -17,6 +18,16 @@ from .base import Stage
 def _front_str(front: dict, key: str) -> Optional[str]:
     value = front.get(key)
     return None if value is None else str(value)
+
+
+def _front_choice(front: dict, key: str, allowed: tuple[str, ...], path) -> Optional[str]:
+    """A front matter value that must be one of ``allowed`` (theme, accent): a typo is an error naming them."""
+    value = _front_str(front, key)
+    if value is None:
+        return None
+    if value.strip().lower() not in allowed:
+        raise InputError(path, f"'{key}: {value}' is not one of {', '.join(allowed)}", f"Set '{key}:' to one of {', '.join(allowed)} (or leave it out).")
+    return value.strip().lower()
 
 
 class InputStage(Stage):
@@ -37,10 +48,12 @@ class InputStage(Stage):
             author=_front_str(front, "author") or "",
             lang=cfg.lang or _front_str(front, "lang"),
             voice=cfg.voice or _front_str(front, "voice"),
+            theme=_front_choice(front, "theme", THEME_NAMES, doc.path),
+            accent=_front_choice(front, "accent", ACCENTS, doc.path),
             source_path=doc.path.resolve() if doc.path else None,
         )
         metadata = {
-            "source": str(doc.path) if doc.path else "<text>",
+            "source": str(doc.path) if doc.path else ("<objects>" if doc.format == "objects" else "<text>"),
             "format": doc.format,
             "characters": len(doc.text),
             "lines": doc.text.count("\n") + 1,
@@ -56,7 +69,7 @@ class InputStage(Stage):
         cfg = ctx.input_config
         stat = None
         src = cfg.source
-        if cfg.input_type == "document" and (isinstance(src, Path) or looks_like_path(src)):
+        if cfg.input_type in ("document", "yaml", "json") and (isinstance(src, Path) or looks_like_path(src)):
             try:
                 st = Path(src).stat()
             except OSError:

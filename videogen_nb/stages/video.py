@@ -13,7 +13,7 @@ from ..checkpoint import atomic_write_bytes
 from ..errors import StageOrderError
 from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import PipelineContext, SceneConfig, SceneTiming
+from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme
 from ..render.encode import (
     EncoderSettings,
     concat_raw,
@@ -57,7 +57,7 @@ class VideoStage(Stage):
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
         if [t.scene_id for t in report.scenes] != [s.scene_id for s in vc.scenes]:
             raise StageOrderError("video", "audio", "is out of date with the scenes (they were added or removed)")
-        theme = get_theme(st.theme)
+        theme = get_theme(effective_theme(st, vc))
         size = st.resolution
         enc = self.encoder(ctx)
         video_dir = ctx.workdir / "video"
@@ -127,7 +127,7 @@ class VideoStage(Stage):
             return None
         timeline = [(t.scene_id, t.start_frame, t.end_frame, t.audio_hash, t.audio_start) for t in report.scenes]
         return stable_hash(
-            st.resolution, st.fps, st.theme, vc.title, vc.video_id, [s.visual_dict() for s in vc.scenes], timeline
+            st.resolution, st.fps, effective_theme(st, vc), vc.title, vc.video_id, [s.visual_dict() for s in vc.scenes], timeline
         )
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
