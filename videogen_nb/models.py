@@ -218,11 +218,29 @@ class BulletsScene(_Content):
     kind: Literal["bullets"] = "bullets"
 
 
+def _number_items(items: list[Item]) -> list[Item]:
+    """Top-level entries without a number get the next one (so a continued list keeps counting)."""
+    out, n = [], 0
+    for item in items:
+        if item.level == 0:
+            n = item.number if item.number is not None else n + 1
+            if item.number is None:
+                item = item.model_copy(update={"number": n})
+        out.append(item)
+    return out
+
+
 class StepsScene(_Content):
-    """Numbered steps; with ``number`` set, one step of a "Step N" series."""
+    """Numbered steps; with ``number`` set, one step of a "Step N" series (its list is then bulleted)."""
 
     kind: Literal["steps"] = "steps"
     number: Optional[int] = None
+
+    @model_validator(mode="after")
+    def _numbered(self) -> "StepsScene":
+        if self.number is None and any(i.level == 0 and i.number is None for i in self.items):
+            object.__setattr__(self, "items", _number_items(self.items))
+        return self
 
 
 class CodeScene(SceneConfig):
@@ -260,6 +278,7 @@ class QuoteScene(SceneConfig):
     kind: Literal["quote"] = "quote"
     quote: list[str]
     attribution: str = ""
+    body: list[str] = Field(default_factory=list)  # text shown above the quotation
 
 
 class ImageScene(SceneConfig):
@@ -362,6 +381,12 @@ class ExerciseScene(_Content):
     kind: Literal["exercise"] = "exercise"
     difficulty: Optional[Difficulty] = None
     minutes: Optional[int] = Field(None, ge=1, le=600)
+
+    @model_validator(mode="after")
+    def _numbered(self) -> "ExerciseScene":
+        if any(i.level == 0 and i.number is None for i in self.items):
+            object.__setattr__(self, "items", _number_items(self.items))
+        return self
 
 
 Scene = Annotated[

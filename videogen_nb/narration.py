@@ -30,18 +30,24 @@ from .text import as_sentence
 
 MAX_NAMES = 6  # definitions named in a code description; the rest are counted
 
-_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+|\S+@\S+\.[a-z]{2,}\b", re.IGNORECASE)
+# a URL ends before the punctuation that ends its sentence
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>]*[^\s<>.,;:!?)\]]|\bwww\.[^\s<>]*[^\s<>.,;:!?)\]]", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _MARKUP = re.compile(r"`+|\*\*+|__+|~~|^#+\s*|(?<=\s)#+\s+", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f\u061f])\s+|(?<=[\u3002\uff01\uff1f])")
 
 
-def speakable(text: str) -> str:
-    """``text`` with URLs, HTML and leftover Markdown marks removed, and the spacing tidied."""
+def speakable(text: str, english: bool = False) -> str:
+    """``text`` with URLs, HTML and leftover Markdown marks removed, and the spacing tidied.
+
+    In English a URL becomes "a link" (an address "an email address") so the sentence still reads.
+    """
     text = _COMMENT.sub(" ", text)
     text = _TAG.sub(" ", text)
-    text = _URL.sub(" ", text)
+    text = _URL.sub(" a link " if english else " ", text)
+    text = _EMAIL.sub(" an email address " if english else " ", text)
     text = _MARKUP.sub(" ", text)
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)  # brackets a removed URL leaves empty
     text = " ".join(text.split())
@@ -95,11 +101,14 @@ def describe_code(code: str, language: str, continued: bool = False) -> str:
         head = f"Here is one line of {lang}." if n == 1 else f"Here are {n} lines of {lang}."
     if not facts.definitions:
         return head
-    names = [f"the {kind} {speakable_identifier(name)}" for kind, name in facts.definitions[:MAX_NAMES]]
+    groups: dict[str, list[str]] = {}
+    for kind, name in facts.definitions[:MAX_NAMES]:
+        groups.setdefault(kind, []).append(speakable_identifier(name.rsplit(".", 1)[-1]))
+    phrases = [f"the {kind}{'es' if kind.endswith('s') else 's'} {join_words(ns)}" if len(ns) > 1 else f"the {kind} {ns[0]}"
+               for kind, ns in groups.items()]  # fmt: skip
     more = len(facts.definitions) - MAX_NAMES
-    if more > 0:
-        names.append(f"{more} more")
-    return f"{head} It defines {join_words(names)}."
+    listing = f"{', '.join(phrases)}, and {more} more" if more > 0 else join_words(phrases)
+    return f"{head} It defines {listing}."
 
 
 def _code(scene: CodeScene, en: bool) -> list[str]:
@@ -133,10 +142,10 @@ def _table(scene: TableScene, en: bool) -> list[str]:
 
 def _quote(scene: QuoteScene, en: bool) -> list[str]:
     words = " ".join(as_sentence(q) for q in scene.quote)
-    if scene.continues is not None or not en:
-        return _title(scene) + [words] + ([f"\u2014 {scene.attribution}"] if scene.attribution and not en else [])
+    if scene.continues is not None or not en or not words:
+        return _title(scene) + scene.body + [words, scene.attribution if not en else ""]
     lead = f"As {scene.attribution} put it:" if scene.attribution else "A quote:"
-    return _title(scene) + [f"{lead} {words}"]
+    return _title(scene) + scene.body + [f"{lead} {words}"]
 
 
 def _image(scene: ImageScene, en: bool) -> list[str]:
@@ -193,7 +202,7 @@ def _exercise(scene: ExerciseScene, en: bool) -> list[str]:
     if en and scene.continues is None:
         parts.append("Now it is your turn")
     parts += scene.body
-    parts += [f"Step {k}: {i.text}" if en and i.level == 0 else i.text for k, i in enumerate(scene.items, 1)]
+    parts += [f"Step {i.number}: {i.text}" if en and i.number is not None else i.text for i in scene.items]
     if en and scene.minutes:
         parts.append(f"This takes about {scene.minutes} minute{'s' if scene.minutes != 1 else ''}")
     if en:
@@ -215,7 +224,9 @@ TEMPLATES: dict[str, Callable[..., list[str]]] = {
 def template_narration(scene: SceneConfig, lang: Optional[str] = None) -> str:
     """Narration for ``scene`` from its own text: one sentence per line of the slide, per kind."""
     parts = TEMPLATES.get(scene.kind, _content)(scene, _english(lang))
-    sentences = [as_sentence(speakable(p)) for p in parts if p and p.strip()]
+
+    en = _english(lang)
+    sentences = [as_sentence(speakable(p, en)) for p in parts if p and p.strip()]
     return " ".join(s for s in sentences if s.strip(" .")).strip()
 
 

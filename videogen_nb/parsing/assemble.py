@@ -84,7 +84,7 @@ def _big_scene(title: str, block: MdBlock, lead: list[str]) -> SceneConfig:
     if isinstance(block, Table):
         return TableScene(title=title, headers=block.headers, rows=block.rows, body=lead, source_line=block.line)
     if isinstance(block, Quote):
-        return QuoteScene(title=title, quote=lead + block.paragraphs, attribution=block.attribution, source_line=block.line)
+        return QuoteScene(title=title, quote=block.paragraphs, attribution=block.attribution, body=lead, source_line=block.line)
     assert isinstance(block, Picture)
     return ImageScene(title=title, path=block.path, alt=block.alt, body=lead, source_line=block.line)
 

@@ -20,7 +20,8 @@ from .layout import ELLIPSIS, clip_lines, wrap_text
 from .text import is_rtl, line_height, measure, metrics
 from .theme import RGB, Box, Theme
 
-MAX_CELL_LINES = 4
+MAX_CELL_LINES = 6
+CODE_MIN_SHRINK = 0.75  # a code panel shrinks its font this far so long lines need not wrap
 
 
 @dataclass
@@ -212,12 +213,18 @@ class CodeBlock(Block):
 
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
+        lines = highlight(self.code, self.language, th.code_style)
         size = env.px(th.code_size)
         pad = int(size * 0.7)
         inner = max(size, width - 2 * pad)
+        longest = max((sum(measure(t, "mono", size) for t, _ in line) for line in lines), default=0.0)
+        if longest > inner:  # shrink (a little) before wrapping: wrapped code is harder to read
+            size = max(int(size * CODE_MIN_SHRINK), int(size * inner / longest))
+            pad = int(size * 0.7)
+            inner = max(size, width - 2 * pad)
         lh = line_height("mono", size, 1.22)
         ascent, _ = metrics("mono", size)
-        rows = _wrap_code(highlight(self.code, self.language, th.code_style), size, inner)
+        rows = _wrap_code(lines, size, inner)
         height = 2 * pad + len(rows) * lh
         ops: list[Op] = [ShapeOp((0, 0, width, height), fill=th.panel, radius=max(2, int(size * 0.4)))]
         for k, row in enumerate(rows):
@@ -278,7 +285,10 @@ class TableBlock(Block):
 
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
-        size = env.px(th.body_size, 0.8)
+        size = env.px(th.body_size, 0.85)
+        words = sum(self._longest_words(size, int(size * 0.45)))
+        if words > width:  # many columns: shrink (a little) before breaking words inside cells
+            size = max(int(size * CODE_MIN_SHRINK), int(size * width / words))
         pad = int(size * 0.45)
         lh = line_height("sans", size, 1.2)
         ascent, _ = metrics("sans", size)
@@ -311,13 +321,15 @@ class TableBlock(Block):
             env.warnings.append("a table cell is longer than fits in its column; its end was cut")
         return Placed(y, ops)
 
+    def _longest_words(self, size: int, pad: int) -> list[float]:
+        cols = list(zip(*([self.headers] + self.rows)))
+        return [max((measure(w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols]
+
     def _column_widths(self, width: int, size: int, pad: int) -> list[int]:
         n = len(self.headers)
         cols = list(zip(*([self.headers] + self.rows)))
         natural = [min(width * 0.6, max(measure(c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
-        longest_word = [
-            max((measure(w, "sans", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols
-        ]
+        longest_word = self._longest_words(size, pad)
         least = [min(width / n, max(lw, 3 * size)) for lw in longest_word]
         if sum(natural) <= width:
             extra = (width - sum(natural)) / n
@@ -352,8 +364,10 @@ class QuoteBlock(Block):
         if self.attribution:
             blocks.append(Paragraph(f"\u2014 {self.attribution}", th.body_size * 0.85, color=th.muted, align="end"))
         inner = stack(blocks, width - indent, env)
-        ops = [shift(op, indent, 0) for op in inner.ops]
-        ops.insert(0, ShapeOp((0, 0, bar, inner.height), fill=env.accent))
+        rtl = bool(self.paragraphs) and is_rtl(self.paragraphs[0])  # the bar goes where the lines start
+        ops = [shift(op, 0 if rtl else indent, 0) for op in inner.ops]
+        x = width - bar if rtl else 0
+        ops.insert(0, ShapeOp((x, 0, x + bar, inner.height), fill=env.accent))
         return Placed(inner.height, ops)
 
 

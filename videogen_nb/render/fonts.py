@@ -122,8 +122,15 @@ def fallback_fonts(bold: bool = False) -> tuple[FontFace, ...]:
 
 
 def font_chain(style: str) -> tuple[FontFace, ...]:
-    """DejaVu of ``style``, then the fallback fonts: the order glyphs are looked up in."""
-    return (FontFace(font_path(style)),) + fallback_fonts(bold="bold" in style)
+    """DejaVu of ``style``, DejaVu Sans, then the fallback fonts: the order glyphs are looked up in.
+
+    DejaVu Sans comes second because the oblique and mono cuts lack scripts
+    (Arabic, Hebrew) that the upright one has.
+    """
+    bold = "bold" in style
+    main = FontFace(font_path(style))
+    sans = FontFace(font_path("sans-bold" if bold else "sans"))
+    return (main,) + ((sans,) if sans != main else ()) + fallback_fonts(bold=bold)
 
 
 @lru_cache(maxsize=512)

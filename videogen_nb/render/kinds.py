@@ -21,8 +21,8 @@ from ..models import (
 )
 from .blocks import Block, CodeBlock, Columns, ImageBlock, OptionBlock, Paragraph, QuoteBlock, TableBlock, label
 
-# the symbol before each entry of a list, by kind: bullets are drawn, the rest are characters
-MARKERS = {"outro": "\u2713", "learning_objectives": "\u2192", "steps": "number", "exercise": "number"}
+# the symbol before each entry of a list, by kind (numbered entries show their number; bullets are drawn)
+MARKERS = {"outro": "\u2713", "learning_objectives": "\u2192"}
 
 
 def _paragraphs(texts: list[str]) -> list[Block]:
@@ -32,13 +32,11 @@ def _paragraphs(texts: list[str]) -> list[Block]:
 def _items(items: list[Item], kind: str) -> list[Block]:
     marker = MARKERS.get(kind, "bullet")
     out: list[Block] = []
-    for n, item in enumerate(items, start=1):
+    for item in items:
         if item.number is not None:
             m = f"number:{item.number}"
-        elif marker == "number" and item.level == 0:
-            m = f"number:{n}"
         else:
-            m = "bullet" if (item.level or marker == "number") else marker
+            m = "bullet" if item.level else marker
         out.append(Paragraph(item.text, level=item.level, marker=m))
     return out
 
@@ -66,7 +64,7 @@ def _table(scene: TableScene) -> tuple[Optional[str], list[Block]]:
 
 
 def _quote(scene: QuoteScene) -> tuple[Optional[str], list[Block]]:
-    return None, [QuoteBlock(scene.quote, scene.attribution)]
+    return None, _paragraphs(scene.body) + [QuoteBlock(scene.quote, scene.attribution)]
 
 
 def _image(scene: ImageScene) -> tuple[Optional[str], list[Block]]:
@@ -75,11 +73,12 @@ def _image(scene: ImageScene) -> tuple[Optional[str], list[Block]]:
 
 
 def _comparison(scene: CodeComparisonScene) -> tuple[Optional[str], list[Block]]:
-    cols = Columns(
-        [label(scene.before_label), CodeBlock(scene.before, scene.language)],
-        [label(scene.after_label), CodeBlock(scene.after, scene.language)],
-    )
-    return None, _paragraphs(scene.body) + [cols]
+    sides = [
+        [label(name), CodeBlock(code, scene.language)]
+        for name, code in ((scene.before_label, scene.before), (scene.after_label, scene.after))
+        if code.strip()  # a continued comparison may have run out of one side
+    ]
+    return None, _paragraphs(scene.body) + ([Columns(*sides)] if len(sides) == 2 else [b for s in sides for b in s])
 
 
 def _problem(scene: ProblemScene) -> tuple[Optional[str], list[Block]]:

@@ -18,6 +18,7 @@ from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
 from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
 from .theme import Box, Theme
 
+TITLE_SCALES = (1.0, 0.85, 0.7)  # a slide's title shrinks this far on two lines, then to 0.6 on three
 FONT_HINT = "install fonts-noto-cjk / fonts-noto-color-emoji, or name a font that has them in VIDEOGEN_FALLBACK_FONTS"
 
 
@@ -93,7 +94,10 @@ def _header(scene: SceneConfig, tag: Optional[str], size: tuple[int, int], theme
         y += placed.height
     if scene.title:
         rtl = is_rtl(scene.title)
-        size_px, lines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * env.unit, (1.0, 0.85, 0.7), box_w, 2)
+        size_px, lines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * env.unit, TITLE_SCALES, box_w, 2)
+        if cut:  # a title too long for two lines gets one more (two on a tall frame) at a smaller size
+            more = 4 if env.portrait else 3
+            size_px, lines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * env.unit, (0.6,), box_w, more)
         if cut:
             warnings.append(f"the title of scene {scene.scene_id or scene.kind} is too long for the slide and was cut")
         lh = line_height(theme.title_font, size_px, 1.15)
@@ -176,7 +180,8 @@ def _title_ops(scene: SceneConfig, size: tuple[int, int], theme: Theme, warnings
     box_w, unit = x1 - x0, min(size)
     accent = theme.accent_colour(scene.accent)
     t_px, t_lines, cut = fit_lines(
-        scene.title or "Untitled", theme.title_font, theme.title_size * unit, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6), box_w, 3
+        scene.title or "Untitled", theme.title_font, theme.title_size * unit, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6), box_w,
+        7 if size[1] > size[0] else 4,
     )
     if cut:
         warnings.append(f"the title of scene {scene.scene_id or 'title'} is too long for the slide and was cut")
