@@ -142,7 +142,7 @@ def test_a_slide_too_full_for_the_frame_is_shrunk_cut_and_reported_never_overflo
 def test_text_that_fits_gives_no_warning_and_is_really_drawn():
     scene = SceneConfig(scene_id="02-a", kind="text", title="Short", body=["One line."], items=["a", "b"])
     slide = render_slide(scene, (320, 180), THEMES["dark"], index=1, total=2)
-    assert slide.warnings == [] and slide.scale == 1.0
+    assert slide.warnings == [] and slide.scale == THEMES["dark"].max_body_scale  # little text: shown larger
     assert len(slide.boxes) == 5  # title, paragraph, two items, page number
     arr = np.asarray(slide.image)
     assert (arr.max(axis=2) > 200).mean() > 0.002

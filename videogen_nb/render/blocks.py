@@ -419,7 +419,9 @@ class OptionBlock(Block):
         colour = th.correct if self.state == "correct" else env.accent
         text = Paragraph(self.text, th.body_size * 0.95, color=th.muted if self.state == "dim" else th.text)
         inner = text.layout(width - circle - 3 * pad, env)
-        h = max(circle, inner.height) + 2 * pad
+        ascent, descent = metrics("sans", size)
+        ink = inner.height - (line_height("sans", size, th.line_spacing) - ascent - descent)  # without the last line's spacing
+        h = max(circle, ink) + 2 * pad
         ops: list[Op] = [
             ShapeOp((0, 0, width, h), fill=th.panel, outline=colour if self.state == "correct" else None,
                     radius=max(2, pad), line=max(2, size // 8)),
@@ -427,7 +429,7 @@ class OptionBlock(Block):
         ]  # fmt: skip
         lw = measure(self.letter, "sans-bold", size)
         ops.append(TextOp(pad + (circle - lw) / 2, h / 2 + size * 0.36, self.letter, "sans-bold", size, th.panel, False, lw))
-        ops.extend(shift(op, circle + 2 * pad, (h - inner.height) / 2) for op in inner.ops)
+        ops.extend(shift(op, circle + 2 * pad, (h - ink) / 2) for op in inner.ops)
         return Placed(h, ops)
 
 

@@ -56,7 +56,7 @@ class SlideLayout:
 
 
 def _scales(theme: Theme) -> list[float]:
-    out, s = [], 1.0
+    out, s = [], theme.max_body_scale
     while s > theme.min_body_scale + 1e-6:
         out.append(round(s, 2))
         s -= 0.08

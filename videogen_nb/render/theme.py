@@ -35,6 +35,7 @@ class Theme:
     code_size: float = 0.034
     label_size: float = 0.026
     footer_size: float = 0.022
+    max_body_scale: float = 1.24  # a slide with little on it shows it larger
     min_body_scale: float = 0.6  # text never shrinks below this; what still does not fit continues on the next slide
     page_scale: float = 0.8  # a section split over several slides fills each at this scale
     margin_x: float = 0.06  # the safe area: of the width
