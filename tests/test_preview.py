@@ -74,3 +74,16 @@ def test_save_slides_from_python(write_doc, tmp_path):
     assert [f.name for f in saved.slides][:2] == ["01-preview-me.png", "02-one.png"]
     assert saved.contact_sheet.is_file() and saved.warnings == []
     assert "5 slides" in repr(saved)
+
+
+def test_the_bundled_examples_preview_cleanly(tmp_path):
+    from pathlib import Path
+
+    examples = sorted((Path(__file__).parent.parent / "notebooks" / "examples").iterdir())
+    assert {p.suffix for p in examples} >= {".md", ".yaml"}
+    for doc in examples:
+        p = Pipeline(doc, workdir=tmp_path / doc.stem, progress=None, tts="silent", resolution=(640, 360))
+        p.run(until="script")
+        saved = p.save_slides(tmp_path / doc.stem / "png")
+        assert saved.warnings == [] and p.ctx.warnings == [], doc.name
+        assert len(saved.slides) == len(p.scenes) >= 5

@@ -54,16 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run input, parse, script, audio, video and output on DOC; write the video, "
         "thumbnail.png and metadata.json to OUTDIR.",
     )
-    b.add_argument("document", metavar="DOC", help=DOC_HELP)
-    b.add_argument("-o", "--output", metavar="OUTDIR", required=True, help="folder for the finished video")
+    _document_options(b, "folder for the finished video")
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
     b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
     b.add_argument("--tts", choices=sorted(ENGINES), help="speech engine (default: espeak, offline)")
     b.add_argument("--lang", help="language of the narration, e.g. en, de, fr (default: front matter or en)")
     b.add_argument("--voice", help="a voice name of the speech engine")
-    b.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
+    _look_options(b)
     b.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
-    b.add_argument("--theme", choices=THEME_NAMES, help="slide theme (default: the document's 'theme:', else dark)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     v = sub.add_parser(
         "preview",
@@ -71,11 +69,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run input, parse and script on DOC and write each slide to OUTDIR as NN-<scene_id>.png, "
         "plus contact_sheet.png with all of them. Takes seconds: no speech, no encoding.",
     )
-    v.add_argument("document", metavar="DOC", help=DOC_HELP)
-    v.add_argument("-o", "--output", metavar="OUTDIR", required=True, help="folder for the PNG files")
-    v.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
-    v.add_argument("--theme", choices=THEME_NAMES, help="slide theme (default: the document's 'theme:', else dark)")
+    _document_options(v, "folder for the PNG files")
+    _look_options(v)
     return parser
+
+
+def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
+    """DOC and -o OUTDIR, which every command takes."""
+    p.add_argument("document", metavar="DOC", help=DOC_HELP)
+    p.add_argument("-o", "--output", metavar="OUTDIR", required=True, help=output_help)
+
+
+def _look_options(p: argparse.ArgumentParser) -> None:
+    """--resolution and --theme: how the slides look, the same for build and preview."""
+    p.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
+    p.add_argument("--theme", choices=THEME_NAMES, help="slide theme (default: the document's 'theme:', else dark)")
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

@@ -96,7 +96,7 @@ class Document(_Model):
 
     @property
     def name(self) -> str:
-        return self.path.name if self.path else "<text>"
+        return self.path.name if self.path else ("<objects>" if self.format == "objects" else "<text>")
 
 
 # --- scenes ------------------------------------------------------------------------
@@ -186,16 +186,21 @@ class SceneConfig(_Model):
         return self.model_dump(mode="json", exclude={"narration"})
 
 
-class _Content(SceneConfig):
-    """Paragraphs, then a list: the content most kinds share."""
+class _Listed(SceneConfig):
+    """A list of entries; in a spec a nested list holds the sub-entries of the entry before it."""
 
-    body: list[str] = Field(default_factory=list)
     items: list[Item] = Field(default_factory=list)
 
     @field_validator("items", mode="before")
     @classmethod
     def _nested(cls, v: Any) -> Any:
         return _flatten_items(v)
+
+
+class _Content(_Listed):
+    """Paragraphs, then a list: the content most kinds share."""
+
+    body: list[str] = Field(default_factory=list)
 
 
 class TitleScene(SceneConfig):
@@ -355,18 +360,12 @@ class QuizScene(SceneConfig):
         return self
 
 
-class CheckpointScene(SceneConfig):
-    """A pause to review: what was covered, questions to ask oneself, what comes next."""
+class CheckpointScene(_Listed):
+    """A pause to review: what was covered (``items``), questions to ask oneself, what comes next."""
 
     kind: Literal["checkpoint"] = "checkpoint"
-    items: list[Item] = Field(default_factory=list)
     review: list[str] = Field(default_factory=list)
     next: list[str] = Field(default_factory=list)
-
-    @field_validator("items", mode="before")
-    @classmethod
-    def _nested(cls, v: Any) -> Any:
-        return _flatten_items(v)
 
 
 class LearningObjectivesScene(_Content):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from ..models import Document, SceneConfig, TitleScene
+from ..models import Document, SceneConfig, TextScene, TitleScene
 from .assemble import (
     MIN_SECTIONS_FOR_SUMMARY,
     Section,
     mostly_latin,
     pair_comparisons,
-    scenes_from_blocks,
     scenes_from_section,
     summary_scene,
 )
@@ -66,8 +65,7 @@ def parse_markdown(doc: Document, fallback_title: str, lang: Optional[str] = Non
     for sec in sections:
         made = scenes_from_section(sec)
         if not made:  # a heading with nothing under it still gets its slide: the title says something
-            made = scenes_from_blocks(sec.title, [Para(sec.title, sec.line)], sec.line)[:1]
-            made[0].body = []
+            made = [TextScene(title=sec.title, source_line=sec.line)]
         scenes += made
         parents += [sec.title] * len(made)
     scenes, _ = pair_comparisons(scenes, parents)

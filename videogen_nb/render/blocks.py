@@ -16,7 +16,7 @@ from typing import Optional, Union
 from PIL import Image
 
 from .code import highlight
-from .layout import ELLIPSIS, clip_lines, wrap_text
+from .layout import ELLIPSIS, clip_lines, longest_prefix, wrap_text
 from .text import is_rtl, line_height, measure, metrics
 from .theme import RGB, Box, Theme
 
@@ -236,17 +236,6 @@ class CodeBlock(Block):
         return Placed(height, ops)
 
 
-def _fit_prefix(text: str, style: str, size: int, room: float) -> int:
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if measure(text[:mid], style, size) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
 @lru_cache(maxsize=512)
 def _wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
     """Visual rows of code: a source line wider than the panel continues on the next row."""
@@ -262,7 +251,7 @@ def _wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
                     row.append((rest, colour))
                     used += w
                     break
-                n = _fit_prefix(rest, "mono", size, inner - used)
+                n = longest_prefix(rest, "mono", size, inner - used)
                 if n == 0 and not row:
                     n = 1  # a single character wider than the panel: draw it anyway, it is clipped by nothing
                 if n:

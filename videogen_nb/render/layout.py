@@ -40,6 +40,18 @@ def tokens(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+def longest_prefix(text: str, style: str, size: int, room: float) -> int:
+    """How many leading characters of ``text`` fit in ``room`` pixels (by bisection: width is not linear per char)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(text[:mid], style, size) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 def break_token(token: str, style: str, size: int, max_width: float) -> list[str]:
     """Cut a token wider than ``max_width`` (a URL, a long word) into pieces that fit, at a soft break if near."""
     pieces: list[str] = []
@@ -48,13 +60,7 @@ def break_token(token: str, style: str, size: int, max_width: float) -> list[str
         if measure(rest, style, size) <= max_width:
             pieces.append(rest)
             break
-        lo, hi = 1, len(rest)  # the longest prefix that fits, by bisection (width is not linear per char)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if measure(rest[:mid], style, size) <= max_width:
-                lo = mid
-            else:
-                hi = mid - 1
+        lo = max(1, longest_prefix(rest, style, size, max_width))  # at least one character, or this never ends
         cut = lo
         soft = max(rest.rfind(c, 0, lo) for c in _SOFT_BREAKS)
         if soft >= int(lo * 0.6):

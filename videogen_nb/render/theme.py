@@ -33,7 +33,7 @@ class Theme:
     heading_size: float = 0.062
     body_size: float = 0.042
     code_size: float = 0.034
-    label_size: float = 0.026
+    label_size: float = 0.03
     footer_size: float = 0.022
     max_body_scale: float = 1.24  # a slide with little on it shows it larger
     min_body_scale: float = 0.6  # text never shrinks below this; what still does not fit continues on the next slide

@@ -17,7 +17,8 @@ from .base import Stage
 def parse_spec(doc: Document, fallback: str, lang: Optional[str] = None) -> Parsed:
     """A YAML/JSON spec (or Python objects): its scenes as given, a title scene first if it has none."""
     meta, scenes, warnings = read_spec(doc)
-    title = str(meta.get("title") or fallback)
+    given = scenes[0].title if scenes and scenes[0].kind == "title" else ""
+    title = str(meta.get("title") or given or fallback)
     subtitle = str(meta.get("subtitle") or "")
     if not scenes or scenes[0].kind != "title":
         scenes.insert(0, TitleScene(title=title, subtitle=subtitle, author=str(meta.get("author") or "")))
