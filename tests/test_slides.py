@@ -108,7 +108,7 @@ def test_where_a_section_splits_depends_on_the_frame(write_doc, tmp_path):
         p = Pipeline(doc, workdir=tmp_path / res, progress=None, tts="silent", resolution=res)
         p.run(until="parse")
         counts[res] = len(p.scenes)
-    assert counts == {"1080p": 4, "vertical": 3}  # the title, then the points on three slides or on two
+    assert counts == {"1080p": 4, "vertical": 2}  # the title, then the points on three landscape slides or one tall one
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])

@@ -167,6 +167,8 @@ class SceneConfig(_Model):
     accent: Optional[Accent] = None
     #: the scene_id of the scene this one continues (its first page), when a section did not fit one slide
     continues: Optional[str] = None
+    #: the next scene continues this one (so all pages of a section are drawn at the same size)
+    continued: bool = False
 
     def __new__(cls, *args: Any, **data: Any) -> "SceneConfig":
         # SceneConfig(kind=...) builds the subclass for that kind, so users need not learn the class names;

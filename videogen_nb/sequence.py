@@ -56,5 +56,7 @@ def finish_scenes(
                 unique, n = f"{sid}-{n}", n + 1
             used.add(unique)
             first_id = first_id or unique
-            out.append(page.model_copy(update={"scene_id": unique, "continues": first_id if k else None}))
+            out.append(
+                page.model_copy(update={"scene_id": unique, "continues": first_id if k else None, "continued": k < len(group) - 1})
+            )
     return out

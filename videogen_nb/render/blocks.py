@@ -440,9 +440,9 @@ class Columns(Block):
 
 def stack(blocks: list[Block], width: int, env: Env, max_height: Optional[int] = None) -> Placed:
     """Blocks one under another with a gap between; a flexible block gets the height left over."""
-    gap = env.gap
+    gaps = [_gap(a, b, env) for a, b in zip(blocks, blocks[1:])]
     fixed = {i: b.layout(width, env) for i, b in enumerate(blocks) if not b.flex}
-    used = sum(p.height for p in fixed.values()) + gap * max(0, len(blocks) - 1)
+    used = sum(p.height for p in fixed.values()) + sum(gaps)
     flex = [i for i, b in enumerate(blocks) if b.flex]
     room = (max_height - used) // max(1, len(flex)) if max_height is not None else None
     placed = {**fixed, **{i: blocks[i].layout(width, env, max(room, env.px(env.theme.body_size, 2)) if room is not None else None) for i in flex}}
@@ -451,8 +451,15 @@ def stack(blocks: list[Block], width: int, env: Env, max_height: Optional[int] =
     for i in range(len(blocks)):
         p = placed[i]
         ops.extend(shift(op, 0, y) for op in p.ops)
-        y += p.height + gap
-    return Placed(max(0, y - gap), ops)
+        y += p.height + (gaps[i] if i < len(gaps) else 0)
+    return Placed(y, ops)
+
+
+def _gap(a: Block, b: Block, env: Env) -> int:
+    """Entries of one list sit closer together than paragraphs; a label sits close to what it labels."""
+    if isinstance(a, _Label) or (isinstance(a, Paragraph) and a.marker and isinstance(b, Paragraph) and b.marker):
+        return env.px(env.theme.body_size, 0.22)
+    return env.gap
 
 
 __all__ = [

@@ -55,8 +55,9 @@ class SlideLayout:
     warnings: list[str] = field(default_factory=list)
 
 
-def _scales(theme: Theme) -> list[float]:
-    out, s = [], theme.max_body_scale
+def _scales(theme: Theme, split: bool = False) -> list[float]:
+    # the pages of a split section share one size: the one they were split at
+    out, s = [], theme.page_scale if split else theme.max_body_scale
     while s > theme.min_body_scale + 1e-6:
         out.append(round(s, 2))
         s -= 0.08
@@ -122,7 +123,8 @@ def layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale:
     x0, y0, x1, y1 = theme.safe_area(size)
     top, bottom = y0 + head_h, y1 - _footer_height(size, theme)
     avail = bottom - top
-    for s in [scale] if scale is not None else _scales(theme):
+    split = scene.continued or scene.continues is not None
+    for s in [scale] if scale is not None else _scales(theme, split):
         env = _env(scene, size, theme, s)
         placed = stack(blocks, x1 - x0, env, avail)
         if placed.height <= avail:
