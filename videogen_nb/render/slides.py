@@ -188,30 +188,26 @@ def _title_ops(scene: SceneConfig, size: tuple[int, int], theme: Theme, warnings
     if cut:
         warnings.append(f"the title of scene {scene.scene_id or 'title'} is too long for the slide and was cut")
     title_rtl = is_rtl(scene.title)  # the direction is the paragraph's, not each line's
-    rows: list[tuple] = [(ln, theme.title_font, t_px, theme.text, 1.15, title_rtl) for ln in t_lines]
-    rule_at = len(rows)
+    rows: list = [(ln, theme.title_font, t_px, theme.text, 1.15, title_rtl) for ln in t_lines]
+    rows.append(None)  # the accent rule between the title and what follows
     s_px = max(6, int(theme.body_size * unit * 1.05))
-    for text, colour, limit in ((getattr(scene, "subtitle", ""), theme.muted, 3), (getattr(scene, "author", ""), theme.muted, 1)):
+    for text, limit, px in ((getattr(scene, "subtitle", ""), 3, s_px), (getattr(scene, "author", ""), 1, int(s_px * 0.8))):
         if text:
-            lines, _ = clip_lines(list(wrap_text(text, theme.body_font, s_px, box_w)), limit, theme.body_font, s_px, box_w)
-            rows += [(ln, theme.body_font, s_px, colour, theme.line_spacing, is_rtl(text)) for ln in lines]
-    rule_gap = int(0.05 * unit)
-    heights = [line_height(st, px, sp) for _, st, px, _, sp, _ in rows]
-    total = sum(heights) + rule_gap
-    y = y0 + max(0, ((y1 - y0) - total) // 2)
+            lines, _ = clip_lines(list(wrap_text(text, theme.body_font, px, box_w)), limit, theme.body_font, px, box_w)
+            rows += [(ln, theme.body_font, px, theme.muted, theme.line_spacing, is_rtl(text)) for ln in lines]
+    heights = [int(0.05 * unit) if r is None else line_height(r[1], r[2], r[4]) for r in rows]
+    y = y0 + max(0, ((y1 - y0) - sum(heights)) // 2)
     ops: list[Op] = []
-    for k, ((text, style, px, colour, _, rtl), lh) in enumerate(zip(rows, heights)):
-        if k == rule_at:
+    for row, lh in zip(rows, heights):
+        if row is None:
             rule_w, rule_h = int(0.12 * size[0]), max(2, int(0.008 * unit))
-            mid = y + rule_gap // 2 - rule_h // 2
+            mid = y + (lh - rule_h) // 2
             ops.append(ShapeOp(((size[0] - rule_w) // 2, mid, (size[0] + rule_w) // 2, mid + rule_h), fill=accent))
-            y += rule_gap
-        w = measure(text, style, px, rtl)
-        ops.append(TextOp((size[0] - w) / 2, y + metrics(style, px)[0], text, style, px, colour, rtl, w))
+        else:
+            text, style, px, colour, _, rtl = row
+            w = measure(text, style, px, rtl)
+            ops.append(TextOp((size[0] - w) / 2, y + metrics(style, px)[0], text, style, px, colour, rtl, w))
         y += lh
-    if rule_at == len(rows):
-        rule_w, rule_h = int(0.12 * size[0]), max(2, int(0.008 * unit))
-        ops.append(ShapeOp(((size[0] - rule_w) // 2, y + rule_gap // 2, (size[0] + rule_w) // 2, y + rule_gap // 2 + rule_h), fill=accent))
     return ops
 
 
