@@ -74,6 +74,16 @@ def test_h1_title_h2_scenes_h3_sub_points(write_doc, tmp_path):
     assert items == [("Source", 0), ("Where it starts.", 1), ("Mouth", 0), ("Where it ends.", 1)]
 
 
+def test_code_before_h3_sub_points_is_kept_as_its_own_scene(write_doc, tmp_path):
+    doc = write_doc(
+        "lead.md",
+        "# R\n\n## Setup\n\n```sh\nmake\n```\n\n### Fast\n\nQuick.\n\n### Safe\n\nCareful.\n",
+    )
+    p = scenes_of(doc, tmp_path)
+    assert [(s.kind, s.title) for s in p.scenes[1:]] == [("code", "Setup"), ("bullets", "Setup")]
+    assert [i.text for i in p.scenes[2].items] == ["Fast", "Quick.", "Safe", "Careful."]
+
+
 def test_lists_nest_three_levels_and_ordered_lists_are_steps(write_doc, tmp_path):
     doc = write_doc(
         "lists.md",

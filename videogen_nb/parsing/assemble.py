@@ -143,7 +143,7 @@ def scenes_from_section(section: Section) -> list[SceneConfig]:
         else:
             lead.append(b)
     text_only = [all(isinstance(x, TEXT_BLOCKS) for x in blocks) for _, blocks in subs]
-    if subs and all(text_only):
+    if subs and all(text_only) and all(isinstance(b, TEXT_BLOCKS) for b in lead):
         return _apply_title_kind([_sub_point_scene(section.title, section.line, lead, subs)], section.title, section.line)
     scenes = scenes_from_blocks(section.title, lead, section.line) if lead else []
     run: list[tuple[Heading, list[MdBlock]]] = []
