@@ -145,7 +145,7 @@ def test_timing_chart_has_one_bar_per_scene_and_flags_bad_pace(write_doc, tmp_pa
     fig = p.timing_chart()
     assert isinstance(fig, Figure)
     bars = [a for a in fig.axes[0].patches if (a.get_gid() or "").startswith("scene-")]
-    assert len(bars) == 4
+    assert len(bars) == len(p.scenes) == 5  # title, three sections, the generated summary
     assert fig.flagged == [2, 3]
     labels = {t.get_gid(): t.get_text() for t in fig.axes[0].texts}
     assert "TOO FAST" in labels["pace-2"] and "TOO SLOW" in labels["pace-3"] and "TOO" not in labels["pace-1"]

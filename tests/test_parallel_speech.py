@@ -68,8 +68,8 @@ def test_max_workers_bounds_the_parallelism(eight_scenes, tmp_path, workers):
 def test_a_users_executor_runs_the_synthesis(eight_scenes, tmp_path):
     engine = WaitingEngine(0.05)
     with ThreadPoolExecutor(2, thread_name_prefix="users-pool") as pool:
-        speak(eight_scenes, tmp_path, tts=engine, executor=pool)
-    assert len(engine.threads) == 8 and all(name.startswith("users-pool") for name in engine.threads)
+        p = speak(eight_scenes, tmp_path, tts=engine, executor=pool)
+    assert len(engine.threads) == len(p.scenes) and all(name.startswith("users-pool") for name in engine.threads)
     assert engine.peak == 2
 
 
@@ -84,8 +84,8 @@ class OneAtATimeEngine(WaitingEngine):
 def test_an_engine_that_is_not_thread_safe_is_called_one_scene_at_a_time(eight_scenes, tmp_path):
     engine = OneAtATimeEngine(0.05)
     with ThreadPoolExecutor(4, thread_name_prefix="users-pool") as pool:
-        speak(eight_scenes, tmp_path, tts=engine, executor=pool)
-    assert engine.peak == 1 and len(engine.threads) == 8
+        p = speak(eight_scenes, tmp_path, tts=engine, executor=pool)
+    assert engine.peak == 1 and len(engine.threads) == len(p.scenes)
 
 
 def test_an_engine_that_is_not_thread_safe_gets_one_worker_a_core(eight_scenes, tmp_path):

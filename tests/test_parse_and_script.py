@@ -34,7 +34,7 @@ def test_h1_is_the_title_scene_and_each_h2_a_scene(write_doc, tmp_path):
     kinds = [(s.kind, s.title) for s in p.scenes]
     assert kinds == [("title", "Rivers"), ("text", "Where they start"), ("bullets", "Where they end")]
     assert p.scenes[1].body == ["Springs and melting snow."]
-    assert p.scenes[2].items == ["in lakes", "in the sea"]
+    assert [i.text for i in p.scenes[2].items] == ["in lakes", "in the sea"]
     assert [s.scene_id for s in p.scenes] == ["01-rivers", "02-where-they-start", "03-where-they-end"]
     assert p.scenes[1].source_line == 3
 
@@ -42,7 +42,7 @@ def test_h1_is_the_title_scene_and_each_h2_a_scene(write_doc, tmp_path):
 def test_paragraphs_and_lists_in_one_section_are_both_kept(write_doc, tmp_path):
     doc = write_doc("mixed.md", "# T\n\n## S\n\nFirst paragraph.\n\nSecond one.\n\n* a\n* b\n")
     s = parsed(doc, tmp_path).scenes[1]
-    assert s.kind == "text" and s.body == ["First paragraph.", "Second one."] and s.items == ["a", "b"]
+    assert s.kind == "text" and s.body == ["First paragraph.", "Second one."] and [i.text for i in s.items] == ["a", "b"]
 
 
 def test_front_matter_gives_the_title_and_never_reaches_a_slide(write_doc, tmp_path):
@@ -61,7 +61,10 @@ def test_front_matter_gives_the_title_and_never_reaches_a_slide(write_doc, tmp_p
     )
     p = parsed(doc, tmp_path)
     assert p.scenes[0].kind == "title" and p.scenes[0].title == "From Front Matter"
-    everything = " ".join(" ".join([s.title, s.subtitle, *s.body, *s.items]) for s in p.scenes)
+    everything = " ".join(
+        " ".join([s.title, getattr(s, "subtitle", ""), *getattr(s, "body", []), *(i.text for i in getattr(s, "items", []))])
+        for s in p.scenes
+    )
     assert "author" not in everything and "---" not in everything
     assert p.ctx.video_config.author == "Ada"
     assert p.ctx.input_metadata["front_matter"]["author"] == "Ada"

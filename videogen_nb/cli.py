@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import tempfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from .checkpoint import CHECKPOINT_DIR
+from .models import THEME_NAMES
 from .errors import VideogenError
 from .events import terminal_progress
 from .pipeline import Pipeline
 from .tts import ENGINES
 
 EXIT_OK, EXIT_USAGE = 0, 2
+DOC_HELP = "a Markdown (.md), plain text (.txt), or YAML/JSON scene spec (.yaml, .json) file"
 
 EPILOG = """\
 examples:
@@ -24,6 +27,7 @@ examples:
   videogen build talk.md -o out --resume                           # pick up after a failure
   videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
   videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
+  videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
 
 By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
 imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
@@ -41,7 +45,7 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="videogen",
-        description="Turn a Markdown or text document into a narrated explainer video (MP4 with "
+        description="Turn a Markdown, text, YAML or JSON document into a narrated explainer video (MP4 with "
         "narration, thumbnail and metadata).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -54,8 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run input, parse, script, audio, video and output on DOC; write the video, "
         "its subtitles (.srt, .vtt), thumbnail.png and metadata.json to OUTDIR.",
     )
-    b.add_argument("document", metavar="DOC", help="a Markdown (.md) or plain text (.txt) file")
-    b.add_argument("-o", "--output", metavar="OUTDIR", required=True, help="folder for the finished video")
+    _document_options(b, "folder for the finished video")
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
     b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
     b.add_argument("--tts", choices=sorted(ENGINES), help="speech engine: espeak (default, offline), gtts "
@@ -74,11 +77,43 @@ def build_parser() -> argparse.ArgumentParser:
                    "or ~/.cache/videogen_nb/speech)")  # fmt: skip
     b.add_argument("--loudness", type=float, default=-16.0, metavar="LUFS", help="loudness of every scene (default: -16)")
     b.add_argument("--workers", type=int, metavar="N", help="parallel speech and slide workers (default: what the engine prefers)")
-    b.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
+    _look_options(b)
     b.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
-    b.add_argument("--theme", default="dark", help="slide theme: dark or light (default: dark)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    v = sub.add_parser(
+        "preview",
+        help="draw every slide as PNG plus a contact sheet, without audio or video",
+        description="Run input, parse and script on DOC and write each slide to OUTDIR as NN-<scene_id>.png, "
+        "plus contact_sheet.png with all of them. Takes seconds: no speech, no encoding.",
+    )
+    _document_options(v, "folder for the PNG files")
+    _look_options(v)
     return parser
+
+
+def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
+    """DOC and -o OUTDIR, which every command takes."""
+    p.add_argument("document", metavar="DOC", help=DOC_HELP)
+    p.add_argument("-o", "--output", metavar="OUTDIR", required=True, help=output_help)
+
+
+def _look_options(p: argparse.ArgumentParser) -> None:
+    """--resolution and --theme: how the slides look, the same for build and preview."""
+    p.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
+    p.add_argument("--theme", choices=THEME_NAMES, help="slide theme (default: the document's 'theme:', else dark)")
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="videogen-preview-") as work:
+        p = Pipeline(Path(args.document), Path(work), tts="silent", resolution=args.resolution, theme=args.theme, progress=None)
+        p.run(until="script")
+        saved = p.save_slides(Path(args.output))
+    for w in dict.fromkeys(p.ctx.warnings + saved.warnings):
+        print(f"warning: {_one_line(w)}", file=sys.stderr)
+    w, h = p.ctx.settings.resolution
+    print(f"{len(saved.slides)} slides ({w}x{h}) in {saved.folder}")
+    print(f"contact sheet: {saved.contact_sheet}")
+    return EXIT_OK
 
 
 def _one_line(message: str) -> str:
@@ -153,7 +188,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return cmd_build(args)
+        return cmd_preview(args) if args.command == "preview" else cmd_build(args)
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Optional
 
@@ -16,9 +17,9 @@ from .errors import (
     EncodingError,
     FrontMatterOnlyError,
     InputError,
-    UnsupportedInputError,
 )
-from .models import Document, InputConfig
+from .models import Document, InputConfig, VideoConfig
+from .parsing.spec import read_spec
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -44,24 +45,31 @@ def looks_like_path(source: str) -> bool:
 def read_document(config: InputConfig) -> Document:
     """Read what ``config`` points at into a checked Document, or raise an InputError."""
     src = config.source
+    if isinstance(src, VideoConfig):
+        return document_from_objects(src)
     if config.input_type in ("markdown", "text"):
         return document_from_text(str(src), "markdown" if config.input_type == "markdown" else "text")
     if isinstance(src, Path) or looks_like_path(src):
-        return load_file(Path(src))
-    return document_from_text(src, "markdown")
+        return load_file(Path(src), spec=config.input_type if config.input_type in ("yaml", "json") else None)
+    return document_from_text(src, config.input_type if config.input_type in ("yaml", "json") else "markdown")
 
 
-def load_file(path: Path) -> Document:
-    """Read a Markdown or text file, refusing binary, non-UTF-8 and empty files."""
+def document_from_objects(video: VideoConfig) -> Document:
+    """A VideoConfig made in Python, as a document the parse stage reads like a JSON spec."""
+    if not video.scenes:
+        raise EmptyDocumentError(None)
+    meta = video.model_dump(mode="json", include={"title", "subtitle", "author", "lang", "voice", "theme", "accent"}, exclude_none=True)
+    text = json.dumps({**meta, "scenes": [s.model_dump(mode="json", exclude_none=True) for s in video.scenes]}, ensure_ascii=False)
+    return Document(path=None, format="objects", text=text, front_matter=meta)
+
+
+def load_file(path: Path, spec: Optional[str] = None) -> Document:
+    """Read a Markdown, text, YAML or JSON file, refusing binary, non-UTF-8 and empty files."""
     if not path.exists():
         raise DocumentNotFoundError(path)
     if path.is_dir():
         raise InputError(path, "this is a folder, not a document", "Pass the path of a .md or .txt file inside it.")
     suffix = path.suffix.lower()
-    if suffix in SPEC_SUFFIXES:
-        raise UnsupportedInputError(
-            path, "YAML/JSON scene specs are not read by this version", "Convert the document to Markdown (.md)."
-        )
     data = path.read_bytes()
     head = data[:8192]
     for magic, what in MAGIC.items():
@@ -77,7 +85,9 @@ def load_file(path: Path) -> Document:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise EncodingError(path, line, column) from None
-    fmt = "text" if suffix in TEXT_SUFFIXES else "markdown"
+    if spec is None and suffix in SPEC_SUFFIXES:
+        spec = "json" if suffix == ".json" else "yaml"
+    fmt = spec or ("text" if suffix in TEXT_SUFFIXES else "markdown")
     return document_from_text(text, fmt, path)
 
 
@@ -107,11 +117,16 @@ def split_front_matter(text: str, path: Optional[Path]) -> tuple[dict[str, Any],
 
 
 def document_from_text(text: str, fmt: str, path: Optional[Path] = None) -> Document:
-    """Check and split a document's text (front matter only in Markdown)."""
+    """Check and split a document's text (front matter only in Markdown; a spec is checked whole)."""
     if not text.strip():
         raise EmptyDocumentError(path)
     if "\x00" in text:
         raise BinaryFileError(path)
+    if fmt in ("yaml", "json"):
+        doc = Document(path=path, format=fmt, text=text)
+        meta, _, _ = read_spec(doc)  # a bad spec fails here, in the input stage, before anything is written
+        doc.front_matter = meta
+        return doc
     front, body, offset = split_front_matter(text, path) if fmt == "markdown" else ({}, text, 0)
     if not body.strip():
         raise FrontMatterOnlyError(path)

@@ -85,6 +85,28 @@ class UnsupportedInputError(InputError):
     """The input is of a kind this version does not read."""
 
 
+class ImagePathError(InputError):
+    """An image path leads outside the document's folder."""
+
+    def __init__(self, path: str | Path | None, line: int | None, src: str, folder: Path) -> None:
+        self.line = line
+        where = f"line {line}: " if line else ""
+        super().__init__(
+            path,
+            f"{where}the image '{src}' is outside the document's folder {folder}, so it is refused",
+            "Copy the image into that folder (or a subfolder of it) and point to the copy.",
+        )
+
+
+class SpecError(InputError):
+    """A YAML or JSON scene spec is malformed or describes scenes that cannot exist."""
+
+    def __init__(self, path: str | Path | None, line: int | None, problem: str, advice: str) -> None:
+        self.line = line
+        where = f"line {line}: " if line else ""
+        super().__init__(path, f"{where}{problem}", advice)
+
+
 class DocumentStructureError(VideogenError):
     """The document parsed, but the result cannot become a video."""
 

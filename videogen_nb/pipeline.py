@@ -28,8 +28,11 @@ from .models import (
     SceneConfig,
     StageRecord,
     SubtitleCue,
+    VideoConfig,
+    effective_theme,
 )
 from .pronounce import check_pronunciations
+from .render.export import ExportedSlides, export_slides
 from .render.theme import get_theme
 from .speech_cache import SpeechCache
 from .stages import (
@@ -41,24 +44,32 @@ from .stages import (
     Stage,
     VideoStage,
 )
+from .stages.script import Enhancer
 from .stages.video import draw_scene
 from .status import StatusView, compute_rows, dependencies
 from .subtitles import build_cues
 from .text import slugify
 from .tts import ENGINES, SpeechEngine, get_engine
 
-Source = Union[str, Path, InputConfig]
+Source = Union[str, Path, InputConfig, VideoConfig, list]
 
 
 def as_input_config(source: Source) -> InputConfig:
-    """An InputConfig from a path, a Markdown string, or an InputConfig."""
+    """An InputConfig from a path (Markdown, text, YAML, JSON), a Markdown string, a VideoConfig or an InputConfig."""
     if isinstance(source, InputConfig):
         return source
+    if isinstance(source, VideoConfig):
+        return InputConfig(input_type="programmatic", source=source)
+    if isinstance(source, list) and all(isinstance(s, (SceneConfig, dict)) for s in source):
+        return InputConfig(input_type="programmatic", source=VideoConfig(scenes=source))
     if isinstance(source, Path):
         return InputConfig(input_type="document", source=source)
     if isinstance(source, str):
         return InputConfig(input_type="document", source=source)
-    raise TypeError(f"cannot make a video from a {type(source).__name__}: pass a file path, Markdown text or InputConfig")
+    raise TypeError(
+        f"cannot make a video from a {type(source).__name__}: pass a file path, Markdown text, "
+        "a VideoConfig, a list of scenes or an InputConfig"
+    )
 
 
 def fallback_engine(fallback: Union[str, SpeechEngine, None], engine: SpeechEngine) -> Optional[SpeechEngine]:
@@ -85,7 +96,9 @@ def _check_registered(engine: Union[str, SpeechEngine, None], argument: str) -> 
 def default_workdir(config: InputConfig) -> Path:
     """``build/<name>`` beside the current folder, named after the document."""
     src = config.source
-    if config.input_type == "document" and (isinstance(src, Path) or looks_like_path(str(src))):
+    if isinstance(src, VideoConfig):
+        return Path("build") / slugify(config.title or src.title or "video")
+    if config.input_type in ("document", "yaml", "json") and (isinstance(src, Path) or looks_like_path(str(src))):
         return Path("build") / slugify(Path(src).stem, fallback="video")
     return Path("build") / slugify(config.title or "video")
 
@@ -109,7 +122,8 @@ class Pipeline:
         fps: int = 30,
         lang: Optional[str] = None,
         voice: Optional[str] = None,
-        theme: str = "dark",
+        theme: Optional[str] = None,
+        enhancer: Optional[Enhancer] = None,
         output_dir: Union[str, Path, None] = None,
         max_workers: Optional[int] = None,
         executor: Optional[Executor] = None,
@@ -157,7 +171,6 @@ class Pipeline:
             transition=transition,
             burn_subtitles=burn_subtitles,
         )
-        get_theme(theme)  # a typo in the theme fails now, not after the audio is made
         workdir = Path(workdir) if workdir is not None else default_workdir(config)
         ctx = PipelineContext(
             task_id=task_id or f"task_{uuid.uuid4().hex[:12]}",
@@ -165,9 +178,9 @@ class Pipeline:
             input_config=config,
             settings=settings,
         )
-        self._setup(ctx, engine, fb, max_workers, executor, progress)
+        self._setup(ctx, engine, fb, max_workers, executor, progress, enhancer)
 
-    def _setup(self, ctx, engine, fallback, max_workers, executor, progress) -> None:
+    def _setup(self, ctx, engine, fallback, max_workers, executor, progress, enhancer=None) -> None:
         self.ctx: PipelineContext = ctx
         self.engine: SpeechEngine = engine
         self.fallback: Optional[SpeechEngine] = fallback
@@ -186,7 +199,7 @@ class Pipeline:
         self._stages: list[Stage] = [
             InputStage(),
             ParseStage(),
-            ScriptStage(),
+            ScriptStage(enhancer, factory),
             AudioStage(engine, factory, fallback),
             VideoStage(factory),
             OutputStage(),
@@ -220,6 +233,7 @@ class Pipeline:
         progress: Union[str, Subscriber, None] = "auto",
         fallback: Union[str, SpeechEngine, None] = None,
         cache_dir: Union[str, Path, None] = None,
+        enhancer: Optional[Enhancer] = None,
     ) -> "Pipeline":
         """Load the newest checkpoint in ``workdir``; ``.run()`` then continues where it stopped.
 
@@ -250,7 +264,7 @@ class Pipeline:
         fb = fallback_engine(fallback if fallback is not None else st.fallback, engine)
         st.tts, st.fallback = engine.name, fb.name if fb else None
         p = cls.__new__(cls)
-        p._setup(ctx, engine, fb, max_workers, executor, progress)
+        p._setup(ctx, engine, fb, max_workers, executor, progress, enhancer)
         for stage in p._stages:
             for problem in stage.repair(ctx):
                 ctx.warnings.append(f"on resume: {problem}")
@@ -484,10 +498,17 @@ class Pipeline:
         scene.narration = narration
         return scene
 
+    def _theme(self):
+        return get_theme(effective_theme(self.ctx.settings, self.ctx.video_config))
+
     def slide(self, index: int, size: Sequence[int] | None = None):
         """Draw scene ``index`` as it will appear (a Slide that shows itself in a notebook)."""
         scenes = self.scenes
         st = self.ctx.settings
         size = tuple(size) if size else st.resolution
-        return draw_scene(scenes[index], size, get_theme(st.theme), index, len(scenes), self.ctx.video_config.title)
+        return draw_scene(scenes[index], size, self._theme(), index, len(scenes), self.ctx.video_config.title)
 
+    def save_slides(self, folder: Union[str, Path], size: Sequence[int] | None = None) -> ExportedSlides:
+        """Write every slide as ``NN-<scene_id>.png`` and a ``contact_sheet.png`` into ``folder``; no audio needed."""
+        slides = [self.slide(i, size) for i in range(len(self.scenes))]
+        return export_slides(self.scenes, slides, Path(folder))

@@ -30,6 +30,6 @@ def title_from_filename(stem: str) -> str:
 def as_sentence(text: str) -> str:
     """Collapse whitespace and end with punctuation, so speech pauses between items."""
     text = " ".join(text.split())
-    if text and text[-1] not in ".!?。！？…:;":
+    if text and text[-1] not in ".!?。！？…:;؟۔":
         text += "."
     return text

@@ -1,6 +1,7 @@
-"""Turning a Document into scenes (Markdown with markdown-it-py; plain text by paragraphs)."""
+"""Turning a Document into scenes: Markdown with markdown-it-py, plain text by paragraphs, specs with pydantic."""
 
-from .markdown import parse_markdown
+from .markdown import Parsed, parse_markdown
 from .plaintext import parse_plain_text
+from .spec import read_spec
 
-__all__ = ["parse_markdown", "parse_plain_text"]
+__all__ = ["Parsed", "parse_markdown", "parse_plain_text", "read_spec"]

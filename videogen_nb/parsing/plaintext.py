@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..models import Document, SceneConfig
+from ..models import Document, TextScene, TitleScene
+from .markdown import Parsed
 
 
-def parse_plain_text(doc: Document, title: str) -> tuple[str, str, list[SceneConfig], list[str]]:
-    """(title, subtitle, scenes, warnings) of a plain text document."""
+def parse_plain_text(doc: Document, title: str, lang: str | None = None) -> Parsed:
+    """Title and paragraphs of a plain text document (a long one continues over several slides)."""
     paragraphs: list[str] = []
     current: list[str] = []
     for line in doc.text.splitlines():
@@ -17,8 +18,5 @@ def parse_plain_text(doc: Document, title: str) -> tuple[str, str, list[SceneCon
             current = []
     if current:
         paragraphs.append(" ".join(current))
-    scenes = [
-        SceneConfig(scene_id="01-title", kind="title", title=title, source_line=1),
-        SceneConfig(scene_id="02-text", kind="text", title="", body=paragraphs, source_line=1),
-    ]
-    return title, "", scenes, []
+    scenes = [TitleScene(title=title, source_line=1), TextScene(title="", body=paragraphs, source_line=1)]
+    return Parsed(title, "", scenes, [])

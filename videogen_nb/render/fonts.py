@@ -1,9 +1,18 @@
-"""Fonts: matplotlib's bundled DejaVu family, found the same way on every machine."""
+"""Fonts: matplotlib's bundled DejaVu family first, then system fonts for what DejaVu lacks.
+
+DejaVu covers Latin, Greek, Cyrillic, Arabic and Hebrew on every machine. CJK
+and colour emoji come from system fonts (Noto CJK, Noto Color Emoji) where
+they are installed; ``VIDEOGEN_FALLBACK_FONTS`` (paths separated by
+``os.pathsep``; empty for none) replaces that search.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from PIL import ImageFont
 
@@ -17,6 +26,35 @@ FONT_FILES = {
     "mono-bold": "DejaVuSansMono-Bold.ttf",
     "serif": "DejaVuSerif.ttf",
 }
+
+FALLBACK_ENV = "VIDEOGEN_FALLBACK_FONTS"
+
+# system fonts worth trying, best first; a file name that contains one of these is taken
+_PREFERRED = (
+    "NotoSansCJK-Regular", "NotoSansCJKsc-Regular", "NotoSansCJKjp-Regular", "NotoSansCJK-Medium",
+    "SourceHanSans-Regular", "DroidSansFallbackFull", "DroidSansFallback", "wqy-microhei", "wqy-zenhei",
+    "NotoSansArabic-Regular", "NotoSansHebrew-Regular", "NotoSansDevanagari-Regular", "NotoSansThai-Regular",
+    "NotoSans-Regular", "NotoColorEmoji", "NotoEmoji-Regular", "Symbola",
+)  # fmt: skip
+_BOLD_FIRST = ("NotoSansCJK-Bold", "NotoSansCJKsc-Bold", "NotoSansCJKjp-Bold", "SourceHanSans-Bold")
+_NEVER = ("LastResort",)  # draws a placeholder box for every character: that would hide missing glyphs
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One font file (and face index in a .ttc collection)."""
+
+    path: Path
+    index: int = 0
+    #: colour bitmap fonts (Noto Color Emoji) exist at one pixel size only; glyphs are scaled from it
+    bitmap_size: Optional[int] = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def __repr__(self) -> str:
+        return f"<FontFace {self.path.name}{f'#{self.index}' if self.index else ''}>"
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +76,73 @@ def font_path(style: str = "sans") -> Path:
         raise ValueError(f"unknown font style {style!r}: one of {', '.join(FONT_FILES)}") from None
 
 
-@lru_cache(maxsize=256)
-def get_font(style: str, size: int) -> ImageFont.FreeTypeFont:
-    """A Pillow font of ``style`` at ``size`` pixels (cached: loading is not free)."""
-    return ImageFont.truetype(str(font_path(style)), max(int(size), 6))
+def _bitmap_size(path: Path) -> Optional[int]:
+    """The one pixel size of a colour bitmap font (CBDT), or None for an outline font."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as tt:
+            if "CBLC" in tt:
+                return int(tt["CBLC"].strikes[0].bitmapSizeTable.ppemY)
+    except Exception:  # an unreadable font is simply not a bitmap font; coverage will skip it
+        return None
+    return None
+
+
+def _face(path: Path) -> FontFace:
+    return FontFace(path, 0, _bitmap_size(path))
+
+
+@lru_cache(maxsize=8)
+def _system_fallbacks(bold: bool) -> tuple[FontFace, ...]:
+    from matplotlib import font_manager
+
+    files = sorted({Path(f) for f in font_manager.findSystemFonts()}, key=str)
+    order = (_BOLD_FIRST if bold else ()) + _PREFERRED
+    chosen: list[Path] = []
+    for key in order:
+        for f in files:
+            if key.lower() in f.stem.lower() and f not in chosen and not any(n in f.name for n in _NEVER):
+                chosen.append(f)
+                break
+    return tuple(_face(f) for f in chosen)
+
+
+@lru_cache(maxsize=8)
+def _env_fallbacks(value: str) -> tuple[FontFace, ...]:
+    return tuple(_face(Path(p)) for p in value.split(os.pathsep) if p.strip() and Path(p).is_file())
+
+
+def fallback_fonts(bold: bool = False) -> tuple[FontFace, ...]:
+    """Fonts tried, in order, for characters DejaVu does not have (CJK, emoji, other scripts)."""
+    value = os.environ.get(FALLBACK_ENV)
+    if value is not None:
+        return _env_fallbacks(value)
+    return _system_fallbacks(bold)
+
+
+def font_chain(style: str) -> tuple[FontFace, ...]:
+    """DejaVu of ``style``, DejaVu Sans, then the fallback fonts: the order glyphs are looked up in.
+
+    DejaVu Sans comes second because the oblique and mono cuts lack scripts
+    (Arabic, Hebrew) that the upright one has.
+    """
+    bold = "bold" in style
+    main = FontFace(font_path(style))
+    sans = FontFace(font_path("sans-bold" if bold else "sans"))
+    return (main,) + ((sans,) if sans != main else ()) + fallback_fonts(bold=bold)
+
+
+@lru_cache(maxsize=512)
+def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
+    """A Pillow font of ``face`` at ``size`` pixels (bitmap faces at their own size); cached."""
+    px = face.bitmap_size or max(int(size), 6)
+    try:
+        return ImageFont.truetype(str(face.path), px, index=face.index, layout_engine=ImageFont.Layout.RAQM)
+    except OSError as exc:
+        raise RenderError(f"cannot load the font {face.path}: {exc}") from None
+
+
+def get_font(style: str, size: float) -> ImageFont.FreeTypeFont:
+    """The DejaVu font of ``style`` at ``size`` pixels."""
+    return load_font(FontFace(font_path(style)), max(int(size), 6))

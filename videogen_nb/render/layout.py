@@ -1,74 +1,126 @@
-"""Fitting text into boxes: wrap by words, break tokens too long for a line."""
+"""Fitting text into boxes: wrap by words, break tokens too long for a line, shrink within limits."""
 
 from __future__ import annotations
 
-from PIL import ImageFont
+import unicodedata
+from functools import lru_cache
+
+from .fonts import font_chain
+from .text import measure
+
+ELLIPSIS = "\u2026"
+# a long token (a URL, a path) is best broken just after one of these
+_SOFT_BREAKS = "/-_.?&=#:,;"
+# CJK punctuation that may not start a line, and that may not end one
+_NO_LINE_START = "、。，．！？；：」』）〕］｝〉》】…‥ー々ゝゞ・"
+_NO_LINE_END = "「『（〔［｛〈《【"
 
 
-def _break_token(token: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """Cut a token wider than ``max_width`` (a URL, a long word) into pieces that fit."""
+def _wide(ch: str) -> bool:
+    """CJK ideographs, kana, hangul and other full-width characters: a line may break between any two."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def tokens(text: str) -> list[tuple[str, bool]]:
+    """(token, space before it): words, and single characters of CJK text (which has no spaces)."""
+    out: list[tuple[str, bool]] = []
+    for word in text.split():
+        pieces: list[str] = []
+        for ch in word:
+            glue = pieces and (
+                ch in _NO_LINE_START
+                or pieces[-1][-1] in _NO_LINE_END
+                or not (_wide(ch) or _wide(pieces[-1][-1]))
+            )
+            if glue:
+                pieces[-1] += ch
+            else:
+                pieces.append(ch)
+        out.extend((p, k == 0) for k, p in enumerate(pieces))
+    return out
+
+
+def longest_prefix(text: str, style: str, size: int, room: float) -> int:
+    """How many leading characters of ``text`` fit in ``room`` pixels (by bisection: width is not linear per char)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if measure(text[:mid], style, size) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def break_token(token: str, style: str, size: int, max_width: float) -> list[str]:
+    """Cut a token wider than ``max_width`` (a URL, a long word) into pieces that fit, at a soft break if near."""
     pieces: list[str] = []
     rest = token
     while rest:
-        if font.getlength(rest) <= max_width:
+        if measure(rest, style, size) <= max_width:
             pieces.append(rest)
             break
-        # longest prefix that fits, by bisection (getlength is not linear per char)
-        lo, hi = 1, len(rest)
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if font.getlength(rest[:mid]) <= max_width:
-                lo = mid
-            else:
-                hi = mid - 1
-        pieces.append(rest[:lo])
-        rest = rest[lo:]
+        lo = max(1, longest_prefix(rest, style, size, max_width))  # at least one character, or this never ends
+        cut = lo
+        soft = max(rest.rfind(c, 0, lo) for c in _SOFT_BREAKS)
+        if soft >= int(lo * 0.6):
+            cut = soft + 1
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
     return pieces
 
 
-def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]:
-    """Greedy word wrap of ``text`` so every line is at most ``max_width`` pixels wide."""
+def wrap_text(text: str, style: str, size: int, max_width: float) -> tuple[str, ...]:
+    """Greedy word wrap so every line is at most ``max_width`` pixels wide (line breaks in ``text`` kept)."""
+    return _wrap(text, style, int(size), float(max_width), font_chain(style))
+
+
+@lru_cache(maxsize=16384)
+def _wrap(text: str, style: str, size: int, max_width: float, chain: tuple) -> tuple[str, ...]:
+    # ``chain`` is part of the cache key only: other fallback fonts measure differently
     lines: list[str] = []
     for raw in text.splitlines() or [""]:
-        words = raw.split()
         line = ""
-        for word in words:
-            candidate = f"{line} {word}" if line else word
-            if font.getlength(candidate) <= max_width:
+        for tok, space in tokens(raw):
+            candidate = f"{line} {tok}" if (line and space) else line + tok
+            if measure(candidate, style, size) <= max_width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            if font.getlength(word) <= max_width:
-                line = word
+            if measure(tok, style, size) <= max_width:
+                line = tok
             else:
-                *full, line = _break_token(word, font, max_width)
+                *full, line = break_token(tok, style, size, max_width)
                 lines.extend(full)
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
-def line_height(font: ImageFont.FreeTypeFont, spacing: float) -> int:
-    """Distance between baselines of consecutive lines."""
-    ascent, descent = font.getmetrics()
-    return int(round((ascent + descent) * spacing))
+def clip_lines(lines: list[str], max_lines: int, style: str, size: int, max_width: float) -> tuple[list[str], bool]:
+    """At most ``max_lines`` lines; the last kept one ends with an ellipsis if any were dropped."""
+    if len(lines) <= max_lines:
+        return lines, False
+    kept = lines[:max_lines]
+    last = kept[-1].rstrip()
+    while last and measure(last + ELLIPSIS, style, size) > max_width:
+        last = last[:-1]
+    kept[-1] = last + ELLIPSIS
+    return kept, True
 
 
 def fit_lines(
     text: str, style: str, base_size: float, scales: tuple[float, ...], max_width: float, max_lines: int
-) -> tuple[ImageFont.FreeTypeFont, list[str], bool]:
+) -> tuple[int, list[str], bool]:
     """Wrap ``text`` at the largest scale that needs at most ``max_lines`` lines.
 
-    Returns (font, lines, cut); if even the smallest scale needs more lines,
+    Returns (size, lines, cut); if even the smallest scale needs more lines,
     the text is cut to ``max_lines`` and ends with an ellipsis.
     """
-    from .fonts import get_font
-
     for scale in scales:
-        font = get_font(style, base_size * scale)
-        lines = wrap_text(text, font, max_width)
+        size = max(6, int(base_size * scale))
+        lines = list(wrap_text(text, style, size, max_width))
         if len(lines) <= max_lines:
-            return font, lines, False
-    lines = lines[:max_lines]
-    lines[-1] = lines[-1].rstrip() + "\u2026"
-    return font, lines, True
+            return size, lines, False
+    kept, cut = clip_lines(lines, max_lines, style, size, max_width)
+    return size, kept, cut

@@ -1,36 +1,67 @@
-"""Slides drawn with Pillow: one picture per scene, sized to the video."""
+"""Slides drawn with Pillow: one picture per scene, sized to the video, text always in the safe area."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Optional
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from ..models import SceneConfig
-from .fonts import get_font
-from .layout import fit_lines, line_height, wrap_text
-from .theme import Theme
+from .blocks import Env, Op, Paragraph, PictureOp, ShapeOp, TextOp, shift, stack
+from .glyphs import describe_missing
+from .kinds import scene_blocks
+from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
+from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
+from .theme import Box, Theme
 
-ELLIPSIS = "…"
+TITLE_SCALES = (1.0, 0.85, 0.7)  # a slide's title shrinks this far on two lines, then to 0.6 on three
+FONT_HINT = "install fonts-noto-cjk / fonts-noto-color-emoji, or name a font that has them in VIDEOGEN_FALLBACK_FONTS"
 
 
 @dataclass
 class Slide:
-    """A drawn slide and what went wrong drawing it (text that did not fit)."""
+    """A drawn slide, what went wrong drawing it, and where its text went (``boxes``)."""
 
     image: Image.Image
     warnings: list[str] = field(default_factory=list)
+    #: (left, top, right, bottom) of every line of text, as the layout engine placed it
+    boxes: list[Box] = field(default_factory=list)
+    scale: float = 1.0  # how far the body text was shrunk to fit
+
+    def __repr__(self) -> str:
+        w, h = self.image.size
+        return f"<Slide {w}x{h}, {len(self.boxes)} lines of text, scale {self.scale:.2f}, {len(self.warnings)} warnings>"
 
     def _repr_png_(self) -> bytes:
-        import io
-
         buf = io.BytesIO()
         preview = self.image.copy()
         preview.thumbnail((640, 640))
         preview.save(buf, format="PNG")
         return buf.getvalue()
+
+
+@dataclass
+class SlideLayout:
+    """Where everything on a slide goes, before anything is drawn."""
+
+    ops: list[Op]
+    fits: bool
+    scale: float
+    body_bottom: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _scales(theme: Theme, split: bool = False) -> list[float]:
+    # the pages of a split section share one size: the one they were split at
+    out, s = [], theme.page_scale if split else theme.max_body_scale
+    while s > theme.min_body_scale + 1e-6:
+        out.append(round(s, 2))
+        s -= 0.08
+    return out + [theme.min_body_scale]
 
 
 @lru_cache(maxsize=8)
@@ -42,145 +73,195 @@ def _background(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[
     return Image.fromarray(arr)
 
 
-@dataclass
-class _Block:
-    text: str
-    bullet: bool
+def _env(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: float) -> Env:
+    w, h = size
+    return Env(theme, min(w, h), scale, theme.accent_colour(scene.accent), portrait=h > w)
 
 
-def _layout_blocks(blocks, width, height, font, spacing, theme):
-    """Lines of every block at this font size, or None if they do not fit in ``height``."""
-    lh = line_height(font, spacing)
-    indent = int(font.size * 1.3)
-    gap = int(lh * 0.45)
-    placed: list[tuple[int, int, str, bool]] = []  # (x offset, y, text, first line of a bullet)
+def _footer_height(size: tuple[int, int], theme: Theme) -> int:
+    return int(line_height(theme.body_font, max(6, int(theme.footer_size * min(size))), 1.0) * 1.6)
+
+
+def _header(scene: SceneConfig, tag: Optional[str], size: tuple[int, int], theme: Theme, warnings: list[str]) -> tuple[list[Op], int]:
+    """The label, title and accent rule at the top of the safe area; returns (ops, height)."""
+    x0, y0, x1, _ = theme.safe_area(size)
+    env = _env(scene, size, theme, 1.0)
+    box_w = x1 - x0
+    ops: list[Op] = []
     y = 0
-    for i, b in enumerate(blocks):
-        x = indent if b.bullet else 0
-        lines = wrap_text(b.text, font, width - x)
-        for k, line in enumerate(lines):
-            placed.append((x, y, line, b.bullet and k == 0))
+    if tag:
+        placed = Paragraph(tag, theme.label_size, "sans-bold", env.accent, max_lines=1).layout(box_w, env)
+        ops += placed.ops
+        y += placed.height
+    if scene.title:
+        rtl = is_rtl(scene.title)
+        size_px, lines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * env.unit, TITLE_SCALES, box_w, 2)
+        if cut:  # a title too long for two lines gets one more (two on a tall frame) at a smaller size
+            more = 4 if env.portrait else 3
+            size_px, lines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * env.unit, (0.6,), box_w, more)
+        if cut:
+            warnings.append(f"the title of scene {scene.scene_id or scene.kind} is too long for the slide and was cut")
+        lh = line_height(theme.title_font, size_px, 1.15)
+        ascent, _ = metrics(theme.title_font, size_px)
+        for line in lines:
+            lw = measure(line, theme.title_font, size_px, rtl)
+            ops.append(TextOp(box_w - lw if rtl else 0, y + ascent, line, theme.title_font, size_px, theme.text, rtl, lw))
             y += lh
-        if i < len(blocks) - 1:
-            y += gap
-    return placed, y
+        y += int(0.015 * env.unit)
+        rule_w, rule_h = int(0.08 * size[0]), max(2, int(0.007 * env.unit))
+        rx = box_w - rule_w if rtl else 0
+        ops.append(ShapeOp((rx, y, rx + rule_w, y + rule_h), fill=env.accent))
+        y += rule_h + int(0.04 * env.unit)
+    return [shift(op, x0, y0) for op in ops], y
 
 
-def _draw_footer(draw: ImageDraw.ImageDraw, size, theme: Theme, left: str, right: str) -> None:
-    w, h = size
-    s = min(w, h)
-    font = get_font(theme.body_font, theme.footer_size * s)
-    mx, my = int(theme.margin_x * w), int(theme.margin_y * h)
-    y = h - my + int(0.3 * font.size)
-    if left:
-        room = w - 2 * mx - font.getlength(right) - font.size * 2
-        text = left
-        while text and font.getlength(text) > room:
-            text = text[:-2]
-        if text != left:
-            text = text.rstrip() + ELLIPSIS
-        draw.text((mx, y), text, font=font, fill=theme.muted)
-    if right:
-        draw.text((w - mx, y), right, font=font, fill=theme.muted, anchor="ra")
-
-
-def render_title_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, footer: str = "") -> Slide:
-    """The opening slide: big centred title, accent rule, subtitle."""
-    w, h = size
-    s = min(w, h)
-    img = _background(size, theme.background_top, theme.background_bottom).copy()
-    draw = ImageDraw.Draw(img)
+def layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: Optional[float] = None) -> SlideLayout:
+    """Lay out a content slide at the largest scale that fits (or only at ``scale``)."""
     warnings: list[str] = []
-    box_w = w - 2 * int(theme.margin_x * w)
-    font, lines, cut = fit_lines(
-        scene.title or "Untitled", theme.title_font, theme.title_size * s, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7), box_w, 3
+    tag, blocks = scene_blocks(scene)
+    head_ops, head_h = _header(scene, tag, size, theme, warnings)
+    x0, y0, x1, y1 = theme.safe_area(size)
+    top, bottom = y0 + head_h, y1 - _footer_height(size, theme)
+    avail = bottom - top
+    split = scene.continued or scene.continues is not None
+    for s in [scale] if scale is not None else _scales(theme, split):
+        env = _env(scene, size, theme, s)
+        placed = stack(blocks, x1 - x0, env, avail)
+        if placed.height <= avail:
+            break
+    ops = head_ops + [shift(op, x0, top) for op in placed.ops]
+    return SlideLayout(ops, placed.height <= avail, s, bottom, warnings + env.warnings)
+
+
+def content_fits(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: float) -> bool:
+    """Whether ``scene``'s content fits its slide at ``scale`` (used to split long sections)."""
+    return layout_slide(scene, size, theme, scale).fits
+
+
+def _cut(ops: list[Op], bottom: int) -> list[Op]:
+    """Drop what would pass ``bottom``; panels are shortened, the last line kept ends with an ellipsis."""
+    kept: list[Op] = []
+    last_text: Optional[int] = None
+    for op in ops:
+        if isinstance(op, ShapeOp) and op.box[1] < bottom < op.box[3] and not op.ellipse:
+            kept.append(replace(op, box=(op.box[0], op.box[1], op.box[2], bottom)))
+        elif op.box[3] <= bottom:
+            kept.append(op)
+            if isinstance(op, TextOp):
+                last_text = len(kept) - 1
+    if last_text is not None:
+        t = kept[last_text]
+        text = t.text.rstrip()
+        while text and measure(text + " " + ELLIPSIS, t.style, t.size, t.rtl) > max(t.width, measure(ELLIPSIS, t.style, t.size) * 3):
+            text = text[:-1]
+        new = text + " " + ELLIPSIS
+        kept[last_text] = replace(t, text=new, width=measure(new, t.style, t.size, t.rtl))
+    return kept
+
+
+def _footer_ops(size: tuple[int, int], theme: Theme, left: str, right: str) -> list[Op]:
+    x0, _, x1, y1 = theme.safe_area(size)
+    px = max(6, int(theme.footer_size * min(size)))
+    _, descent = metrics(theme.body_font, px)
+    baseline = y1 - descent
+    ops: list[Op] = []
+    rw = measure(right, theme.body_font, px) if right else 0.0
+    if right:
+        ops.append(TextOp(x1 - rw, baseline, right, theme.body_font, px, theme.muted, False, rw))
+    if left:
+        room = (x1 - x0) - rw - px * 2
+        lines, _ = clip_lines(list(wrap_text(left, theme.body_font, px, room)), 1, theme.body_font, px, room)
+        lw = measure(lines[0], theme.body_font, px)
+        ops.append(TextOp(x0, baseline, lines[0], theme.body_font, px, theme.muted, False, lw))
+    return ops
+
+
+def _title_ops(scene: SceneConfig, size: tuple[int, int], theme: Theme, warnings: list[str]) -> list[Op]:
+    """The opening slide: big centred title, accent rule, subtitle and author, centred in the safe area."""
+    x0, y0, x1, y1 = theme.safe_area(size)
+    box_w, unit = x1 - x0, min(size)
+    accent = theme.accent_colour(scene.accent)
+    t_px, t_lines, cut = fit_lines(
+        scene.title or "Untitled", theme.title_font, theme.title_size * unit, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6), box_w,
+        7 if size[1] > size[0] else 4,
     )
     if cut:
-        warnings.append(f"title of scene {scene.scene_id} is too long for the slide and was cut")
-    lh = line_height(font, 1.15)
-    sub_font = get_font(theme.body_font, theme.body_size * s * 1.05)
-    sub_lines = wrap_text(scene.subtitle, sub_font, box_w)[:3] if scene.subtitle else []
-    sub_lh = line_height(sub_font, theme.line_spacing)
-    rule_gap = int(0.05 * s)
-    total = lh * len(lines) + (rule_gap * 2 + sub_lh * len(sub_lines) if sub_lines else rule_gap)
-    y = (h - total) // 2
-    for line in lines:
-        draw.text((w // 2, y), line, font=font, fill=theme.text, anchor="ma")
+        warnings.append(f"the title of scene {scene.scene_id or 'title'} is too long for the slide and was cut")
+    title_rtl = is_rtl(scene.title)  # the direction is the paragraph's, not each line's
+    rows: list = [(ln, theme.title_font, t_px, theme.text, 1.15, title_rtl) for ln in t_lines]
+    rows.append(None)  # the accent rule between the title and what follows
+    s_px = max(6, int(theme.body_size * unit * 1.05))
+    for text, limit, px in ((getattr(scene, "subtitle", ""), 3, s_px), (getattr(scene, "author", ""), 1, int(s_px * 0.8))):
+        if text:
+            lines, _ = clip_lines(list(wrap_text(text, theme.body_font, px, box_w)), limit, theme.body_font, px, box_w)
+            rows += [(ln, theme.body_font, px, theme.muted, theme.line_spacing, is_rtl(text)) for ln in lines]
+    heights = [int(0.05 * unit) if r is None else line_height(r[1], r[2], r[4]) for r in rows]
+    y = y0 + max(0, ((y1 - y0) - sum(heights)) // 2)
+    ops: list[Op] = []
+    for row, lh in zip(rows, heights):
+        if row is None:
+            rule_w, rule_h = int(0.12 * size[0]), max(2, int(0.008 * unit))
+            mid = y + (lh - rule_h) // 2
+            ops.append(ShapeOp(((size[0] - rule_w) // 2, mid, (size[0] + rule_w) // 2, mid + rule_h), fill=accent))
+        else:
+            text, style, px, colour, _, rtl = row
+            w = measure(text, style, px, rtl)
+            ops.append(TextOp((size[0] - w) / 2, y + metrics(style, px)[0], text, style, px, colour, rtl, w))
         y += lh
-    y += rule_gap // 2
-    rule_w, rule_h = int(0.12 * w), max(2, int(0.008 * s))
-    draw.rectangle([(w - rule_w) // 2, y, (w + rule_w) // 2, y + rule_h], fill=theme.accent)
-    y += rule_gap
-    for line in sub_lines:
-        draw.text((w // 2, y), line, font=sub_font, fill=theme.muted, anchor="ma")
-        y += sub_lh
-    _draw_footer(draw, size, theme, footer, "")
-    return Slide(img, warnings)
+    return ops
 
 
-def render_content_slide(
-    scene: SceneConfig, size: tuple[int, int], theme: Theme, footer: str = "", page: str = ""
-) -> Slide:
-    """A titled slide of paragraphs and bullets, shrunk to fit, never overflowing."""
-    w, h = size
-    s = min(w, h)
-    img = _background(size, theme.background_top, theme.background_bottom).copy()
+def _draw(img: Image.Image, ops: list[Op]) -> list[Box]:
     draw = ImageDraw.Draw(img)
-    warnings: list[str] = []
-    mx, my = int(theme.margin_x * w), int(theme.margin_y * h)
-    box_w = w - 2 * mx
+    boxes: list[Box] = []
+    for op in ops:
+        if isinstance(op, ShapeOp):
+            box = [round(v) for v in op.box]
+            if op.ellipse:
+                draw.ellipse(box, fill=op.fill, outline=op.outline, width=op.line)
+            else:
+                draw.rounded_rectangle(box, radius=op.radius, fill=op.fill, outline=op.outline, width=op.line)
+        elif isinstance(op, PictureOp):
+            img.paste(op.image, (round(op.box[0]), round(op.box[1])), op.image)
+        else:
+            draw_line(img, op.x, op.baseline, op.text, op.style, op.size, op.color, op.rtl)
+            boxes.append(op.box)
+    return boxes
 
-    y = my
-    if scene.title:
-        tfont, tlines, cut = fit_lines(scene.title, theme.title_font, theme.heading_size * s, (1.0, 0.85, 0.7), box_w, 2)
-        if cut:
-            warnings.append(f"title of scene {scene.scene_id} is too long and was cut")
-        tlh = line_height(tfont, 1.15)
-        for line in tlines:
-            draw.text((mx, y), line, font=tfont, fill=theme.text)
-            y += tlh
-        y += int(0.015 * s)
-        draw.rectangle([mx, y, mx + int(0.08 * w), y + max(2, int(0.007 * s))], fill=theme.accent)
-        y += int(0.05 * s)
 
-    blocks = [_Block(p, False) for p in scene.body if p.strip()] + [_Block(i, True) for i in scene.items if i.strip()]
-    footer_font_h = int(theme.footer_size * s * 2.2)
-    bottom = h - my - footer_font_h
-    avail = bottom - y
-    if blocks and avail > 0:
-        scale = 1.0
-        while True:
-            font = get_font(theme.body_font, theme.body_size * s * scale)
-            placed, used = _layout_blocks(blocks, box_w, avail, font, theme.line_spacing, theme)
-            if used <= avail or scale <= theme.min_body_scale + 1e-6:
-                break
-            scale = max(theme.min_body_scale, scale - 0.1)
-        lh = line_height(font, theme.line_spacing)
-        if used > avail:
-            keep = [p for p in placed if p[1] + lh <= avail]
-            if keep:
-                x, yy, text, bullet = keep[-1]
-                keep[-1] = (x, yy, text.rstrip() + " " + ELLIPSIS, bullet)
-            placed = keep
-            warnings.append(
-                f"scene {scene.scene_id} ({scene.title!r}) has more text than fits on one slide; the end was cut"
-            )
-        for x, yy, text, bullet in placed:
-            if bullet:
-                r = max(2, int(font.size * 0.17))
-                cy = y + yy + int(font.getmetrics()[0] * 0.62)
-                cx = mx + int(font.size * 0.45)
-                draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=theme.accent)
-            draw.text((mx + x, y + yy), text, font=font, fill=theme.text)
-    _draw_footer(draw, size, theme, footer, page)
-    return Slide(img, warnings)
+def _missing_warning(scene: SceneConfig, ops: list[Op]) -> Optional[str]:
+    missing: set[str] = set()
+    for op in ops:
+        if isinstance(op, TextOp):
+            missing |= missing_chars(op.text, op.style)
+    if not missing:
+        return None
+    return f"scene {scene.scene_id or scene.kind}: no font has {describe_missing(missing)}; {FONT_HINT}"
 
 
 def render_slide(
     scene: SceneConfig, size: tuple[int, int], theme: Theme, *, index: int = 0, total: int = 0, footer: str = ""
 ) -> Slide:
     """Draw ``scene`` at ``size`` (width, height) with ``theme``."""
+    size = (int(size[0]), int(size[1]))
+    img = _background(size, theme.background_top, theme.background_bottom).copy()
+    warnings: list[str] = []
     if scene.kind == "title":
-        return render_title_slide(scene, size, theme, footer="")
-    page = f"{index + 1} / {total}" if total else ""
-    return render_content_slide(scene, size, theme, footer=footer, page=page)
+        ops, scale = _title_ops(scene, size, theme, warnings), 1.0
+    else:
+        lay = layout_slide(scene, size, theme)
+        warnings += lay.warnings
+        ops, scale = lay.ops, lay.scale
+        if not lay.fits:
+            ops = _cut(ops, lay.body_bottom)
+            warnings.append(
+                f"scene {scene.scene_id or scene.kind} ({scene.title!r}) has more text than fits on one slide at "
+                f"{size[0]}x{size[1]}; the end was cut (parse at this resolution continues it on the next slide)"
+            )
+        page = f"{index + 1} / {total}" if total else ""
+        ops = ops + _footer_ops(size, theme, footer, page)
+    missing = _missing_warning(scene, ops)
+    if missing:
+        warnings.append(missing)
+    boxes = _draw(img, ops)
+    return Slide(img, warnings, boxes, scale)

@@ -10,7 +10,7 @@ from ..documents import looks_like_path, read_document
 from ..errors import InputError
 from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import PipelineContext, VideoConfig
+from ..models import ACCENTS, THEME_NAMES, PipelineContext, VideoConfig
 from ..pronounce import check_pronunciations
 from ..text import slugify
 from .base import Stage
@@ -19,6 +19,16 @@ from .base import Stage
 def _front_str(front: dict, key: str) -> Optional[str]:
     value = front.get(key)
     return None if value is None else str(value)
+
+
+def _front_choice(front: dict, key: str, allowed: tuple[str, ...], path) -> Optional[str]:
+    """A front matter value that must be one of ``allowed`` (theme, accent): a typo is an error naming them."""
+    value = _front_str(front, key)
+    if value is None:
+        return None
+    if value.strip().lower() not in allowed:
+        raise InputError(path, f"'{key}: {value}' is not one of {', '.join(allowed)}", f"Set '{key}:' to one of {', '.join(allowed)} (or leave it out).")
+    return value.strip().lower()
 
 
 class InputStage(Stage):
@@ -44,10 +54,12 @@ class InputStage(Stage):
             lang=cfg.lang or _front_str(front, "lang"),
             voice=cfg.voice or _front_str(front, "voice"),
             pronunciations=pronunciations,
+            theme=_front_choice(front, "theme", THEME_NAMES, doc.path),
+            accent=_front_choice(front, "accent", ACCENTS, doc.path),
             source_path=doc.path.resolve() if doc.path else None,
         )
         metadata = {
-            "source": str(doc.path) if doc.path else "<text>",
+            "source": str(doc.path) if doc.path else ("<objects>" if doc.format == "objects" else "<text>"),
             "format": doc.format,
             "characters": len(doc.text),
             "lines": doc.text.count("\n") + 1,
@@ -63,7 +75,7 @@ class InputStage(Stage):
         cfg = ctx.input_config
         stat = None
         src = cfg.source
-        if cfg.input_type == "document" and (isinstance(src, Path) or looks_like_path(src)):
+        if cfg.input_type in ("document", "yaml", "json") and (isinstance(src, Path) or looks_like_path(src)):
             try:
                 st = Path(src).stat()
             except OSError:

@@ -15,7 +15,7 @@ from typing import Callable, Optional
 from ..errors import StageOrderError
 from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import PipelineContext, PipelineSettings, SceneConfig
+from ..models import PipelineContext, PipelineSettings, SceneConfig, effective_theme
 from ..render.encode import EncoderSettings, concat_raw, mux, probe
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore
@@ -66,7 +66,8 @@ class VideoStage(Stage):
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
         if [t.scene_id for t in report.scenes] != [s.scene_id for s in vc.scenes]:
             raise StageOrderError("video", "audio", "is out of date with the scenes (they were added or removed)")
-        theme = get_theme(st.theme)
+        theme_name = effective_theme(st, vc)
+        theme = get_theme(theme_name)
         size = st.resolution
         enc = self.encoder(ctx)
         video_dir = ctx.workdir / "video"
@@ -81,7 +82,7 @@ class VideoStage(Stage):
 
         def draw(i: int) -> StoredSlide:
             scene = vc.scenes[i]
-            key = stable_hash(RENDERER, scene.visual_dict(), size, st.theme, i, total, vc.title)[:24]
+            key = stable_hash(RENDERER, scene.visual_dict(), size, theme_name, i, total, vc.title)[:24]
             return slides.get(key, lambda: draw_scene(scene, size, theme, i, total, vc.title), name=f"{scene.scene_id}-")
 
         def picture(i: int, drawn: list[StoredSlide]) -> list[Path]:
@@ -131,8 +132,8 @@ class VideoStage(Stage):
             return None
         timeline = [(t.scene_id, t.start_frame, t.end_frame, t.audio_hash, t.audio_start) for t in report.scenes]
         return stable_hash(
-            st.resolution, st.fps, st.theme, st.transition, st.burn_subtitles, vc.title, vc.video_id,
-            [s.visual_dict() for s in vc.scenes], timeline,
+            st.resolution, st.fps, effective_theme(st, vc), st.transition, st.burn_subtitles, vc.title,
+            vc.video_id, [s.visual_dict() for s in vc.scenes], timeline,
         )  # fmt: skip
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:

@@ -1,0 +1,158 @@
+"""YAML and JSON scene specs: read, checked against the scene models, errors with file and line.
+
+A spec is a mapping with the video's fields and a ``scenes`` list, or just
+the list::
+
+    title: Loops in Python
+    theme: light
+    scenes:
+      - kind: title
+        title: Loops in Python
+      - kind: quiz
+        question: What does range(3) give?
+        options: ["1, 2, 3", "0, 1, 2"]
+        answer: B
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import SpecError
+from ..models import SCENE_CLASSES, SCENE_KINDS, Document, ImageScene, Scene, SceneConfig
+from .images import resolve_image
+from .inline import InlineImage
+
+VIDEO_KEYS = ("title", "subtitle", "author", "lang", "voice", "theme", "accent", "scenes")
+_SCENE = TypeAdapter(Scene)
+_KINDS_ADVICE = f"Give each scene a 'kind:', one of: {', '.join(SCENE_KINDS)}."
+
+
+def _node_line(node: Optional[yaml.Node]) -> Optional[int]:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _child(node: Optional[yaml.Node], key: Any) -> Optional[yaml.Node]:
+    """The node under ``key`` (a mapping key or a sequence index) of ``node``."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key:
+                return v
+    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key]
+    return None
+
+
+def _load(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml.Node]]:
+    """The data and its YAML node tree (for line numbers); a syntax error names its line."""
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(path, exc.lineno, f"this is not valid JSON: {exc.msg}", "Fix the JSON syntax there (a missing comma, quote or bracket).") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(
+            path, mark.line + 1 if mark else None, f"this is not valid YAML: {problem}",
+            "Fix the YAML there: check the indentation and that each 'key: value' has a space after the colon.",
+        ) from None  # fmt: skip
+    try:
+        # JSON is YAML once tabs (only ever whitespace between JSON tokens) are spaces; only positions are wanted here
+        node = yaml.compose(text.replace("\t", " ") if fmt == "json" else text)
+    except yaml.YAMLError:
+        node = None
+    return data, node
+
+
+def _describe(err: dict) -> str:
+    loc = ".".join(str(p) for p in err.get("loc", ())[1:])
+    return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def _scene(raw: Any, index: int, node: Optional[yaml.Node], path: Optional[Path]) -> SceneConfig:
+    line = _node_line(node)
+    if not isinstance(raw, dict):
+        raise SpecError(path, line, f"scene {index + 1} is not a mapping of fields", _KINDS_ADVICE)
+    kind = raw.get("kind")
+    if kind is None:
+        raise SpecError(path, line, f"scene {index + 1} has no 'kind'", _KINDS_ADVICE)
+    if kind not in SCENE_KINDS:
+        raise SpecError(path, _node_line(_child(node, "kind")) or line, f"scene {index + 1} has the unknown kind {kind!r}", _KINDS_ADVICE)
+    try:
+        return _SCENE.validate_python(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        field = first.get("loc", (None, None))[1] if len(first.get("loc", ())) > 1 else None
+        fields = ", ".join(f for f in SCENE_CLASSES[kind].model_fields if f != "kind")
+        raise SpecError(
+            path, _node_line(_child(node, field)) or line,
+            f"scene {index + 1} ({kind}) is not valid: " + "; ".join(_describe(e) for e in errors[:3]),
+            f"A {kind} scene has the fields: {fields}.",
+        ) from None  # fmt: skip
+
+
+def read_spec(doc: Document) -> tuple[dict[str, Any], list[SceneConfig], list[str]]:
+    """(the video's fields, the scenes, warnings) of a YAML/JSON spec; a SpecError names file and line."""
+    path = doc.path
+    data, root = _load(doc.text, "yaml" if doc.format == "yaml" else "json", path)
+    if isinstance(data, list):
+        data, root = {"scenes": data}, yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "scenes"), root)]) if root is not None else None
+    if not isinstance(data, dict):
+        raise SpecError(path, 1, "a scene spec must be a mapping with a 'scenes' list (or the list itself)", "Start the file with 'title: ...' and 'scenes:'.")
+    unknown = [k for k in data if k not in VIDEO_KEYS]
+    if unknown:
+        raise SpecError(
+            path, _node_line(_key_node(root, unknown[0])), f"unknown field {unknown[0]!r} at the top of the spec",
+            f"The top level may hold: {', '.join(VIDEO_KEYS)}.",
+        )  # fmt: skip
+    raw_scenes = data.get("scenes")
+    scenes_node = _child(root, "scenes")
+    if not isinstance(raw_scenes, list) or not raw_scenes:
+        raise SpecError(path, _node_line(scenes_node), "the spec has no scenes", "Add a 'scenes:' list with at least one scene, e.g. '- kind: text'.")
+    scenes = [_scene(raw, i, _child(scenes_node, i), path) for i, raw in enumerate(raw_scenes)]
+    for i, s in enumerate(scenes):
+        s.source_line = s.source_line or _node_line(_child(scenes_node, i))
+    _check_ids(scenes, path)
+    warnings: list[str] = []
+    scenes = _resolve_images(scenes, doc, warnings)
+    meta = {k: v for k, v in data.items() if k != "scenes"}
+    return meta, scenes, warnings
+
+
+def _key_node(root: Optional[yaml.Node], key: str) -> Optional[yaml.Node]:
+    if isinstance(root, yaml.MappingNode):
+        for k, _ in root.value:
+            if k.value == key:
+                return k
+    return None
+
+
+def _check_ids(scenes: list[SceneConfig], path: Optional[Path]) -> None:
+    seen: dict[str, int] = {}
+    for s in scenes:
+        if not s.scene_id:
+            continue
+        if s.scene_id in seen:
+            raise SpecError(path, s.source_line, f"scene_id {s.scene_id!r} is used twice (first at line {seen[s.scene_id]})", "Give every scene its own scene_id, or leave scene_id out.")
+        seen[s.scene_id] = s.source_line or 0
+
+
+def _resolve_images(scenes: list[SceneConfig], doc: Document, warnings: list[str]) -> list[SceneConfig]:
+    """Image paths are taken from the spec's folder and may not leave it; Python objects may point anywhere."""
+    base = doc.path.parent if doc.path else Path.cwd()
+    confine = doc.format != "objects"
+    out: list[SceneConfig] = []
+    for s in scenes:
+        if isinstance(s, ImageScene):
+            found = resolve_image(InlineImage(str(s.path), s.alt, False), base, doc.path, s.source_line, warnings, confine)
+            if found is None:
+                continue
+            s.path = found
+        out.append(s)
+    return out

@@ -1,0 +1,468 @@
+"""Slide building blocks: each lays itself out in a width and returns drawing operations.
+
+A block never draws directly: ``layout`` returns its height and a list of
+operations in its own coordinates, so the slide can try several scales,
+check what fits, and only then draw. The text operations are the layout
+engine's text boxes that tests check against the safe area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional, Union
+
+from PIL import Image
+
+from .code import highlight
+from .layout import ELLIPSIS, clip_lines, longest_prefix, wrap_text
+from .text import is_rtl, line_height, measure, metrics
+from .theme import RGB, Box, Theme
+
+MAX_CELL_LINES = 6
+CODE_MIN_SHRINK = 0.75  # a code panel shrinks its font this far so long lines need not wrap
+
+
+@dataclass
+class Env:
+    """What a block needs to know to lay itself out: theme, scale and the slide's proportions."""
+
+    theme: Theme
+    unit: int  # the short side of the frame, in pixels
+    scale: float
+    accent: RGB
+    portrait: bool
+    warnings: list[str] = field(default_factory=list)
+
+    def px(self, fraction: float, factor: float = 1.0) -> int:
+        """A size given as a fraction of the short side, at the current scale."""
+        return max(6, int(round(fraction * self.unit * self.scale * factor)))
+
+    @property
+    def gap(self) -> int:
+        return self.px(self.theme.body_size, 0.5)
+
+
+# --- drawing operations -------------------------------------------------------------
+
+
+@dataclass
+class TextOp:
+    """One line of text with its left edge at ``x`` on ``baseline``."""
+
+    x: float
+    baseline: float
+    text: str
+    style: str
+    size: int
+    color: RGB
+    rtl: bool = False
+    width: float = 0.0
+
+    @property
+    def box(self) -> Box:
+        ascent, descent = metrics(self.style, self.size)
+        return (int(self.x), int(self.baseline - ascent), int(self.x + self.width + 0.999), int(self.baseline + descent))
+
+
+@dataclass
+class ShapeOp:
+    """A rectangle (rounded when ``radius``) or an ellipse."""
+
+    box: tuple[float, float, float, float]
+    fill: Optional[RGB] = None
+    outline: Optional[RGB] = None
+    radius: int = 0
+    line: int = 1
+    ellipse: bool = False
+
+
+@dataclass
+class PictureOp:
+    """An image already scaled to its box."""
+
+    box: tuple[float, float, float, float]
+    image: Image.Image
+
+
+Op = Union[TextOp, ShapeOp, PictureOp]
+
+
+def shift(op: Op, dx: float, dy: float) -> Op:
+    """The same operation moved by (dx, dy)."""
+    if isinstance(op, TextOp):
+        return replace(op, x=op.x + dx, baseline=op.baseline + dy)
+    x0, y0, x1, y1 = op.box
+    return replace(op, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy))
+
+
+def op_bottom(op: Op) -> float:
+    return op.box[3]
+
+
+@dataclass
+class Placed:
+    """A laid-out block: its height and what to draw."""
+
+    height: int
+    ops: list[Op] = field(default_factory=list)
+
+
+class Block:
+    """Something on a slide that takes the full width it is given and as much height as it needs."""
+
+    flex = False  # a flexible block (a picture) takes the height left over by the others
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        raise NotImplementedError
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+@dataclass
+class Paragraph(Block):
+    """Wrapped text, optionally a list entry with a marker, indented by ``level``."""
+
+    text: str
+    size: float = 0.0  # a fraction of the short side; 0: the theme's body size
+    style: str = "sans"
+    color: Optional[RGB] = None
+    level: int = 0
+    marker: Optional[str] = None  # "bullet", "number:3", or a symbol drawn in the accent colour
+    align: str = "start"  # "start", "center" or "end" (start is the right edge for right-to-left text)
+    max_lines: Optional[int] = None
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        th = env.theme
+        size = env.px(self.size or th.body_size)
+        color = self.color or th.text
+        rtl = is_rtl(self.text)
+        lh = line_height(self.style, size, th.line_spacing)
+        ascent, _ = metrics(self.style, size)
+        indent = int(self.level * size * 1.4)
+        mark_text = self._marker_text()
+        if mark_text is not None:
+            mark_w = int(max(measure(mark_text, "sans-bold", size), size * 0.5) + size * 0.55)
+        else:
+            mark_w = int(size * 1.2) if self.marker else 0
+        text_w = max(size, width - indent - mark_w)
+        lines = list(wrap_text(self.text, self.style, size, text_w))
+        if self.max_lines and len(lines) > self.max_lines:
+            lines, _ = clip_lines(lines, self.max_lines, self.style, size, text_w)
+        ops: list[Op] = []
+        for k, line in enumerate(lines):
+            w = measure(line, self.style, size, rtl)
+            if self.align == "center":
+                x = (width - w) / 2
+            elif (self.align == "end") != rtl:
+                x = width - indent - mark_w - w
+            else:
+                x = indent + mark_w
+            ops.append(TextOp(x, k * lh + ascent, line, self.style, size, color, rtl, w))
+        if self.marker and lines:
+            ops.extend(self._marker_ops(mark_text, width, indent, mark_w, ascent, size, rtl, env))
+        return Placed(len(lines) * lh, ops)
+
+    def _marker_text(self) -> Optional[str]:
+        if not self.marker or self.marker == "bullet":
+            return None
+        if self.marker.startswith("number:"):
+            return self.marker.split(":", 1)[1] + "."
+        return self.marker
+
+    def _marker_ops(self, mark_text, width, indent, mark_w, ascent, size, rtl, env: Env) -> list[Op]:
+        th = env.theme
+        if mark_text is None:  # a drawn bullet: dot, ring, then a small square with depth
+            r = max(2, int(size * (0.17 if self.level == 0 else 0.14)))
+            cx = width - indent - size * 0.45 if rtl else indent + size * 0.45
+            cy = ascent - size * 0.33
+            box = (cx - r, cy - r, cx + r, cy + r)
+            if self.level == 0:
+                return [ShapeOp(box, fill=env.accent, ellipse=True)]
+            if self.level == 1:
+                return [ShapeOp(box, outline=env.accent, line=max(1, r // 3), ellipse=True)]
+            return [ShapeOp(box, fill=th.muted)]
+        w = measure(mark_text, "sans-bold", size)
+        x = width - indent - w if rtl else indent
+        return [TextOp(x, ascent, mark_text, "sans-bold", size, env.accent, False, w)]
+
+
+def label(text: str) -> Paragraph:
+    """A small heading inside a slide ("QUIZ", "Step 3", "Ask yourself") in the accent colour."""
+    return _Label(text)
+
+
+@dataclass
+class _Label(Paragraph):
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        para = Paragraph(self.text, env.theme.label_size, "sans-bold", env.accent, align=self.align, max_lines=2)
+        return para.layout(width, env, max_height)
+
+
+# --- code ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CodeBlock(Block):
+    """A highlighted code listing on a panel; lines too long for it wrap."""
+
+    code: str
+    language: str = ""
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        th = env.theme
+        lines = highlight(self.code, self.language, th.code_style)
+        size = env.px(th.code_size)
+        pad = int(size * 0.7)
+        inner = max(size, width - 2 * pad)
+        longest = max((sum(measure(t, "mono", size) for t, _ in line) for line in lines), default=0.0)
+        if longest > inner:  # shrink (a little) before wrapping: wrapped code is harder to read
+            size = max(int(size * CODE_MIN_SHRINK), int(size * inner / longest))
+            pad = int(size * 0.7)
+            inner = max(size, width - 2 * pad)
+        lh = line_height("mono", size, 1.22)
+        ascent, _ = metrics("mono", size)
+        rows = _wrap_code(lines, size, inner)
+        height = 2 * pad + len(rows) * lh
+        ops: list[Op] = [ShapeOp((0, 0, width, height), fill=th.panel, radius=max(2, int(size * 0.4)))]
+        for k, row in enumerate(rows):
+            x = pad
+            for text, colour in row:
+                w = measure(text, "mono", size)
+                ops.append(TextOp(x, pad + k * lh + ascent, text, "mono", size, colour or th.text, False, w))
+                x += w
+        return Placed(height, ops)
+
+
+@lru_cache(maxsize=512)
+def _wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
+    """Visual rows of code: a source line wider than the panel continues on the next row."""
+    rows: list[list[tuple]] = []
+    for line in lines:
+        row: list[tuple] = []
+        used = 0.0
+        for text, colour in line:
+            rest = text
+            while rest:
+                w = measure(rest, "mono", size)
+                if used + w <= inner:
+                    row.append((rest, colour))
+                    used += w
+                    break
+                n = longest_prefix(rest, "mono", size, inner - used)
+                if n == 0 and not row:
+                    n = 1  # a single character wider than the panel: draw it anyway, it is clipped by nothing
+                if n:
+                    row.append((rest[:n], colour))
+                rows.append(row)
+                row, used, rest = [], 0.0, rest[n:]
+        rows.append(row)
+    return rows
+
+
+# --- table --------------------------------------------------------------------------------
+
+
+@dataclass
+class TableBlock(Block):
+    """A table: header row on a panel, cells wrapped, columns sized to their content."""
+
+    headers: list[str]
+    rows: list[list[str]]
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        th = env.theme
+        size = env.px(th.body_size, 0.85)
+        words = sum(self._longest_words(size, int(size * 0.45)))
+        if words > width:  # many columns: shrink (a little) before breaking words inside cells
+            size = max(int(size * CODE_MIN_SHRINK), int(size * width / words))
+        pad = int(size * 0.45)
+        lh = line_height("sans", size, 1.2)
+        ascent, _ = metrics("sans", size)
+        widths = self._column_widths(width, size, pad)
+        ops: list[Op] = []
+        y = 0
+        cut = False
+        for r, cells in enumerate([self.headers] + self.rows):
+            style = "sans-bold" if r == 0 else "sans"
+            wrapped = []
+            for text, cw in zip(cells, widths):
+                lines = list(wrap_text(text, style, size, max(4, cw - 2 * pad)))
+                lines, was_cut = clip_lines(lines, MAX_CELL_LINES, style, size, max(4, cw - 2 * pad))
+                cut |= was_cut
+                wrapped.append(lines)
+            row_h = max(len(ls) for ls in wrapped) * lh + 2 * pad
+            if r == 0:
+                ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2)))
+            x = 0
+            for lines, cw, text in zip(wrapped, widths, cells):
+                rtl = is_rtl(text)
+                for k, line in enumerate(lines):
+                    w = measure(line, style, size, rtl)
+                    lx = x + cw - pad - w if rtl else x + pad
+                    ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w))
+                x += cw
+            y += row_h
+            ops.append(ShapeOp((0, y - 1, width, y), fill=th.panel_line))
+        if cut:
+            env.warnings.append("a table cell is longer than fits in its column; its end was cut")
+        return Placed(y, ops)
+
+    def _longest_words(self, size: int, pad: int) -> list[float]:
+        cols = list(zip(*([self.headers] + self.rows)))
+        return [max((measure(w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols]
+
+    def _column_widths(self, width: int, size: int, pad: int) -> list[int]:
+        n = len(self.headers)
+        cols = list(zip(*([self.headers] + self.rows)))
+        natural = [min(width * 0.6, max(measure(c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
+        longest_word = self._longest_words(size, pad)
+        least = [min(width / n, max(lw, 3 * size)) for lw in longest_word]
+        if sum(natural) <= width:
+            extra = (width - sum(natural)) / n
+            out = [nat + extra for nat in natural]
+        elif sum(least) >= width:
+            out = [width / n] * n
+        else:
+            room = width - sum(least)
+            want = [max(0.0, nat - lo) for nat, lo in zip(natural, least)]
+            total = sum(want) or 1.0
+            out = [lo + room * wt / total for lo, wt in zip(least, want)]
+        ints = [int(w) for w in out]
+        ints[-1] = width - sum(ints[:-1])
+        return ints
+
+
+# --- quote, picture, quiz option, columns --------------------------------------------------
+
+
+@dataclass
+class QuoteBlock(Block):
+    """A quotation beside an accent bar, and who said it."""
+
+    paragraphs: list[str]
+    attribution: str = ""
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        th = env.theme
+        bar = max(3, env.px(0.008))
+        indent = bar + env.px(th.body_size, 0.8)
+        blocks: list[Block] = [Paragraph(p, th.body_size * 1.12, "sans-oblique") for p in self.paragraphs]
+        if self.attribution:
+            blocks.append(Paragraph(f"\u2014 {self.attribution}", th.body_size * 0.85, color=th.muted, align="end"))
+        inner = stack(blocks, width - indent, env)
+        rtl = bool(self.paragraphs) and is_rtl(self.paragraphs[0])  # the bar goes where the lines start
+        ops = [shift(op, 0 if rtl else indent, 0) for op in inner.ops]
+        x = width - bar if rtl else 0
+        ops.insert(0, ShapeOp((x, 0, x + bar, inner.height), fill=env.accent))
+        return Placed(inner.height, ops)
+
+
+@lru_cache(maxsize=32)
+def _open_image(path: str, mtime: float) -> Optional[Image.Image]:
+    try:
+        with Image.open(path) as im:
+            im.load()
+            return im.convert("RGBA")
+    except Exception:  # unreadable or not an image: the slide shows the alt text instead
+        return None
+
+
+@dataclass
+class ImageBlock(Block):
+    """A picture scaled to the room left on the slide, centred; its alt text if it cannot be read."""
+
+    path: Path
+    alt: str = ""
+    flex = True
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        room = max_height if max_height is not None else width * 9 // 16
+        p = Path(self.path)
+        img = _open_image(str(p), p.stat().st_mtime if p.is_file() else 0.0)
+        if img is None:
+            env.warnings.append(f"the image {p.name} could not be read; its alt text is shown instead")
+            para = Paragraph(f"[{self.alt or p.name}]", color=env.theme.muted, align="center")
+            return para.layout(width, env, max_height)
+        k = min(width / img.width, room / img.height, 2.0)  # never blow a small picture up past twice its size
+        w, h = max(1, int(img.width * k)), max(1, int(img.height * k))
+        x = (width - w) // 2
+        return Placed(h, [PictureOp((x, 0, x + w, h), img.resize((w, h), Image.LANCZOS))])
+
+
+@dataclass
+class OptionBlock(Block):
+    """One answer of a quiz: a lettered box; ``state`` "correct" highlights it, "dim" greys it."""
+
+    letter: str
+    text: str
+    state: str = "normal"
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        th = env.theme
+        size = env.px(th.body_size, 0.95)
+        pad = int(size * 0.45)
+        circle = int(size * 1.5)
+        colour = th.correct if self.state == "correct" else env.accent
+        text = Paragraph(self.text, th.body_size * 0.95, color=th.muted if self.state == "dim" else th.text)
+        inner = text.layout(width - circle - 3 * pad, env)
+        ascent, descent = metrics("sans", size)
+        ink = inner.height - (line_height("sans", size, th.line_spacing) - ascent - descent)  # without the last line's spacing
+        h = max(circle, ink) + 2 * pad
+        ops: list[Op] = [
+            ShapeOp((0, 0, width, h), fill=th.panel, outline=colour if self.state == "correct" else None,
+                    radius=max(2, pad), line=max(2, size // 8)),
+            ShapeOp((pad, (h - circle) / 2, pad + circle, (h + circle) / 2), fill=th.muted if self.state == "dim" else colour, ellipse=True),
+        ]  # fmt: skip
+        lw = measure(self.letter, "sans-bold", size)
+        ops.append(TextOp(pad + (circle - lw) / 2, h / 2 + size * 0.36, self.letter, "sans-bold", size, th.panel, False, lw))
+        ops.extend(shift(op, circle + 2 * pad, (h - ink) / 2) for op in inner.ops)
+        return Placed(h, ops)
+
+
+@dataclass
+class Columns(Block):
+    """Two stacks of blocks side by side; stacked one above the other on a portrait frame."""
+
+    left: list[Block]
+    right: list[Block]
+
+    def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+        gap = env.gap * 2
+        if env.portrait:
+            return stack(self.left + self.right, width, env)
+        half = (width - gap) // 2
+        a, b = stack(self.left, half, env), stack(self.right, half, env)
+        return Placed(max(a.height, b.height), a.ops + [shift(op, half + gap, 0) for op in b.ops])
+
+
+def stack(blocks: list[Block], width: int, env: Env, max_height: Optional[int] = None) -> Placed:
+    """Blocks one under another with a gap between; a flexible block gets the height left over."""
+    gaps = [_gap(a, b, env) for a, b in zip(blocks, blocks[1:])]
+    fixed = {i: b.layout(width, env) for i, b in enumerate(blocks) if not b.flex}
+    used = sum(p.height for p in fixed.values()) + sum(gaps)
+    flex = [i for i, b in enumerate(blocks) if b.flex]
+    room = (max_height - used) // max(1, len(flex)) if max_height is not None else None
+    placed = {**fixed, **{i: blocks[i].layout(width, env, max(room, env.px(env.theme.body_size, 2)) if room is not None else None) for i in flex}}
+    ops: list[Op] = []
+    y = 0
+    for i in range(len(blocks)):
+        p = placed[i]
+        ops.extend(shift(op, 0, y) for op in p.ops)
+        y += p.height + (gaps[i] if i < len(gaps) else 0)
+    return Placed(y, ops)
+
+
+def _gap(a: Block, b: Block, env: Env) -> int:
+    """Entries of one list sit closer together than paragraphs; a label sits close to what it labels."""
+    if isinstance(a, _Label) or (isinstance(a, Paragraph) and a.marker and isinstance(b, Paragraph) and b.marker):
+        return env.px(env.theme.body_size, 0.22)
+    return env.gap
+
+
+__all__ = [
+    "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "Op", "OptionBlock", "Paragraph",
+    "Placed", "PictureOp", "QuoteBlock", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom", "shift", "stack",
+]  # fmt: skip

@@ -1,0 +1,97 @@
+"""Which font draws each character: runs of text per font, and the characters no font has."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .fonts import FontFace
+
+REPLACEMENT = "\ufffd"  # drawn for a character no font has (and reported): visible, never an empty box
+
+
+@lru_cache(maxsize=32)
+def coverage(face: FontFace) -> frozenset[int]:
+    """Code points ``face`` has glyphs for (read from its cmap with fontTools)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(str(face.path), lazy=True, fontNumber=face.index) as tt:
+            return frozenset(tt.getBestCmap() or ())
+    except Exception:  # an unreadable font covers nothing; the next one in the chain is tried
+        return frozenset()
+
+
+def _joins_previous(ch: str) -> bool:
+    """Marks, joiners, variation selectors and skin tones belong to the character before them."""
+    cp = ord(ch)
+    return (
+        unicodedata.category(ch).startswith("M")
+        or cp in (0x200C, 0x200D, 0x20E3)
+        or 0xFE00 <= cp <= 0xFE0F
+        or 0xE0100 <= cp <= 0xE01EF
+        or 0x1F3FB <= cp <= 0x1F3FF
+        or 0xE0020 <= cp <= 0xE007F
+    )
+
+
+def _prefers_colour(ch: str, nxt: str) -> bool:
+    """Pictographs (and symbols asking for emoji style with U+FE0F) look best from a colour font."""
+    cp = ord(ch)
+    return cp >= 0x1F000 or (0x2190 <= cp <= 0x2BFF and nxt == "\ufe0f")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text drawn with one font of the chain."""
+
+    text: str
+    face: int  # index into the chain
+
+
+def segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], frozenset[str]]:
+    """Split ``text`` into runs by the first font of ``chain`` that has each character.
+
+    Returns (runs, missing characters). Missing characters are replaced by
+    U+FFFD in the runs so the gap is visible; the caller reports them.
+    """
+    return _segment(text, chain)
+
+
+@lru_cache(maxsize=8192)
+def _segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], frozenset[str]]:
+    covers = [coverage(f) for f in chain]
+    colour = [i for i, f in enumerate(chain) if f.bitmap_size]
+    runs: list[list] = []
+    missing: set[str] = set()
+    for k, ch in enumerate(text):
+        # a space stays in the run before it, unless that is a colour bitmap font (its spaces are wide)
+        if runs and (_joins_previous(ch) or (ch.isspace() and ord(ch) in covers[runs[-1][1]] and not chain[runs[-1][1]].bitmap_size)):
+            runs[-1][0].append(ch)
+            continue
+        cp = ord(ch)
+        nxt = text[k + 1] if k + 1 < len(text) else ""
+        order = colour + [i for i in range(len(chain)) if i not in colour] if _prefers_colour(ch, nxt) else range(len(chain))
+        face = next((i for i in order if cp in covers[i]), None)
+        if face is None:
+            if ch.isspace() or unicodedata.category(ch) == "Cf" or _joins_previous(ch):
+                face = 0  # spaces and invisible format characters draw as nothing anyway
+            else:
+                missing.add(ch)
+                ch, face = REPLACEMENT, 0
+        if runs and runs[-1][1] == face:
+            runs[-1][0].append(ch)
+        else:
+            runs.append([[ch], face])
+    return tuple(Run("".join(chars), face) for chars, face in runs), frozenset(missing)
+
+
+def missing_glyphs(text: str, chain: tuple[FontFace, ...]) -> frozenset[str]:
+    """Characters of ``text`` that no font of ``chain`` can draw."""
+    return segment(text, chain)[1]
+
+
+def describe_missing(chars: set[str] | frozenset[str]) -> str:
+    """``'字' (U+5B57), '😀' (U+1F600)``: the characters, and their code points to search for a font."""
+    return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))

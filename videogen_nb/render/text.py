@@ -1,0 +1,100 @@
+"""Measuring and drawing one line of text across fonts: fallback runs, right-to-left, colour emoji."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from PIL import Image, ImageDraw
+
+from .fonts import FontFace, font_chain, load_font
+from .glyphs import Run, segment
+from .theme import RGB, Box
+
+
+def is_rtl(text: str) -> bool:
+    """True when the first strongly directional character is right-to-left (Arabic, Hebrew ...)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _direction(rtl: bool) -> str | None:
+    return "rtl" if rtl else None  # None: raqm finds the direction of each run itself
+
+
+def _run_width(run: Run, face: FontFace, size: int, rtl: bool) -> float:
+    font = load_font(face, size)
+    width = font.getlength(run.text, direction=_direction(rtl))
+    return width * size / face.bitmap_size if face.bitmap_size else width
+
+
+@lru_cache(maxsize=65536)
+def _measure(text: str, chain: tuple[FontFace, ...], size: int, rtl: bool) -> float:
+    runs, _ = segment(text, chain)
+    return sum(_run_width(r, chain[r.face], size, rtl) for r in runs)
+
+
+def measure(text: str, style: str, size: int, rtl: bool = False) -> float:
+    """Width in pixels of ``text`` drawn in ``style`` at ``size``, fallback fonts included."""
+    return _measure(text, font_chain(style), int(size), rtl)
+
+
+@lru_cache(maxsize=1024)
+def metrics(style: str, size: int) -> tuple[int, int]:
+    """(ascent, descent) of the style's main font at ``size``: what lines are spaced by."""
+    return load_font(font_chain(style)[0], int(size)).getmetrics()
+
+
+def line_height(style: str, size: int, spacing: float) -> int:
+    """Distance between baselines of consecutive lines."""
+    ascent, descent = metrics(style, size)
+    return int(round((ascent + descent) * spacing))
+
+
+def missing_chars(text: str, style: str) -> frozenset[str]:
+    """Characters of ``text`` no font of the style's chain can draw."""
+    return segment(text, font_chain(style))[1]
+
+
+def _paste_bitmap_run(img: Image.Image, run: Run, face: FontFace, size: int, x: float, baseline: float, fill: RGB) -> None:
+    """Colour bitmap glyphs exist at one size only: draw them there, scale, and blend them in."""
+    font = load_font(face, size)
+    ascent, descent = font.getmetrics()
+    w = int(font.getlength(run.text)) + 2
+    tile = Image.new("RGBA", (w, ascent + descent + 2), (0, 0, 0, 0))
+    ImageDraw.Draw(tile).text((0, ascent), run.text, font=font, fill=fill, anchor="ls", embedded_color=True)
+    k = size / face.bitmap_size
+    tile = tile.resize((max(1, round(tile.width * k)), max(1, round(tile.height * k))), Image.LANCZOS)
+    img.paste(tile, (round(x), round(baseline - ascent * k)), tile)
+
+
+def draw_line(
+    img: Image.Image, x: float, baseline: float, text: str, style: str, size: int, fill: RGB, rtl: bool = False
+) -> Box:
+    """Draw one line with its left edge at ``x`` on ``baseline``; return its box.
+
+    A right-to-left line is laid out from its right edge: runs in logical
+    order go leftwards, and raqm shapes and orders the letters inside each.
+    """
+    chain = font_chain(style)
+    size = int(size)
+    runs, _ = segment(text, chain)
+    widths = [_run_width(r, chain[r.face], size, rtl) for r in runs]
+    total = sum(widths)
+    draw = ImageDraw.Draw(img)
+    cursor = x + total if rtl else x
+    for run, w in zip(runs, widths):
+        left = cursor - w if rtl else cursor
+        face = chain[run.face]
+        if face.bitmap_size:
+            _paste_bitmap_run(img, run, face, size, left, baseline, fill)
+        else:
+            draw.text((left, baseline), run.text, font=load_font(face, size), fill=fill, anchor="ls", direction=_direction(rtl))
+        cursor = left if rtl else cursor + w
+    ascent, descent = metrics(style, size)
+    return (int(x), int(baseline - ascent), int(x + total + 0.999), int(baseline + descent))
