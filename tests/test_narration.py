@@ -7,6 +7,7 @@ import re
 import textwrap
 
 import pytest
+import srt
 
 from tricky_corpus import CODE_80, CORPUS, SPEC, URL
 from videogen_nb import Pipeline
@@ -109,6 +110,11 @@ def test_accents_and_non_latin_text_survive_into_slides_narration_and_metadata(w
     meta = json.loads(p.ctx.metadata_path.read_text(encoding="utf-8"))
     assert meta["title"] == title and meta["scenes"][1]["narration"] == content.narration
     assert title in p.ctx.metadata_path.read_text(encoding="utf-8")  # stored as is, not as \\u escapes
+    # and in the subtitles: the cues, read back by a parser, hold the narration's characters unchanged
+    cues = list(srt.parse(p.subtitle_paths["srt"].read_text(encoding="utf-8")))
+    squeeze = lambda text: "".join(text.split())  # noqa: E731 - lines break anywhere in CJK
+    assert squeeze("".join(c.content for c in cues)) == squeeze("".join(s.narration for s in p.scenes))
+    assert any(squeeze(title) in squeeze(c.content) for c in cues)
 
 
 def test_an_enhancer_rewrites_template_narration(write_doc, tmp_path):
