@@ -54,7 +54,9 @@ def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
 
 def decode_audio_bytes(data: bytes, sample_rate: int, what: str = "audio") -> np.ndarray:
     """Decode any audio ffmpeg reads (MP3, OGG ...) from memory to mono int16 at ``sample_rate``."""
-    from .render.encode import ffmpeg_exe  # imported here: encoding is not needed to read WAVs
+    from .render.encode import (
+        ffmpeg_exe,  # imported here: encoding is not needed to read WAVs
+    )
 
     proc = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", "pipe:0",

@@ -204,4 +204,10 @@ def rebase_paths(ctx: PipelineContext, new_workdir: Path) -> None:
     if ctx.timing_report is not None:
         for s in ctx.timing_report.scenes:
             s.audio_path = move(s.audio_path)
+    for scene in ctx.video_config.scenes if ctx.video_config else []:
+        # pictures made in the notebook live in the work folder too
+        if scene.kind == "figure":
+            scene.path = move(scene.path)
+        elif scene.kind == "clip":
+            scene.poster = move(scene.poster)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from .checkpoint import CHECKPOINT_DIR
-from .models import THEME_NAMES
 from .errors import VideogenError
 from .events import terminal_progress
+from .models import THEME_NAMES
 from .pipeline import Pipeline
 from .tts import ENGINES
 

@@ -104,10 +104,12 @@ class Document(_Model):
 SCENE_KINDS: tuple[str, ...] = (
     "title", "text", "bullets", "steps", "code", "table", "quote", "image", "outro",
     "code_comparison", "problem", "solution", "quiz", "checkpoint", "learning_objectives", "exercise",
+    "figure", "clip",
 )  # fmt: skip
 SceneKind = Literal[
     "title", "text", "bullets", "steps", "code", "table", "quote", "image", "outro",
     "code_comparison", "problem", "solution", "quiz", "checkpoint", "learning_objectives", "exercise",
+    "figure", "clip",
 ]  # fmt: skip
 
 #: accent colours a scene (or the whole video) can pick; each theme gives each name a shade
@@ -390,11 +392,38 @@ class ExerciseScene(_Content):
         return self
 
 
+class FigureScene(ImageScene):
+    """A picture made in the notebook (a matplotlib Figure), drawn once as a still under its title."""
+
+    kind: Literal["figure"] = "figure"
+
+
+class ClipScene(SceneConfig):
+    """A moviepy clip shown full frame, its frames encoded one by one.
+
+    The clip itself lives in the pipeline (checkpoints cannot hold it);
+    ``clip_id`` is a hash of its content, ``poster`` its first frame.
+    ``length="clip"``: the scene lasts at least the clip; ``"narration"``: the
+    narration decides, and the clip is cut or holds its last frame.
+    """
+
+    kind: Literal["clip"] = "clip"
+    clip_id: str
+    clip_duration: float = Field(gt=0)
+    length: Literal["clip", "narration"] = "clip"
+    poster: Path
+
+    @property
+    def min_seconds(self) -> float:
+        """The shortest the scene may be: the clip's own length, if it decides."""
+        return self.clip_duration if self.length == "clip" else 0.0
+
+
 Scene = Annotated[
     Union[
         TitleScene, TextScene, BulletsScene, StepsScene, CodeScene, TableScene, QuoteScene, ImageScene,
         OutroScene, CodeComparisonScene, ProblemScene, SolutionScene, QuizScene, CheckpointScene,
-        LearningObjectivesScene, ExerciseScene,
+        LearningObjectivesScene, ExerciseScene, FigureScene, ClipScene,
     ],
     Field(discriminator="kind"),
 ]  # fmt: skip
@@ -404,7 +433,7 @@ SCENE_CLASSES: dict[str, type[SceneConfig]] = {
     for cls in (
         TitleScene, TextScene, BulletsScene, StepsScene, CodeScene, TableScene, QuoteScene, ImageScene,
         OutroScene, CodeComparisonScene, ProblemScene, SolutionScene, QuizScene, CheckpointScene,
-        LearningObjectivesScene, ExerciseScene,
+        LearningObjectivesScene, ExerciseScene, FigureScene, ClipScene,
     )
 }  # fmt: skip
 assert tuple(SCENE_CLASSES) == SCENE_KINDS

@@ -153,6 +153,10 @@ def _image(scene: ImageScene, en: bool) -> list[str]:
     return _title(scene) + scene.body + alt
 
 
+def _clip(scene: SceneConfig, en: bool) -> list[str]:
+    return _title(scene)  # a clip speaks for itself: its title, unless the user writes more
+
+
 def _comparison(scene: CodeComparisonScene, en: bool) -> list[str]:
     parts = _title(scene) + scene.body
     if en and scene.continues is None:
@@ -216,7 +220,7 @@ def _title_scene(scene: SceneConfig, en: bool) -> list[str]:
 
 TEMPLATES: dict[str, Callable[..., list[str]]] = {
     "title": _title_scene, "steps": _steps, "code": _code, "solution": _solution, "table": _table,
-    "quote": _quote, "image": _image, "code_comparison": _comparison, "problem": _problem, "quiz": _quiz,
+    "quote": _quote, "image": _image, "figure": _image, "clip": _clip, "code_comparison": _comparison, "problem": _problem, "quiz": _quiz,
     "checkpoint": _checkpoint, "learning_objectives": _objectives, "exercise": _exercise,
 }  # fmt: skip
 

@@ -17,6 +17,7 @@ from .checkpoint import (
     remove_foreign_checkpoints,
     save_checkpoint,
 )
+from .custom_scenes import clip_scene, figure_scene
 from .documents import looks_like_path
 from .errors import InputError, StageFailedError, StageOrderError, VideogenError
 from .events import EventBus, Subscriber, default_progress
@@ -194,6 +195,8 @@ class Pipeline:
         #: shown in a failure message as the command-line way to pick up again
         self.resume_command: Optional[str] = None
         self._last_change = ""
+        #: moviepy clips of clip scenes by their clip_id: live objects, never in a checkpoint
+        self.clips: dict[str, Any] = {}
         self._claimed_workdir = False
         factory = self._executor_cm
         self._stages: list[Stage] = [
@@ -201,7 +204,7 @@ class Pipeline:
             ParseStage(),
             ScriptStage(enhancer, factory),
             AudioStage(engine, factory, fallback),
-            VideoStage(factory),
+            VideoStage(factory, self.clips),
             OutputStage(),
         ]
 
@@ -473,6 +476,54 @@ class Pipeline:
                 self.events.warning(stage, f"replaced {old.name} of an earlier run in {self.ctx.workdir}")
             self._claimed_workdir = True
         return save_checkpoint(self.ctx, stage)
+
+    # --- scenes made in the notebook ------------------------------------------------------------
+
+    def _insert(self, scene: SceneConfig, at: Optional[int]) -> SceneConfig:
+        scenes = self.scenes
+        if at is None:  # before the closing summary, if there is one
+            at = len(scenes) - 1 if scenes and scenes[-1].kind == "outro" else len(scenes)
+        taken = {s.scene_id for s in scenes}
+        base, k = scene.scene_id, 2
+        while scene.scene_id in taken:
+            scene.scene_id, k = f"{base}-{k}", k + 1
+        scenes.insert(at, scene)
+        return scene
+
+    def add_figure(
+        self, figure: Any, *, title: str = "", narration: Optional[str] = None, alt: str = "", at: Optional[int] = None
+    ) -> SceneConfig:
+        """Insert a scene showing a matplotlib Figure (drawn once, as a still) at ``at`` (default: before the outro)."""
+        scene = figure_scene(
+            figure, self.ctx.workdir / "media", self.ctx.settings.resolution, title=title, narration=narration, alt=alt
+        )
+        return self._insert(scene, at)
+
+    def add_clip(
+        self, clip: Any, *, title: str = "", narration: Optional[str] = None, at: Optional[int] = None,
+        length: str = "clip",
+    ) -> SceneConfig:  # fmt: skip
+        """Insert a scene playing a moviepy clip full frame (its frames encoded one by one).
+
+        ``length="clip"``: the scene lasts at least the clip; ``"narration"``:
+        the narration decides and the clip is cut or holds its last frame.
+        The clip's own sound is not used; the narration is the sound.
+        """
+        scene = clip_scene(clip, self.ctx.workdir / "media", title=title, narration=narration, length=length)
+        self.clips[scene.clip_id] = clip
+        return self._insert(scene, at)
+
+    def attach_clip(self, index: int, clip: Any) -> SceneConfig:
+        """Give a resumed pipeline the clip of clip scene ``index`` again (checkpoints cannot keep clips)."""
+        scene = self.scenes[index]
+        if scene.kind != "clip":
+            raise ValueError(f"scene {index} is a {scene.kind} scene, not a clip scene")
+        fresh = clip_scene(clip, self.ctx.workdir / "media", title=scene.title, narration=scene.narration, length=scene.length)
+        if fresh.clip_id != scene.clip_id:
+            # another clip: the scene now shows it (and the video goes stale)
+            scene.clip_id, scene.clip_duration, scene.poster = fresh.clip_id, fresh.clip_duration, fresh.poster
+        self.clips[scene.clip_id] = clip
+        return scene
 
     # --- notebook views -----------------------------------------------------------------------
 

@@ -17,7 +17,17 @@ from ..models import (
     SceneConfig,
     TableScene,
 )
-from .blocks import TEXT_BLOCKS, Code, Heading, ListBlock, MdBlock, Para, Picture, Quote, Table
+from .blocks import (
+    TEXT_BLOCKS,
+    Code,
+    Heading,
+    ListBlock,
+    MdBlock,
+    Para,
+    Picture,
+    Quote,
+    Table,
+)
 
 SHORT_LEAD = 280  # characters: text this short before a code block, table or picture is shown above it
 MIN_SECTIONS_FOR_SUMMARY = 3

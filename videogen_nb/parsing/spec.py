@@ -24,7 +24,14 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import SpecError
-from ..models import SCENE_CLASSES, SCENE_KINDS, Document, ImageScene, Scene, SceneConfig
+from ..models import (
+    SCENE_CLASSES,
+    SCENE_KINDS,
+    Document,
+    ImageScene,
+    Scene,
+    SceneConfig,
+)
 from .images import resolve_image
 from .inline import InlineImage
 

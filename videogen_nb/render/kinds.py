@@ -19,7 +19,17 @@ from ..models import (
     StepsScene,
     TableScene,
 )
-from .blocks import Block, CodeBlock, Columns, ImageBlock, OptionBlock, Paragraph, QuoteBlock, TableBlock, label
+from .blocks import (
+    Block,
+    CodeBlock,
+    Columns,
+    ImageBlock,
+    OptionBlock,
+    Paragraph,
+    QuoteBlock,
+    TableBlock,
+    label,
+)
 
 # the symbol before each entry of a list, by kind (numbered entries show their number; bullets are drawn)
 MARKERS = {"outro": "\u2713", "learning_objectives": "\u2192"}
@@ -127,6 +137,7 @@ LAYOUTS: dict[str, Callable[..., tuple[Optional[str], list[Block]]]] = {
     "table": _table,
     "quote": _quote,
     "image": _image,
+    "figure": _image,  # a figure from the notebook is laid out like a picture from the document
     "code_comparison": _comparison,
     "problem": _problem,
     "solution": _solution,

@@ -12,9 +12,10 @@ from __future__ import annotations
 import subprocess
 import threading
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 import numpy as np
+from PIL import Image
 
 from ..errors import RenderError
 from ..fingerprint import stable_hash
@@ -82,11 +83,15 @@ class SegmentStore:
             self._count(n)
         return [path]
 
-    def frames(self, key: str, frames: int, make_frames: Callable[[], Iterable[np.ndarray]]) -> list[Path]:
+    def frames(
+        self, key: str, frames: int, make_frames: Callable[[], Iterable[np.ndarray]],
+        background: Optional[Image.Image] = None,
+    ) -> list[Path]:  # fmt: skip
         """A segment encoded frame by frame from RGB arrays (an animation, a recording), ``frames`` long.
 
         Frames are streamed to the encoder one at a time, never held together;
-        a source that ends early holds its last frame.
+        a source that ends early holds its last frame. Frames of another size
+        are scaled to fit and centred on ``background``.
         """
         path = self.folder / f"{self._key('frames', key, frames)}_clip{frames}.h264"
         if path.is_file():
@@ -103,7 +108,7 @@ class SegmentStore:
             for frame in make_frames():
                 if sent >= frames:
                     break
-                last = _fit_frame(frame, (w, h))
+                last = _fit_frame(frame, (w, h), background)
                 proc.stdin.write(last.tobytes())
                 sent += 1
             if last is None:
@@ -126,8 +131,8 @@ class SegmentStore:
         return [path]
 
 
-def _fit_frame(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """An RGB uint8 frame of exactly ``size``: letterboxed and scaled if the source differs."""
+def _fit_frame(frame: np.ndarray, size: tuple[int, int], background: Optional[Image.Image]) -> np.ndarray:
+    """An RGB uint8 frame of exactly ``size``: the source scaled to fit, centred on ``background``."""
     arr = np.asarray(frame)
     if arr.dtype != np.uint8:
         arr = np.clip(arr * (255 if arr.max() <= 1.0 else 1), 0, 255).astype(np.uint8)
@@ -137,10 +142,9 @@ def _fit_frame(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     w, h = size
     if arr.shape[1] == w and arr.shape[0] == h:
         return np.ascontiguousarray(arr)
-    from PIL import Image
-
     img = Image.fromarray(arr)
-    img.thumbnail((w, h))
-    canvas = Image.new("RGB", (w, h))
+    k = min(w / img.width, h / img.height)
+    img = img.resize((max(1, round(img.width * k)), max(1, round(img.height * k))), Image.LANCZOS)
+    canvas = background.copy() if background is not None else Image.new("RGB", (w, h))
     canvas.paste(img, ((w - img.width) // 2, (h - img.height) // 2))
     return np.asarray(canvas)

@@ -239,6 +239,22 @@ def _missing_warning(scene: SceneConfig, ops: list[Op]) -> Optional[str]:
     return f"scene {scene.scene_id or scene.kind}: no font has {describe_missing(missing)}; {FONT_HINT}"
 
 
+def slide_background(size: tuple[int, int], theme: Theme) -> Image.Image:
+    """The theme's background at ``size``, with nothing on it (what pictures are centred on)."""
+    return _background((int(size[0]), int(size[1])), theme.background_top, theme.background_bottom).copy()
+
+
+def _poster_slide(scene: SceneConfig, img: Image.Image) -> Slide:
+    """The clip's first frame, scaled to fit the frame, centred on the theme's background."""
+    with Image.open(scene.poster) as poster:
+        frame = poster.convert("RGB")
+    k = min(img.width / frame.width, img.height / frame.height)
+    if k != 1:
+        frame = frame.resize((max(1, round(frame.width * k)), max(1, round(frame.height * k))), Image.LANCZOS)
+    img.paste(frame, ((img.width - frame.width) // 2, (img.height - frame.height) // 2))
+    return Slide(img)
+
+
 def render_slide(
     scene: SceneConfig, size: tuple[int, int], theme: Theme, *, index: int = 0, total: int = 0, footer: str = ""
 ) -> Slide:
@@ -246,6 +262,8 @@ def render_slide(
     size = (int(size[0]), int(size[1]))
     img = _background(size, theme.background_top, theme.background_bottom).copy()
     warnings: list[str] = []
+    if scene.kind == "clip":
+        return _poster_slide(scene, img)  # a clip fills the frame: its slide is its first frame
     if scene.kind == "title":
         ops, scale = _title_ops(scene, size, theme, warnings), 1.0
     else:

@@ -17,7 +17,13 @@ from ..errors import SpeechError, StageOrderError, UnknownVoiceError, VideogenEr
 from ..events import EventBus
 from ..fingerprint import file_digest, stable_hash
 from ..loudness import normalize_loudness
-from ..models import AudioSource, PipelineContext, SceneConfig, SceneTiming, TimingReport
+from ..models import (
+    AudioSource,
+    PipelineContext,
+    SceneConfig,
+    SceneTiming,
+    TimingReport,
+)
 from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
 from ..timeline import scene_frames
@@ -253,7 +259,9 @@ class AudioStage(Stage):
         for job in jobs:
             res = results[job.index]
             clip = res.clip
-            n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, st.min_scene), fps)
+            # a scene never ends before its own minimum (a clip that decides its length)
+            least = max(st.min_scene, getattr(job.scene, "min_seconds", 0.0))
+            n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, least), fps)
             start_f, end_f = frame, frame + n
             narration = job.scene.narration or ""
             timings.append(
@@ -300,7 +308,8 @@ class AudioStage(Stage):
             identity = {"engine": self.engine.name, "lang": lang, "voice": voice, "invalid": True}
         pron = self.pronunciations(ctx)
         spoken = [apply_pronunciations(s.narration or "", pron).text if s.narration is not None else None for s in vc.scenes]
-        return stable_hash(identity, spoken, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene)
+        least = [getattr(s, "min_seconds", 0.0) for s in vc.scenes]
+        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene)
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
         problems = []

@@ -10,18 +10,28 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional
 
-from ..errors import StageOrderError
+from PIL import Image
+
+from ..errors import RenderError, StageOrderError
 from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import PipelineContext, PipelineSettings, SceneConfig, effective_theme
+from ..models import (
+    PipelineContext,
+    PipelineSettings,
+    SceneConfig,
+    SubtitleCue,
+    effective_theme,
+)
+from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux, probe
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore
 from ..render.slide_store import SlideStore, StoredSlide
-from ..render.slides import Slide, render_slide
+from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
+from ..subtitles import build_cues
 from ..timeline import frame_quantum
 from .base import Stage
 
@@ -56,8 +66,9 @@ class VideoStage(Stage):
     requires = ("scenes", "timing_report")
     provides = ("video_dir", "final_video_path")
 
-    def __init__(self, executor: ExecutorFactory) -> None:
+    def __init__(self, executor: ExecutorFactory, clips: Optional[Mapping[str, Any]] = None) -> None:
         self.executor = executor
+        self.clips = clips if clips is not None else {}  # clip_id -> moviepy clip, held by the pipeline
 
     def encoder(self, ctx: PipelineContext) -> EncoderSettings:
         return EncoderSettings(fps=ctx.settings.fps)
@@ -85,12 +96,55 @@ class VideoStage(Stage):
             key = stable_hash(RENDERER, scene.visual_dict(), size, theme_name, i, total, vc.title)[:24]
             return slides.get(key, lambda: draw_scene(scene, size, theme, i, total, vc.title), name=f"{scene.scene_id}-")
 
+        cues: dict[int, list[SubtitleCue]] = {}
+        if st.burn_subtitles:
+            for cue in build_cues(report):
+                cues.setdefault(cue.scene_index, []).append(cue)
+
+        def captioned(i: int, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:
+            key = stable_hash("caption", slide.sha256, cue.lines, theme_name)[:24]
+
+            def draw() -> Slide:
+                with Image.open(slide.path) as im:
+                    return Slide(draw_caption(im.convert("RGB"), cue.lines, theme))
+
+            return slides.get(key, draw, name=f"{vc.scenes[i].scene_id}-cue{cue.index}-")
+
+        def clip_frames(i: int, frames: int) -> list[Path]:
+            scene = vc.scenes[i]
+            clip = self.clips.get(scene.clip_id)
+
+            def make() -> Iterator:
+                if clip is None:
+                    raise RenderError(
+                        f"scene {i + 1} ({scene.scene_id}) plays a moviepy clip this pipeline no longer holds "
+                        f"(checkpoints cannot keep clips): give it back with p.attach_clip({i}, clip), then run video again"
+                    )
+                return clip.iter_frames(fps=st.fps, dtype="uint8")
+
+            # the letterbox is the theme's background, so the theme is part of what the segment shows
+            return store.frames(f"{scene.clip_id}-{theme_name}", frames, make, background=slide_background(size, theme))
+
         def picture(i: int, drawn: list[StoredSlide]) -> list[Path]:
             t = report.scenes[i]
             frames = t.end_frame - t.start_frame
+            if vc.scenes[i].kind == "clip":  # moving pictures: every frame encoded, and a cut after it
+                return clip_frames(i, frames)
             # the fade takes the end of this scene, so the next one opens on its own slide
             f = fade if i + 1 < total and frames > fade else 0
-            parts = store.still(drawn[i].path, drawn[i].sha256, frames - f)
+            still_end = t.end_frame - f
+            parts: list[Path] = []
+            cursor = t.start_frame
+            for cue in cues.get(i, []):
+                # each cue is a still of its own: the slide with the caption, for the cue's frames
+                a, b = max(cursor, round(cue.start * st.fps)), min(still_end, round(cue.end * st.fps))
+                if b <= a:
+                    continue
+                parts += store.still(drawn[i].path, drawn[i].sha256, a - cursor)
+                cap = captioned(i, drawn[i], cue)
+                parts += store.still(cap.path, cap.sha256, b - a)
+                cursor = b
+            parts += store.still(drawn[i].path, drawn[i].sha256, still_end - cursor)
             if f:
                 nxt = drawn[i + 1]
                 parts += store.fade(drawn[i].path, drawn[i].sha256, nxt.path, nxt.sha256, f)
@@ -123,7 +177,8 @@ class VideoStage(Stage):
         ctx.final_video_path = final
         return (
             f"{final.name}: {info.width}x{info.height}, {enc.fps} fps, {info.duration:.1f} s "
-            f"({store.encoded_frames} frames and {len(track.encoded)} scenes' sound encoded)"
+            f"(encoded {store.encoded_frames} frames and the sound of {len(track.encoded)} "
+            f"scene{'' if len(track.encoded) == 1 else 's'}; the rest reused)"
         )
 
     def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
