@@ -153,10 +153,10 @@ def main() -> int:
     for r in results:
         print(f"  {r['sections']} sections, seconds per stage: {r['stage_seconds']}; "
               f"re-render: {r['rerender_stage_seconds']}")
-    if len(results) >= 2:
-        a, b = results[0], results[-1]
-        print(f"  peak RSS {b['sections']} vs {a['sections']} sections: "
-              f"{b['peak_rss_mb_python'] / a['peak_rss_mb_python']:.2f}x")
+    last = results[-1]
+    for r in results[:-1]:
+        print(f"  peak RSS {last['sections']} vs {r['sections']} sections: "
+              f"{last['peak_rss_mb_python'] / r['peak_rss_mb_python']:.2f}x")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"resolution": args.resolution, "cpus": os.cpu_count(), "results": results}, indent=2))
     print(f"written: {args.json}")

@@ -91,3 +91,15 @@ def test_rate_reaches_espeak_and_survives_resume(three_scene_doc, tmp_path):
     assert main(["build", str(three_scene_doc), "-o", str(tmp_path / "slow"), "--resolution", "320x180", "-q",
                  "--rate", "100"]) == 0  # fmt: skip
     assert probe(tmp_path / "slow" / "tiny-talk.mp4").duration > fast + 1.0
+
+
+def test_build_takes_the_picture_options(three_scene_doc, tmp_path):
+    from videogen_nb import Pipeline
+
+    out = tmp_path / "out"
+    code = main(["build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180", "--tts", "silent",
+                 "--transition", "0", "--burn-subtitles", "-q"])  # fmt: skip
+    assert code == 0
+    settings = Pipeline.resume(out / ".work", progress=None).ctx.settings
+    assert settings.transition == 0 and settings.burn_subtitles
+    assert list((out / ".work" / "video" / "slides").glob("*-cue*.png"))

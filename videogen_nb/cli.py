@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--workers", type=int, metavar="N", help="parallel speech and slide workers (default: what the engine prefers)")
     _look_options(b)
     b.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
+    b.add_argument("--transition", type=float, default=0.5, metavar="SECONDS",
+                   help="crossfade into each next scene (default: 0.5; 0 for cuts)")  # fmt: skip
+    b.add_argument("--burn-subtitles", action="store_true", help="draw the subtitles onto the video as well")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     v = sub.add_parser(
         "preview",
@@ -162,6 +165,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             lang=args.lang, voice=args.voice, fallback=args.fallback, cache_dir=args.cache_dir,
             pronunciations=pronunciations(args.pronounce), loudness=args.loudness, max_workers=args.workers,
             resolution=args.resolution, fps=args.fps, theme=args.theme, output_dir=out, progress=progress,
+            transition=args.transition, burn_subtitles=args.burn_subtitles,
         )  # fmt: skip
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, "--resume"])
     p.run()

@@ -12,10 +12,12 @@ an edit re-encodes one scene, not the whole track.
 from __future__ import annotations
 
 import subprocess
+import threading
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -88,19 +90,41 @@ def adts_frames(data: bytes) -> list[bytes]:
     return frames
 
 
-def encode_pcm(pcm: np.ndarray, settings: EncoderSettings) -> list[bytes]:
-    """AAC frames of ``pcm`` (mono, ``AUDIO_RATE``), the priming frame dropped: frame k holds samples [1024k, 1024(k+1))."""
-    proc = subprocess.run(
+def encode_pcm(pieces: Iterable[np.ndarray], total: int, settings: EncoderSettings) -> list[bytes]:
+    """AAC frames of the PCM ``pieces`` (mono, ``AUDIO_RATE``, ``total`` samples in all), priming frame dropped.
+
+    Frame k holds samples [1024k, 1024(k+1)). The pieces are streamed to the
+    encoder one at a time, so memory does not grow with the length of the video.
+    """
+    proc = subprocess.Popen(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", str(AUDIO_RATE),
          "-ac", "1", "-i", "pipe:0", *settings.audio_args(), "-f", "adts", "pipe:1"],
-        input=pcm.tobytes(), capture_output=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
-    if proc.returncode != 0:
-        raise RenderError(f"ffmpeg failed while encoding the narration: {proc.stderr.decode(errors='replace')[-300:]}")
-    frames = adts_frames(proc.stdout)
-    expected = -(-len(pcm) // AAC_FRAME) + 1
+    failure: list[BaseException] = []
+
+    def feed() -> None:
+        try:
+            for pcm in pieces:
+                proc.stdin.write(pcm.tobytes())
+        except BaseException as exc:  # BrokenPipe when ffmpeg fails: its stderr says why
+            failure.append(exc)
+        finally:
+            proc.stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    out = proc.stdout.read()  # the AAC itself is small: ~12 KB a second
+    writer.join()
+    err = proc.stderr.read().decode(errors="replace")
+    if proc.wait() != 0 or failure:
+        if failure and not isinstance(failure[0], BrokenPipeError):
+            raise failure[0]
+        raise RenderError(f"ffmpeg failed while encoding the narration: {err[-300:]}")
+    frames = adts_frames(out)
+    expected = -(-total // AAC_FRAME) + 1
     if len(frames) != expected:
-        raise RenderError(f"the AAC encoder gave {len(frames)} frames for {len(pcm)} samples, not {expected}")
+        raise RenderError(f"the AAC encoder gave {len(frames)} frames for {total} samples, not {expected}")
     return frames[1:]
 
 
@@ -121,15 +145,14 @@ class NarrationTrack:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         if not chunked_audio(report.fps):
             # no whole-frame steps at this frame rate: the track is encoded in one piece every time
-            frames = encode_pcm(np.concatenate([chunk_pcm(c) for c in chunks]), self.settings)
+            frames = encode_pcm((chunk_pcm(c) for c in chunks), sum(c.length for c in chunks), self.settings)
             self.encoded = [c.index for c in chunks]
             atomic_write_bytes(out, b"".join(frames))
             return out
         missing = [c for c in chunks if not self._path(c).is_file()]
         for run in _runs(missing):
             # consecutive scenes are encoded in one go (the first build is one ffmpeg run), then split
-            pcm = np.concatenate([chunk_pcm(c) for c in run])
-            frames = encode_pcm(pcm, self.settings)
+            frames = encode_pcm((chunk_pcm(c) for c in run), sum(c.length for c in run), self.settings)
             k = 0
             for c in run:
                 n = c.length // AAC_FRAME
