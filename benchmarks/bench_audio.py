@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from documents import lecture  # benchmarks/documents.py
+
 from videogen_nb import Pipeline
 from videogen_nb.tts import EspeakEngine, Speech, SpeechEngine
 
@@ -51,23 +53,12 @@ class LatencyEngine(SpeechEngine):
         return self.voice.synthesize(text, lang, voice)
 
 
-def document(scenes: int) -> str:
-    """Markdown that parses into exactly ``scenes`` scenes (a title, then sections)."""
-    parts = ["# Benchmark Talk\n"]
-    for k in range(1, scenes):
-        parts.append(
-            f"## Part {k}\n\nPart {k} explains one more idea in two sentences. "
-            f"It is long enough to take a few seconds to say, like a real scene number {k}.\n"
-        )
-    return "\n".join(parts)
-
-
 def measure(engine_name: str, scenes: int, parallel: bool, latency: float) -> dict:
     """Seconds the audio stage takes for one configuration, from a cold cache."""
     with tempfile.TemporaryDirectory(prefix="bench-audio-") as tmp:
         engine = LatencyEngine(latency) if engine_name == "latency" else EspeakEngine()
         p = Pipeline(
-            document(scenes), workdir=Path(tmp) / "work", tts=engine, cache_dir=Path(tmp) / "cache",
+            lecture(scenes), workdir=Path(tmp) / "work", tts=engine, cache_dir=Path(tmp) / "cache",
             max_workers=None if parallel else 1, progress=None,
         )  # fmt: skip
         p.run(until="script")

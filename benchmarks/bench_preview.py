@@ -16,17 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from documents import lecture  # benchmarks/documents.py
+
 from videogen_nb import Pipeline
-
-
-def make_document(n_sections: int) -> str:
-    parts = ["# Benchmark Lecture\n\nA long document for timing the notebook preview.\n"]
-    for i in range(1, n_sections):
-        parts.append(
-            f"## Section {i}\n\nThis section explains idea number {i} in a sentence or two. "
-            f"It has enough words to be spoken for a few seconds.\n\n- first point of {i}\n- second point of {i}\n"
-        )
-    return "\n".join(parts)
 
 
 def main() -> int:
@@ -37,7 +29,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         doc = Path(tmp) / "lecture.md"
-        doc.write_text(make_document(args.scenes), encoding="utf-8")
+        doc.write_text(lecture(args.scenes), encoding="utf-8")
         p = Pipeline(doc, workdir=Path(tmp) / "work", progress=None)
         t0 = time.perf_counter()
         p.run(until="audio")

@@ -24,19 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def make_document(n_sections: int) -> str:
-    """A lecture with ``n_sections`` scenes: a title and sections of prose and bullets."""
-    parts = ["# Rendering Benchmark\n\nA generated lecture for timing the video stage.\n"]
-    for i in range(1, n_sections):
-        if i % 2:
-            parts.append(
-                f"## Part {i}: an idea\n\nThis part explains idea number {i}. It takes a few sentences, "
-                f"as a real lecture would, so that each scene is spoken for several seconds before the next.\n"
-            )
-        else:
-            parts.append(f"## Part {i}: key points\n\n- the first point of part {i}\n- a second point\n- a third one\n")
-    return "\n".join(parts)
+from documents import (
+    lecture,  # benchmarks/documents.py: run these scripts from anywhere
+)
 
 
 def peak_rss_mb() -> tuple[float, float]:
@@ -51,7 +41,7 @@ def child_pipeline(n: int, workdir: Path, resolution: str) -> dict:
     from videogen_nb import Pipeline
 
     doc = workdir / "lecture.md"
-    doc.write_text(make_document(n), encoding="utf-8")
+    doc.write_text(lecture(n + 1), encoding="utf-8")  # the title and n sections
     p = Pipeline(doc, workdir=workdir / "work", resolution=resolution, progress=None)
     t0 = time.perf_counter()
     p.run()
