@@ -34,10 +34,11 @@ class EncoderSettings:
         return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", self.audio_bitrate, "-ac", "1"]
 
     def video_args(self) -> list[str]:
-        # -bf 0: no B-frames, so raw segments carry no reordering and concatenate cleanly
+        # -bf 0: no B-frames, so raw segments carry no reordering and concatenate cleanly;
+        # -threads 1: segments are short and encoded side by side, so threads inside x264 only contend
         return [
             "-c:v", "libx264", "-preset", self.preset, "-tune", "stillimage", "-crf", str(self.crf),
-            "-profile:v", self.profile, "-pix_fmt", "yuv420p", "-bf", "0", "-g", str(self.fps),
+            "-profile:v", self.profile, "-pix_fmt", "yuv420p", "-bf", "0", "-g", str(self.fps), "-threads", "1",
         ]  # fmt: skip
 
 
