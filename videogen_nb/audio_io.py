@@ -1,4 +1,4 @@
-"""WAV files and sample arithmetic shared by the speech engines and the soundtrack."""
+"""WAV files: what the speech cache stores and the narration track reads."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .checkpoint import atomic_write_bytes
 
 
 def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
@@ -25,11 +24,6 @@ def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
     return buf.getvalue()
 
 
-def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    """Write a mono WAV atomically (a killed run never leaves a truncated file)."""
-    atomic_write_bytes(Path(path), wav_bytes(samples, sample_rate))
-
-
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """Read a 16-bit PCM WAV as mono int16 samples and its sample rate."""
     with wave.open(str(path), "rb") as w:
@@ -41,15 +35,6 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     if channels > 1:
         data = data.reshape(-1, channels).mean(axis=1).astype(np.int16)
     return data.astype(np.int16, copy=False), rate
-
-
-def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    """Linear-interpolation resampling; enough for speech moved between common rates."""
-    if rate_in == rate_out or len(samples) == 0:
-        return samples
-    n_out = int(round(len(samples) * rate_out / rate_in))
-    x_out = np.arange(n_out) * (rate_in / rate_out)
-    return np.interp(x_out, np.arange(len(samples)), samples.astype(np.float64)).astype(np.int16)
 
 
 def decode_audio_bytes(data: bytes, sample_rate: int, what: str = "audio") -> np.ndarray:

@@ -21,7 +21,6 @@ from .errors import (
 from .models import Document, InputConfig, VideoConfig
 from .parsing.spec import read_spec
 
-MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
 TEXT_SUFFIXES = {".txt", ".text"}
 SPEC_SUFFIXES = {".yaml", ".yml", ".json"}
 

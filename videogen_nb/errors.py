@@ -81,10 +81,6 @@ class EncodingError(InputError):
         )
 
 
-class UnsupportedInputError(InputError):
-    """The input is of a kind this version does not read."""
-
-
 class ImagePathError(InputError):
     """An image path leads outside the document's folder."""
 

@@ -140,16 +140,6 @@ def terminal_progress(file=None) -> Subscriber:
     return TqdmProgress(stream) if stream.isatty() else LineProgress(stream)
 
 
-def log_events(event: Event) -> None:
-    """Send events to the ``videogen_nb`` logger (for scripts and servers)."""
-    if event.kind == "warning":
-        log.warning("%s: %s", event.stage, event.message)
-    elif event.kind == "failed":
-        log.error("%s failed: %s", event.stage, event.message)
-    elif event.kind in ("started", "finished"):
-        log.info("%s %s %s", event.stage, event.kind, event.message)
-
-
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (where a widget bar beats a text bar)."""
     try:

@@ -9,7 +9,6 @@ from typing import Optional, Sequence
 from .models import PipelineContext
 from .stages.base import Stage
 
-STATES = ("done", "stale", "pending", "failed")
 _COLOURS = {"done": "#15803d", "stale": "#b45309", "pending": "#64748b", "failed": "#b91c1c"}
 
 

@@ -15,10 +15,6 @@ AAC_FRAME = 1024  # samples per AAC frame
 MAX_QUANTUM_SECONDS = 0.7  # longer steps would hold slides noticeably longer than their speech
 
 
-def samples_per_frame(fps: int) -> float:
-    return AUDIO_RATE / fps
-
-
 def frame_quantum(fps: int) -> int:
     """Frames per step of scene length: the fewest whose audio is whole AAC frames (1 if none is short)."""
     if AUDIO_RATE % fps:

@@ -143,6 +143,3 @@ def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
         raise RenderError(f"cannot load the font {face.path}: {exc}") from None
 
 
-def get_font(style: str, size: float) -> ImageFont.FreeTypeFont:
-    """The DejaVu font of ``style`` at ``size`` pixels."""
-    return load_font(FontFace(font_path(style)), max(int(size), 6))

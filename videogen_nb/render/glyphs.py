@@ -87,11 +87,6 @@ def _segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], f
     return tuple(Run("".join(chars), face) for chars, face in runs), frozenset(missing)
 
 
-def missing_glyphs(text: str, chain: tuple[FontFace, ...]) -> frozenset[str]:
-    """Characters of ``text`` that no font of ``chain`` can draw."""
-    return segment(text, chain)[1]
-
-
 def describe_missing(chars: set[str] | frozenset[str]) -> str:
     """``'字' (U+5B57), '😀' (U+1F600)``: the characters, and their code points to search for a font."""
     return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))
