@@ -81,3 +81,11 @@ def test_bad_input_is_a_failed_result_with_the_reason(tmp_path):
 
 def test_unknown_task_has_no_status(tmp_path):
     assert create_complete_pipeline(tmp_path).get_status("nope") is None
+
+
+def test_pipeline_options_reach_every_task(three_scene_doc, tmp_path):
+    pipeline = create_complete_pipeline(tmp_path / "tasks", resolution=(320, 180), tts="silent", transition=0, burn_subtitles=True)
+    result = pipeline.execute_sync(InputConfig(input_type="document", source=str(three_scene_doc)), task_id="opts")
+    assert result.success
+    slides = tmp_path / "tasks" / "opts" / "video" / "slides"
+    assert list(slides.glob("*-cue*.png")), "burn_subtitles did not reach the pipeline"

@@ -13,7 +13,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from .checkpoint import CHECKPOINT_DIR, atomic_write_bytes
 from .errors import VideogenError
@@ -65,13 +65,17 @@ class CompletePipeline:
         resolution: Union[str, tuple[int, int]] = "1080p",
         fps: int = 30,
         progress: Optional[Subscriber] = None,
+        **pipeline_options: Any,
     ) -> None:
+        """Tasks run in ``work_root/<task_id>``; ``pipeline_options`` go to every Pipeline
+        (``lang=``, ``fallback=``, ``burn_subtitles=``, ``cache_dir=`` ...)."""
         root = work_root or os.environ.get("VIDEOGEN_WORK_ROOT") or "videogen_tasks"
         self.work_root = Path(root).absolute()
         self.tts = tts
         self.resolution = resolution
         self.fps = fps
         self.progress = progress
+        self.pipeline_options = pipeline_options
         self.stages = list(STAGE_NAMES)
 
     def task_dir(self, task_id: str) -> Path:
@@ -90,7 +94,7 @@ class CompletePipeline:
             else:
                 pipeline = Pipeline(
                     input_config, workdir, tts=self.tts, resolution=self.resolution, fps=self.fps,
-                    progress=self.progress, task_id=task_id,
+                    progress=self.progress, task_id=task_id, **self.pipeline_options,
                 )  # fmt: skip
         except VideogenError as exc:
             return PipelineResult(success=False, task_id=task_id, errors=[str(exc)], elapsed=time.perf_counter() - t0)
