@@ -321,10 +321,13 @@ class AudioStage(Stage):
         return problems
 
     def repair(self, ctx: PipelineContext) -> list[str]:
-        problems = self.check_artifacts(ctx, deep=True)
+        problems = []
         for s in ctx.timing_report.scenes if ctx.timing_report else []:
-            # a changed clip must not be reused: remove it so it is made again
-            if s.audio_path.is_file() and file_digest(s.audio_path) != s.audio_hash:
+            if not s.audio_path.is_file():
+                problems.append(f"audio of scene {s.index + 1} is missing ({s.audio_path.name})")
+            elif file_digest(s.audio_path) != s.audio_hash:
+                problems.append(f"audio of scene {s.index + 1} was changed on disk ({s.audio_path.name})")
+                # a changed clip must not be reused: remove it so it is made again
                 s.audio_path.unlink()
                 s.audio_path.with_suffix(".json").unlink(missing_ok=True)
         return problems
