@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from videogen_nb.audio_io import wav_bytes
-from videogen_nb.render.encode import ffmpeg_exe
+from videogen_nb.ffmpeg import ffmpeg_exe
 from videogen_nb.tts import EspeakEngine
 
 SMALL = (320, 180)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from videogen_nb.cli import main
-from videogen_nb.render.encode import probe
+from videogen_nb.ffmpeg import probe
 
 
 def test_help_explains_the_command():

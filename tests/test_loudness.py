@@ -12,7 +12,7 @@ from conftest import SMALL
 from videogen_nb import Pipeline
 from videogen_nb.audio_io import read_wav
 from videogen_nb.loudness import true_peak_db
-from videogen_nb.render.encode import ffmpeg_exe
+from videogen_nb.ffmpeg import ffmpeg_exe
 from videogen_nb.tts import EspeakEngine, Speech
 
 GAINS = {"whisper": 0.03, "shout": 1.0}

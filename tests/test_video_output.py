@@ -10,7 +10,7 @@ from PIL import Image
 
 from conftest import SMALL, decode_audio, decode_frame, frame_times
 from videogen_nb import Pipeline
-from videogen_nb.render.encode import probe
+from videogen_nb.ffmpeg import probe
 from videogen_nb.stages.video import transition_frames
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .ffmpeg import ffmpeg_exe
 
 
 def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
@@ -39,10 +40,6 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 def decode_audio_bytes(data: bytes, sample_rate: int, what: str = "audio") -> np.ndarray:
     """Decode any audio ffmpeg reads (MP3, OGG ...) from memory to mono int16 at ``sample_rate``."""
-    from .render.encode import (
-        ffmpeg_exe,  # imported here: encoding is not needed to read WAVs
-    )
-
     proc = subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", "pipe:0",
          "-f", "s16le", "-ac", "1", "-ar", str(int(sample_rate)), "pipe:1"],

@@ -14,26 +14,16 @@ import json
 import os
 import pickle
 import secrets
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .atomic import atomic_write_bytes
 from .errors import CheckpointError
 from .models import STAGE_NAMES, PipelineContext
 
 MAGIC = b"VIDEOGEN-NB-CHECKPOINT\n"
 FORMAT_VERSION = 1
 CHECKPOINT_DIR = "checkpoints"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
 
 
 def _key_path() -> Path:
@@ -61,39 +51,6 @@ def signing_key() -> bytes:
     with os.fdopen(fd, "wb") as fh:
         fh.write(key)
     return key
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs should read like any other file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_place(src: Path, dst: Path) -> None:
-    """Put ``src`` at ``dst`` atomically: a hard link when the file system allows, else a copy."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        tmp_path.unlink()
-        try:
-            os.link(src, tmp_path)
-        except OSError:
-            shutil.copyfile(src, tmp_path)
-        os.replace(tmp_path, dst)
-    finally:
-        tmp_path.unlink(missing_ok=True)
 
 
 def checkpoint_path(workdir: Path, stage: str) -> Path:

@@ -10,7 +10,7 @@ from typing import Any, Literal, Optional
 import numpy as np
 from PIL import Image
 
-from .checkpoint import atomic_write_bytes
+from .atomic import atomic_write_bytes
 from .fingerprint import stable_hash
 from .models import ClipScene, FigureScene
 

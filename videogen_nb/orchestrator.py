@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from .checkpoint import CHECKPOINT_DIR, atomic_write_bytes
+from .atomic import atomic_write_bytes
+from .checkpoint import CHECKPOINT_DIR
 from .errors import VideogenError
 from .events import Event, Subscriber
 from .models import STAGE_NAMES, InputConfig, PipelineResult, StageState, TaskState

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from .audio_io import wav_bytes
-from .checkpoint import atomic_place, atomic_write_bytes
+from .atomic import atomic_place, atomic_write_bytes
 from .fingerprint import file_digest, stable_hash
 from .models import WordTiming
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .checkpoint import atomic_write_bytes
+from .atomic import atomic_write_bytes
 from .models import SceneTiming, SubtitleCue, TimingReport
 
 MAX_COLUMNS = 42

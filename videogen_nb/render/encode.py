@@ -8,15 +8,11 @@ the stream is muxed with exact timestamps (``setts``: frame N at N/fps).
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable
 
-from ..errors import RenderError
+from ..ffmpeg import run_ffmpeg
 
 
 @dataclass(frozen=True)
@@ -40,30 +36,6 @@ class EncoderSettings:
             "-c:v", "libx264", "-preset", self.preset, "-tune", "stillimage", "-crf", str(self.crf),
             "-profile:v", self.profile, "-pix_fmt", "yuv420p", "-bf", "0", "-g", str(self.fps), "-threads", "1",
         ]  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary shipped by imageio-ffmpeg."""
-    try:
-        import imageio_ffmpeg
-
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception as exc:  # the wheel is a dependency; say how to fix a broken install
-        found = shutil.which("ffmpeg")
-        if found:
-            return found
-        raise RenderError(f"no ffmpeg found ({exc}); reinstall with: pip install --force-reinstall imageio-ffmpeg") from exc
-
-
-def run_ffmpeg(args: Sequence[str], what: str) -> str:
-    """Run ffmpeg quietly; raise RenderError with its last lines if it fails."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
-    if proc.returncode != 0:
-        tail = " | ".join(proc.stderr.strip().splitlines()[-4:])
-        raise RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(proc.returncode)}")
-    return proc.stderr
 
 
 def encode_still_segments(image: Path, outputs: Iterable[tuple[Path, int]], settings: EncoderSettings) -> None:
@@ -124,69 +96,3 @@ def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-# --- reading media facts (imageio-ffmpeg ships no ffprobe) -----------------------------
-
-
-@dataclass
-class MediaInfo:
-    """Stream facts read from ``ffmpeg -i``."""
-
-    duration: float
-    video_codec: Optional[str] = None
-    video_profile: Optional[str] = None
-    width: int = 0
-    height: int = 0
-    fps: float = 0.0
-    pix_fmt: Optional[str] = None
-    audio_codec: Optional[str] = None
-    audio_rate: int = 0
-    frames: Optional[int] = None
-
-
-def probe(path: Path, count_frames: bool = False) -> MediaInfo:
-    """Duration and stream parameters of a media file (and its frame count if asked)."""
-    path = Path(path)
-    if not path.is_file():
-        raise RenderError(f"{path}: no such media file")
-    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
-    if count_frames:
-        args += ["-map", "0:v:0", "-c", "copy", "-f", "null", "-"]
-    err = subprocess.run(args, capture_output=True, text=True, errors="replace").stderr
-    m = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", err)
-    if not m:
-        raise RenderError(f"{path}: ffmpeg cannot read this file: {err.strip().splitlines()[-1:]}")
-    info = MediaInfo(duration=int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3]))
-    v = re.search(r"Stream #\S+.*?: Video: (\w+)(?: \(([^)]+)\))?.*?, (\w+)(?:\([^)]*\))?, (\d+)x(\d+)", err)
-    if v:
-        info.video_codec, info.video_profile, info.pix_fmt = v[1], v[2], v[3]
-        info.width, info.height = int(v[4]), int(v[5])
-        f = re.search(r"Video:.*?, ([\d.]+) fps", err)
-        info.fps = float(f[1]) if f else 0.0
-    a = re.search(r"Stream #\S+.*?: Audio: (\w+).*?, (\d+) Hz", err)
-    if a:
-        info.audio_codec, info.audio_rate = a[1], int(a[2])
-    if count_frames:
-        frames = re.findall(r"frame=\s*(\d+)", err)
-        info.frames = int(frames[-1]) if frames else None
-    return info
-
-
-def extract_frame(video: Path, t: float, out: Path) -> Path:
-    """Save the frame shown at time ``t`` seconds as a PNG."""
-    run_ffmpeg(["-ss", f"{t:.4f}", "-i", str(video), "-frames:v", "1", str(out)], f"extracting a frame of {video.name}")
-    return out
-
-
-__all__ = [
-    "EncoderSettings",
-    "MediaInfo",
-    "concat_raw",
-    "encode_still_segments",
-    "extract_frame",
-    "ffmpeg_exe",
-    "mux",
-    "probe",
-    "run_ffmpeg",
-]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..checkpoint import atomic_write_bytes
+from ..atomic import atomic_write_bytes
 from ..models import SceneConfig
 from .contact import contact_sheet
 from .slides import Slide

@@ -22,12 +22,13 @@ from typing import Iterable
 import numpy as np
 
 from ..audio_io import read_wav
-from ..checkpoint import atomic_write_bytes
+from ..atomic import atomic_write_bytes
 from ..errors import RenderError
 from ..fingerprint import stable_hash
 from ..models import TimingReport
 from ..timeline import AAC_FRAME, AUDIO_RATE, chunked_audio
-from .encode import EncoderSettings, ffmpeg_exe
+from ..ffmpeg import ffmpeg_exe
+from .encode import EncoderSettings
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from PIL import Image
 
 from ..errors import RenderError
 from ..fingerprint import stable_hash
-from .encode import EncoderSettings, encode_still_segments, ffmpeg_exe, run_ffmpeg
+from ..ffmpeg import ffmpeg_exe, run_ffmpeg
+from .encode import EncoderSettings, encode_still_segments
 
 
 class SegmentStore:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..checkpoint import atomic_write_bytes
+from ..atomic import atomic_write_bytes
 from .slides import Slide
 
 

@@ -14,11 +14,11 @@ from typing import Optional
 
 from PIL import Image
 
-from ..checkpoint import atomic_place, atomic_write_bytes
+from ..atomic import atomic_place, atomic_write_bytes
 from ..events import EventBus
 from ..fingerprint import stable_hash
 from ..models import PipelineContext
-from ..render.encode import extract_frame
+from ..ffmpeg import extract_frame
 from ..subtitles import build_cues, write_subtitles
 from .base import Stage
 

@@ -25,7 +25,8 @@ from ..models import (
     effective_theme,
 )
 from ..render.captions import draw_caption
-from ..render.encode import EncoderSettings, concat_raw, mux, probe
+from ..ffmpeg import probe
+from ..render.encode import EncoderSettings, concat_raw, mux
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore
 from ..render.slide_store import SlideStore, StoredSlide
