@@ -76,7 +76,7 @@ def test_with_fallback_a_failing_scene_is_spoken_by_espeak_with_a_warning(fake_g
     assert report.fallback_scenes == [1] and "1 by the fallback engine" in repr(report)
     warnings = [w for w in p.ctx.warnings if "espeak instead" in w]
     assert len(warnings) == 1 and warnings[0].startswith("scene 2 ('First point'): gtts failed")
-    assert any(e.kind == "warning" and e.stage == "audio" and "scene 2" in e.message for e in seen)
+    assert any(e.type == "warning" and e.stage == "audio" and "scene 2" in e.message for e in seen)
     # the clip is cached as what it is: espeak's, at 22050 Hz
     clip = read_clip(report.scenes[1].audio_path)
     assert clip.engine == "espeak" and clip.identity["engine"] == "espeak" and clip.sample_rate == 22050

@@ -30,7 +30,7 @@ class PacedEngine(SilentEngine):
     name = "paced"
 
     def synthesize(self, text, lang=None, voice=None):
-        self.wpm = 400.0 if "hurry" in text else 40.0 if "slowly" in text else 150.0
+        self.rate = 400.0 if "hurry" in text else 40.0 if "slowly" in text else 150.0
         return super().synthesize(text, lang, voice)
 
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from videogen_nb import InputConfig, Pipeline, SceneConfig, VideoConfig, errors
 from videogen_nb.cli import main
-from videogen_nb.models import SCENE_KINDS, CodeComparisonScene, QuizScene
+from videogen_nb import CodeComparisonScene, QuizScene, scene_kinds
 
 SPEC = """
 title: Loops in Python
@@ -160,7 +160,7 @@ def test_bad_specs_name_the_file_and_line(write_doc, tmp_path, capsys, name, tex
     assert name in msg and f"line {line}" in msg and words in msg
     assert info.value.line == line
     if "kind" in words:
-        assert ", ".join(SCENE_KINDS) in msg  # the allowed kinds are listed
+        assert ", ".join(scene_kinds()) in msg  # the allowed kinds are listed
     assert not (tmp_path / "w").exists()
     # the command line says the same on one line and exits 2
     code = main(["preview", str(path), "-o", str(tmp_path / "out")])

@@ -59,7 +59,7 @@ def test_an_unknown_language_or_voice_lists_what_is_available(engine, lang, voic
 
 
 def test_silent_engine_sizes_silence_by_words_per_minute():
-    s = SilentEngine(wpm=120).synthesize("one two three four. five six")
+    s = SilentEngine(rate=120).synthesize("one two three four. five six")
     assert s.duration == pytest.approx(3.0) and not np.any(s.samples)
     assert [w.word for w in s.words] == ["one", "two", "three", "four.", "five", "six"]
     # a sentence end leaves a pause: the gap after "four." is longer than between other words

@@ -3,75 +3,102 @@
 >>> from videogen_nb import Pipeline
 >>> p = Pipeline("talk.md", workdir="build/talk")   # doctest: +SKIP
 >>> p.run()                                          # doctest: +SKIP
+
+Extending it takes no edit of the package: a scene kind is a
+:class:`SceneConfig` subclass decorated with :func:`scene_kind`, a stage a
+:class:`Stage` subclass passed to ``Pipeline(stages=...)`` or
+``p.insert_stage(...)``, a speech engine a :class:`SpeechEngine` registered
+with :func:`register_engine` or by the entry-point group ``videogen_nb.engines``.
 """
 
 from . import errors
 from .errors import VideogenError
-from .models import (
-    SCENE_KINDS,
+from .kinds import (
     BulletsScene,
     CheckpointScene,
+    ClipScene,
     CodeComparisonScene,
     CodeScene,
     ExerciseScene,
+    FigureScene,
     ImageScene,
-    InputConfig,
-    Item,
     LearningObjectivesScene,
     OutroScene,
-    PipelineContext,
-    PipelineResult,
     ProblemScene,
     QuizScene,
     QuoteScene,
-    SceneConfig,
-    SceneTiming,
     SolutionScene,
     StepsScene,
-    SubtitleCue,
     TableScene,
-    TaskState,
     TextScene,
-    TimingReport,
     TitleScene,
-    VideoConfig,
 )
-from .orchestrator import CompletePipeline, create_complete_pipeline
+from .models import (
+    InputConfig,
+    Item,
+    PipelineContext,
+    PipelineSettings,
+    SceneConfig,
+    SceneTiming,
+    SubtitleCue,
+    TimingReport,
+    VideoConfig,
+    VideoMetadata,
+    scene_class,
+    scene_kind,
+    scene_kinds,
+)
 from .pipeline import Pipeline
+from .seed import CompletePipeline, PipelineResult, TaskState, create_complete_pipeline
+from .stages import Services, Stage, default_stages
+from .tts import EngineOptions, Speech, SpeechEngine, register_engine
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "SCENE_KINDS",
     "BulletsScene",
     "CheckpointScene",
+    "ClipScene",
     "CodeComparisonScene",
     "CodeScene",
     "CompletePipeline",
+    "EngineOptions",
     "ExerciseScene",
+    "FigureScene",
     "ImageScene",
     "InputConfig",
     "Item",
     "LearningObjectivesScene",
     "OutroScene",
-    "ProblemScene",
-    "QuizScene",
-    "QuoteScene",
-    "SolutionScene",
-    "StepsScene",
-    "TableScene",
-    "TextScene",
-    "TitleScene",
     "Pipeline",
     "PipelineContext",
     "PipelineResult",
+    "PipelineSettings",
+    "ProblemScene",
+    "QuizScene",
+    "QuoteScene",
     "SceneConfig",
     "SceneTiming",
+    "Services",
+    "SolutionScene",
+    "Speech",
+    "SpeechEngine",
+    "Stage",
+    "StepsScene",
     "SubtitleCue",
+    "TableScene",
     "TaskState",
+    "TextScene",
     "TimingReport",
+    "TitleScene",
     "VideoConfig",
+    "VideoMetadata",
     "VideogenError",
     "create_complete_pipeline",
+    "default_stages",
     "errors",
+    "register_engine",
+    "scene_class",
+    "scene_kind",
+    "scene_kinds",
 ]

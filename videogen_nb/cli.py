@@ -1,4 +1,10 @@
-"""The ``videogen`` command."""
+"""The ``videogen`` command.
+
+Its options are the fields of :class:`PipelineSettings` (one settings object,
+as for ``Pipeline`` and ``Pipeline.resume``) and the options of the speech
+engines, made into flags from each engine's ``Options`` model, plug-ins'
+included.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,18 @@ import sys
 import tempfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, get_args
 
-from .checkpoint import CHECKPOINT_DIR
+from .checkpoint import CHECKPOINT_DIR, latest_checkpoint, load_checkpoint
 from .errors import VideogenError
 from .events import terminal_progress
-from .models import THEME_NAMES
+from .models import THEME_NAMES, PipelineSettings
 from .pipeline import Pipeline
-from .tts import ENGINES
+from .tts import engine_names, engine_options
 
 EXIT_OK, EXIT_USAGE = 0, 2
 DOC_HELP = "a Markdown (.md), plain text (.txt), or YAML/JSON scene spec (.yaml, .json) file"
+_ENGINE_DEST = "engine_option_"  # argparse dest prefix of the engines' flags
 
 EPILOG = """\
 examples:
@@ -42,6 +49,15 @@ def _version() -> str:
         return "unknown"
 
 
+def _setting(p: argparse.ArgumentParser, flag: str, field: str, help: Optional[str] = None, **kw: Any) -> None:
+    """A flag for the settings field ``field``: its help from the field's description, its default from the model."""
+    info = PipelineSettings.model_fields[field]
+    text = help or info.description or field
+    if info.default not in (None, False) and "(default" not in text:
+        text += f" (default: {info.default})"
+    p.add_argument(flag, dest=field, default=argparse.SUPPRESS, help=text, **kw)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="videogen",
@@ -54,34 +70,32 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     b = sub.add_parser(
         "build",
-        help="run all six stages: document -> narrated MP4",
+        help="run every stage: document -> narrated MP4",
         description="Run input, parse, script, audio, video and output on DOC; write the video, "
         "its subtitles (.srt, .vtt), thumbnail.png and metadata.json to OUTDIR.",
     )
     _document_options(b, "folder for the finished video")
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
     b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
-    b.add_argument("--tts", choices=sorted(ENGINES), help="speech engine: espeak (default, offline), gtts "
-                   "(Google's voice, needs the internet) or silent (timed silence for drafts)")  # fmt: skip
-    b.add_argument("--fallback", choices=["espeak"], help="speak scenes the engine fails on (no network) with this one")
-    b.add_argument("--lang", help="language of the narration, e.g. en, de, fr (default: front matter or en)")
-    b.add_argument("--voice", help="a voice of the speech engine (espeak: a language variant such as en-gb; "
-                   "gtts: a Google domain for the accent such as co.uk)")  # fmt: skip
-    b.add_argument("--rate", type=int, metavar="WPM", help="speaking rate in words a minute (espeak, silent)")
-    b.add_argument("--tld", metavar="DOMAIN", help="gtts: the Google domain whose accent to use, e.g. co.uk, com.au")
-    b.add_argument("--slow", action="store_true", help="gtts: speak slowly")
-    b.add_argument("--retries", type=int, metavar="N", help="gtts: times to ask again after a network failure (default: 3)")
+    names = engine_names()
+    _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: espeak, offline; gtts needs the "
+             "internet; silent makes timed silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
+    _setting(b, "--fallback", "fallback", "speak scenes the engine fails on (no network) with this engine",
+             choices=names, metavar="ENGINE")  # fmt: skip
+    _setting(b, "--lang", "lang", "language of the narration, e.g. en, de, fr (default: front matter or en)")
+    _setting(b, "--voice", "voice", "a voice of the speech engine (espeak: a language variant such as en-gb; "
+             "gtts: a Google domain for the accent such as co.uk)")  # fmt: skip
+    _engine_flags(b)
     b.add_argument("--pronounce", action="append", metavar="WORD=SAY", default=[],
                    help="say WORD as SAY (repeatable); slides and subtitles keep WORD")  # fmt: skip
-    b.add_argument("--cache-dir", metavar="DIR", help="speech cache shared by builds (default: $VIDEOGEN_CACHE_DIR "
-                   "or ~/.cache/videogen_nb/speech)")  # fmt: skip
-    b.add_argument("--loudness", type=float, default=-16.0, metavar="LUFS", help="loudness of every scene (default: -16)")
-    b.add_argument("--workers", type=int, metavar="N", help="parallel speech and slide workers (default: what the engine prefers)")
+    _setting(b, "--cache-dir", "cache_dir", metavar="DIR",
+             help="speech cache shared by builds (default: $VIDEOGEN_CACHE_DIR or ~/.cache/videogen_nb/speech)")
+    _setting(b, "--loudness", "loudness", type=float, metavar="LUFS", help="loudness of every scene (default: -16)")
+    _setting(b, "--workers", "max_workers", type=int, metavar="N")
     _look_options(b)
-    b.add_argument("--fps", type=int, default=30, help="frames per second (default: 30)")
-    b.add_argument("--transition", type=float, default=0.5, metavar="SECONDS",
-                   help="crossfade into each next scene (default: 0.5; 0 for cuts)")  # fmt: skip
-    b.add_argument("--burn-subtitles", action="store_true", help="draw the subtitles onto the video as well")
+    _setting(b, "--fps", "fps", type=int)
+    _setting(b, "--transition", "transition", type=float, metavar="SECONDS")
+    _setting(b, "--burn-subtitles", "burn_subtitles", action="store_true")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     v = sub.add_parser(
         "preview",
@@ -102,13 +116,77 @@ def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
 
 def _look_options(p: argparse.ArgumentParser) -> None:
     """--resolution and --theme: how the slides look, the same for build and preview."""
-    p.add_argument("--resolution", default="1080p", help="1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
-    p.add_argument("--theme", choices=THEME_NAMES, help="slide theme (default: the document's 'theme:', else dark)")
+    _setting(p, "--resolution", "resolution", "1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
+    _setting(p, "--theme", "theme", "slide theme (default: the document's 'theme:', else dark)", choices=THEME_NAMES)
+
+
+def _engines_by_option() -> dict[str, list[tuple[str, Any]]]:
+    """Each option name of any engine, with the engines that take it and their field."""
+    out: dict[str, list[tuple[str, Any]]] = {}
+    for name in engine_names():
+        try:
+            model = engine_options(name)
+        except ValueError:  # a broken plug-in: it is reported when asked for, not on every --help
+            continue
+        for field, info in (model.model_fields.items() if model is not None else ()):
+            out.setdefault(field, []).append((name, info))
+    return out
+
+
+def _engine_flags(p: argparse.ArgumentParser) -> None:
+    """A flag for every option of every engine (``rate`` -> ``--rate``), its help and type from the options model."""
+    for field, takers in _engines_by_option().items():
+        flag = "--" + field.replace("_", "-")
+        if flag in p._option_string_actions:  # an engine option named like a setting: the setting wins
+            continue
+        engines = ", ".join(name for name, _ in takers)
+        info = takers[0][1]
+        kinds = {info.annotation for _, info in takers}
+        kind = kinds.pop() if len(kinds) == 1 else str
+        kind = next((a for a in get_args(kind) if a is not type(None)), kind) if get_args(kind) else kind
+        text = f"{engines}: {info.description or field}"
+        if kind is bool:
+            p.add_argument(flag, dest=_ENGINE_DEST + field, action="store_true", default=argparse.SUPPRESS, help=text)
+        else:
+            metavar = field.upper() if kind not in (int, float) else "N"
+            p.add_argument(flag, dest=_ENGINE_DEST + field, type=kind if kind in (int, float) else str,
+                           metavar=metavar, default=argparse.SUPPRESS, help=f"{text} (default: {info.default})")  # fmt: skip
+
+
+def engine_flags(args: argparse.Namespace, engine: str) -> dict[str, Any]:
+    """The engine's options from its flags; a flag the engine does not take is an error."""
+    given = {k[len(_ENGINE_DEST) :]: v for k, v in vars(args).items() if k.startswith(_ENGINE_DEST)}
+    model = engine_options(engine)
+    accepted = set(model.model_fields) if model is not None else set()
+    wrong = [f"--{f.replace('_', '-')}" for f in given if f not in accepted]
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)} does not apply to --tts {engine}")
+    return given
+
+
+def pronunciations(pairs: Sequence[str]) -> dict[str, str]:
+    """``["SQL=sequel"]`` as ``{"SQL": "sequel"}``."""
+    out = {}
+    for pair in pairs:
+        word, sep, say = pair.partition("=")
+        if not sep or not word.strip() or not say.strip():
+            raise ValueError(f"--pronounce {pair!r}: write it as WORD=HOW-TO-SAY-IT, e.g. --pronounce SQL=sequel")
+        out[word.strip()] = say.strip()
+    return out
+
+
+def given_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings fields given on the command line (only those: the rest keep their defaults or saved values)."""
+    fields = PipelineSettings.model_fields
+    given = {k: v for k, v in vars(args).items() if k in fields}
+    if getattr(args, "pronounce", None):
+        given["pronunciations"] = pronunciations(args.pronounce)
+    return given
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="videogen-preview-") as work:
-        p = Pipeline(Path(args.document), Path(work), tts="silent", resolution=args.resolution, theme=args.theme, progress=None)
+        p = Pipeline(Path(args.document), Path(work), tts="silent", progress=None, **given_settings(args))
         p.run(until="script")
         saved = p.save_slides(Path(args.output))
     for w in dict.fromkeys(p.ctx.warnings + saved.warnings):
@@ -123,50 +201,23 @@ def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
-def tts_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The engine's keyword arguments from --rate, --tld, --slow, --retries; a flag the engine lacks is an error."""
-    engine = args.tts or "espeak"
-    given = {"rate": args.rate, "tld": args.tld, "slow": args.slow or None, "retries": args.retries}
-    accepted = {
-        "espeak": {"rate": "rate"},
-        "silent": {"rate": "wpm"},
-        "gtts": {"tld": "tld", "slow": "slow", "retries": "retries"},
-    }.get(engine, {})
-    wrong = [f"--{flag}" for flag, value in given.items() if value is not None and flag not in accepted]
-    if wrong:
-        raise ValueError(f"{', '.join(wrong)} does not apply to --tts {engine}")
-    return {accepted[flag]: value for flag, value in given.items() if value is not None}
-
-
-def pronunciations(pairs: Sequence[str]) -> dict[str, str]:
-    """``["SQL=sequel"]`` as ``{"SQL": "sequel"}``."""
-    out = {}
-    for pair in pairs:
-        word, sep, say = pair.partition("=")
-        if not sep or not word.strip() or not say.strip():
-            raise ValueError(f"--pronounce {pair!r}: write it as WORD=HOW-TO-SAY-IT, e.g. --pronounce SQL=sequel")
-        out[word.strip()] = say.strip()
-    return out
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.output)
     workdir = Path(args.workdir) if args.workdir else out / ".work"
     progress = None if args.quiet else terminal_progress()
+    given = given_settings(args)
+    given["output_dir"] = out
     if args.resume and (workdir / CHECKPOINT_DIR).is_dir():
-        p = Pipeline.resume(
-            workdir, tts=args.tts, lang=args.lang, voice=args.voice, fallback=args.fallback,
-            cache_dir=args.cache_dir, max_workers=args.workers, progress=progress,
-        )  # fmt: skip
+        saved = load_checkpoint(latest_checkpoint(workdir)).context.settings
+        engine = given.get("tts", saved.tts)
+        flags = engine_flags(args, engine)
+        if flags:  # options of the same engine add to the saved ones; another engine starts afresh
+            given["tts_options"] = {**(saved.tts_options if engine == saved.tts else {}), **flags}
+        p = Pipeline.resume(workdir, progress=progress, **given)
         print(f"resuming from {workdir}", file=sys.stderr)
     else:
-        p = Pipeline(
-            Path(args.document), workdir, tts=args.tts or "espeak", tts_options=tts_options(args),
-            lang=args.lang, voice=args.voice, fallback=args.fallback, cache_dir=args.cache_dir,
-            pronunciations=pronunciations(args.pronounce), loudness=args.loudness, max_workers=args.workers,
-            resolution=args.resolution, fps=args.fps, theme=args.theme, output_dir=out, progress=progress,
-            transition=args.transition, burn_subtitles=args.burn_subtitles,
-        )  # fmt: skip
+        given["tts_options"] = engine_flags(args, given.get("tts", "espeak"))
+        p = Pipeline(Path(args.document), workdir, progress=progress, **given)
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, "--resume"])
     p.run()
     ctx = p.ctx
@@ -197,11 +248,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError as exc:  # bad option values (resolution, theme, engine) from the models
-        print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"videogen: error: {_one_line(_first_error(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("videogen: interrupted; continue later with --resume", file=sys.stderr)
         return 130
+
+
+def _first_error(exc: ValueError) -> str:
+    """A pydantic error as one sentence (its first problem), any other ValueError as it is."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

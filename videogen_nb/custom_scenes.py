@@ -12,7 +12,7 @@ from PIL import Image
 
 from .atomic import atomic_write_bytes
 from .fingerprint import stable_hash
-from .models import ClipScene, FigureScene
+from .kinds import ClipScene, FigureScene
 
 # the part of the frame a figure may take under its title (the picture layout fits it into the rest)
 FIGURE_AREA = (0.86, 0.68)

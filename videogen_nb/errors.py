@@ -122,6 +122,10 @@ class StageOrderError(VideogenError):
         )
 
 
+class StageGraphError(VideogenError, ValueError):
+    """The stages cannot run as given: an unknown or repeated name, a requirement nobody provides, a cycle."""
+
+
 class StageFailedError(VideogenError):
     """A stage failed; what finished before it is kept in the checkpoints."""
 

@@ -1,14 +1,24 @@
-"""The stepwise Pipeline: one method per stage, status, staleness, checkpoints, resume."""
+"""The stepwise Pipeline: one method per stage, status, staleness, checkpoints, resume.
+
+The pipeline holds the live objects (speech engines, the enhancer, the
+executor, moviepy clips) and lends them to its stages; everything else is
+in the context and the settings, which checkpoints keep. Stages are data:
+``Pipeline(stages=[...])`` and ``p.insert_stage(...)`` change them, and the
+order they run in comes from what each requires and provides.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Sequence, Union
+
+from pydantic import TypeAdapter, ValidationError
 
 from .checkpoint import (
     latest_checkpoint,
@@ -19,10 +29,10 @@ from .checkpoint import (
 )
 from .custom_scenes import clip_scene, figure_scene
 from .documents import looks_like_path
-from .errors import InputError, StageFailedError, StageOrderError, VideogenError
-from .events import EventBus, Subscriber, default_progress
+from .errors import InputError, StageFailedError, StageGraphError, StageOrderError, VideogenError
+from .events import EventBus, Subscriber, TqdmProgress
+from .kinds import ClipScene, OutroScene
 from .models import (
-    STAGE_NAMES,
     InputConfig,
     PipelineContext,
     PipelineSettings,
@@ -32,27 +42,19 @@ from .models import (
     VideoConfig,
     effective_theme,
 )
-from .pronounce import check_pronunciations
 from .render.export import ExportedSlides, export_slides
 from .render.theme import get_theme
 from .speech_cache import SpeechCache
-from .stages import (
-    AudioStage,
-    InputStage,
-    OutputStage,
-    ParseStage,
-    ScriptStage,
-    Stage,
-    VideoStage,
-)
-from .stages.script import Enhancer
+from .stages import Enhancer, Services, Stage, default_stages, dependencies, order_stages
+from .stages.graph import suggest
 from .stages.video import draw_scene
-from .status import StatusView, compute_rows, dependencies
+from .status import StatusView, compute_rows
 from .subtitles import build_cues
 from .text import slugify
-from .tts import ENGINES, SpeechEngine, get_engine
+from .tts import SpeechEngine, get_engine, is_registered
 
 Source = Union[str, Path, InputConfig, VideoConfig, list]
+Progress = Union[str, Subscriber, None]
 
 
 def as_input_config(source: Source) -> InputConfig:
@@ -63,9 +65,7 @@ def as_input_config(source: Source) -> InputConfig:
         return InputConfig(input_type="programmatic", source=source)
     if isinstance(source, list) and all(isinstance(s, (SceneConfig, dict)) for s in source):
         return InputConfig(input_type="programmatic", source=VideoConfig(scenes=source))
-    if isinstance(source, Path):
-        return InputConfig(input_type="document", source=source)
-    if isinstance(source, str):
+    if isinstance(source, (Path, str)):
         return InputConfig(input_type="document", source=source)
     raise TypeError(
         f"cannot make a video from a {type(source).__name__}: pass a file path, Markdown text, "
@@ -85,13 +85,21 @@ def fallback_engine(fallback: Union[str, SpeechEngine, None], engine: SpeechEngi
     return fb
 
 
-def _check_registered(engine: Union[str, SpeechEngine, None], argument: str) -> None:
-    """A saved engine name must be one the registry can make again; a custom one must be passed."""
-    if isinstance(engine, str) and engine not in ENGINES:
+def _check_registered(engine: Optional[str], argument: str) -> None:
+    """A saved engine name must be one the registry can make again; a custom object must be passed again."""
+    if engine is not None and not is_registered(engine):
         raise ValueError(
             f"this pipeline was made with a custom speech engine {engine!r}: "
-            f"pass it again, Pipeline.resume(workdir, {argument}=your_engine)"
+            f"pass it again, Pipeline.resume(workdir, {argument}=your_engine), or register it by name"
         )
+
+
+def describe_live(obj: Any) -> str:
+    """A name for an object a checkpoint cannot keep: ``module.function``, or the object's class."""
+    name = getattr(obj, "__qualname__", None)
+    if name:
+        return f"{getattr(obj, '__module__', '?')}.{name}"
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
 
 
 def default_workdir(config: InputConfig) -> Path:
@@ -102,6 +110,27 @@ def default_workdir(config: InputConfig) -> Path:
     if config.input_type in ("document", "yaml", "json") and (isinstance(src, Path) or looks_like_path(str(src))):
         return Path("build") / slugify(Path(src).stem, fallback="video")
     return Path("build") / slugify(config.title or "video")
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where a widget bar beats a text bar)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    ip = get_ipython()
+    return ip is not None and ip.__class__.__name__ == "ZMQInteractiveShell"
+
+
+def auto_progress() -> Optional[Subscriber]:
+    """A widget bar in a notebook, tqdm on a terminal, nothing when piped."""
+    if in_notebook():
+        from .notebook.progress import WidgetProgress
+
+        return WidgetProgress()
+    if sys.stderr is not None and sys.stderr.isatty():
+        return TqdmProgress()
+    return None
 
 
 class Pipeline:
@@ -118,59 +147,40 @@ class Pipeline:
         source: Source,
         workdir: Union[str, Path, None] = None,
         *,
-        tts: Union[str, SpeechEngine] = "espeak",
-        resolution: Union[str, tuple[int, int]] = "1080p",
-        fps: int = 30,
-        lang: Optional[str] = None,
-        voice: Optional[str] = None,
-        theme: Optional[str] = None,
-        enhancer: Optional[Enhancer] = None,
-        output_dir: Union[str, Path, None] = None,
-        max_workers: Optional[int] = None,
-        executor: Optional[Executor] = None,
-        progress: Union[str, Subscriber, None] = "auto",
-        task_id: Optional[str] = None,
-        tts_options: Optional[Mapping[str, Any]] = None,
+        settings: Optional[PipelineSettings] = None,
+        stages: Optional[Sequence[Stage]] = None,
+        tts: Union[str, SpeechEngine, None] = None,
         fallback: Union[str, SpeechEngine, None] = None,
-        cache_dir: Union[str, Path, None] = None,
-        pronunciations: Optional[Mapping[str, str]] = None,
-        loudness: Optional[float] = -16.0,
-        transition: float = 0.5,
-        burn_subtitles: bool = False,
+        enhancer: Optional[Enhancer] = None,
+        executor: Optional[Executor] = None,
+        progress: Progress = "auto",
+        task_id: Optional[str] = None,
+        **options: Any,
     ) -> None:
         """Set up a pipeline; nothing runs until a stage method is called.
 
-        Speech: ``tts`` is ``"espeak"`` (offline), ``"gtts"`` (online) or
-        ``"silent"`` (drafts), or any SpeechEngine object; ``tts_options`` are
-        its keyword arguments (``{"rate": 180}``, ``{"tld": "co.uk", "slow":
-        True}``). ``fallback="espeak"`` speaks a scene the engine fails on
-        (no network) offline, with a warning. ``cache_dir`` is the speech
-        cache shared with other pipelines (default ``$VIDEOGEN_CACHE_DIR`` or
-        ``~/.cache/videogen_nb/speech``). ``pronunciations`` (``{"SQL":
-        "sequel"}``) change what is said, never what is shown. Every clip is
-        set to ``loudness`` LUFS (None: as the engine made it).
-
-        Picture: ``transition`` seconds of crossfade into each next scene (0:
-        cuts); ``burn_subtitles=True`` draws the subtitles onto the video.
+        ``options`` are the fields of :class:`PipelineSettings` (``resolution="720p"``,
+        ``lang="de"``, ``transition=0``, ``tts_options={"rate": 180}`` ...),
+        applied over ``settings`` if given. Speech: ``tts`` is an engine's
+        name (``"espeak"`` offline, ``"gtts"`` online, ``"silent"`` for drafts,
+        or a plug-in's) or a SpeechEngine object; ``fallback="espeak"`` speaks
+        a scene the engine fails on. ``enhancer(scene, draft) -> text``
+        rewrites template narration; ``executor`` (a Dask client's, a shared
+        pool) runs per-scene work. ``stages`` replaces the six stages of the
+        seed (see :func:`videogen_nb.stages.default_stages`).
         """
         config = as_input_config(source)
-        engine = get_engine(tts, **dict(tts_options or {}))
-        fb = fallback_engine(fallback, engine)
-        settings = PipelineSettings(
-            tts=engine.name,
-            tts_options=dict(tts_options or {}),
-            lang=lang,
-            voice=voice,
-            fallback=fb.name if fb else None,
-            cache_dir=Path(cache_dir).expanduser().absolute() if cache_dir is not None else None,
-            pronunciations=check_pronunciations(pronunciations, "pronunciations="),
-            loudness=loudness,
-            resolution=resolution,
-            fps=fps,
-            theme=theme,
-            output_dir=Path(output_dir).absolute() if output_dir is not None else None,
-            transition=transition,
-            burn_subtitles=burn_subtitles,
+        settings = settings or PipelineSettings()
+        if tts is not None:
+            options["tts"] = tts.name if isinstance(tts, SpeechEngine) else tts
+        if fallback is not None:
+            options["fallback"] = fallback.name if isinstance(fallback, SpeechEngine) else fallback
+        settings = settings.updated(**options)
+        engine = get_engine(tts if isinstance(tts, SpeechEngine) else settings.tts, **settings.tts_options)
+        fb = fallback_engine(fallback if isinstance(fallback, SpeechEngine) else settings.fallback, engine)
+        settings = settings.updated(
+            enhancer=describe_live(enhancer) if enhancer is not None else None,
+            executor=describe_live(executor) if executor is not None else None,
         )
         workdir = Path(workdir) if workdir is not None else default_workdir(config)
         ctx = PipelineContext(
@@ -179,17 +189,16 @@ class Pipeline:
             input_config=config,
             settings=settings,
         )
-        self._setup(ctx, engine, fb, max_workers, executor, progress, enhancer)
+        self._setup(ctx, stages if stages is not None else default_stages(), engine, fb, enhancer, executor, progress)
 
-    def _setup(self, ctx, engine, fallback, max_workers, executor, progress, enhancer=None) -> None:
+    def _setup(self, ctx, stages, engine, fallback, enhancer, executor, progress: Progress) -> None:
         self.ctx: PipelineContext = ctx
         self.engine: SpeechEngine = engine
         self.fallback: Optional[SpeechEngine] = fallback
-        self.max_workers = max_workers or min(8, (os.cpu_count() or 1) * 2)
-        self._max_workers_given = max_workers
+        self.enhancer: Optional[Enhancer] = enhancer
         self._executor = executor
         self.events = EventBus()
-        bar = default_progress() if progress == "auto" else progress
+        bar = auto_progress() if progress == "auto" else progress
         if bar is not None:
             self.events.subscribe(bar)
         #: shown in a failure message as the command-line way to pick up again
@@ -198,28 +207,37 @@ class Pipeline:
         #: moviepy clips of clip scenes by their clip_id: live objects, never in a checkpoint
         self.clips: dict[str, Any] = {}
         self._claimed_workdir = False
-        factory = self._executor_cm
-        self._stages: list[Stage] = [
-            InputStage(),
-            ParseStage(),
-            ScriptStage(enhancer, factory),
-            AudioStage(engine, factory, fallback),
-            VideoStage(factory, self.clips),
-            OutputStage(),
-        ]
+        self._declared: list[Stage] = list(stages)
+        self._stages: list[Stage] = order_stages(self._declared)
+
+    @property
+    def settings(self) -> PipelineSettings:
+        """How the video is made (kept in checkpoints); assigning a field validates it."""
+        return self.ctx.settings
+
+    @property
+    def max_workers(self) -> int:
+        """Workers of the pipeline's own thread pool: the setting, else twice the cores (at most 8)."""
+        return self.ctx.settings.max_workers or min(8, (os.cpu_count() or 1) * 2)
 
     @contextmanager
     def _executor_cm(self, preferred: Optional[int] = None) -> Iterator[Executor]:
-        """The caller's executor, else a thread pool: ``max_workers`` if given, else what the work prefers.
+        """The caller's executor, else a thread pool: ``max_workers`` if set, else what the work prefers.
 
         A network speech engine prefers more threads than cores (its calls wait).
         """
         if self._executor is not None:
             yield self._executor  # the caller's executor (a Dask client's, a shared pool): not ours to shut down
         else:
-            workers = self._max_workers_given or preferred or self.max_workers
+            workers = self.ctx.settings.max_workers or preferred or self.max_workers
             with ThreadPoolExecutor(workers, thread_name_prefix="videogen") as pool:
                 yield pool
+
+    def _services(self) -> Services:
+        return Services(
+            events=self.events, executor=self._executor_cm, engine=self.engine, fallback=self.fallback,
+            enhancer=self.enhancer, clips=self.clips, stage_names=tuple(s.name for s in self._stages),
+        )  # fmt: skip
 
     # --- resume ---------------------------------------------------------------------
 
@@ -229,49 +247,65 @@ class Pipeline:
         workdir: Union[str, Path],
         *,
         tts: Union[str, SpeechEngine, None] = None,
-        lang: Optional[str] = None,
-        voice: Optional[str] = None,
-        max_workers: Optional[int] = None,
-        executor: Optional[Executor] = None,
-        progress: Union[str, Subscriber, None] = "auto",
         fallback: Union[str, SpeechEngine, None] = None,
-        cache_dir: Union[str, Path, None] = None,
         enhancer: Optional[Enhancer] = None,
+        executor: Optional[Executor] = None,
+        progress: Progress = "auto",
+        **options: Any,
     ) -> "Pipeline":
         """Load the newest checkpoint in ``workdir``; ``.run()`` then continues where it stopped.
 
-        Audio files named in the checkpoint are checked against their hashes;
-        a missing or changed one makes the audio stage stale, and only those
-        scenes are synthesised again. ``tts``, ``lang``, ``voice``,
-        ``fallback`` and ``cache_dir`` replace the saved choices (the audio
-        goes stale if that changes the sound).
+        The settings, the stages (custom ones included) and the scenes come
+        back from the checkpoint; ``options`` (settings fields) and ``tts`` /
+        ``fallback`` replace saved choices (stages go stale where that changes
+        what they make). Objects a checkpoint cannot keep are named in it: a
+        custom engine object must be passed again, an enhancer when the script
+        stage must run again. Audio files are checked against their hashes; a
+        missing or changed one makes the audio stage stale, and only those
+        scenes are synthesised again.
         """
         workdir = Path(workdir).absolute()
         checkpoint = latest_checkpoint(workdir)
-        ctx = load_checkpoint(checkpoint)
+        saved = load_checkpoint(checkpoint)
+        ctx = saved.context
         rebase_paths(ctx, workdir)
-        if lang is not None:
-            ctx.settings.lang = lang
-        if voice is not None:
-            ctx.settings.voice = voice
-        if cache_dir is not None:
-            ctx.settings.cache_dir = Path(cache_dir).expanduser().absolute()
         st = ctx.settings
-        if tts is None or tts == st.tts:
+        engine_obj = tts if isinstance(tts, SpeechEngine) else None
+        tts_name = tts.name if engine_obj is not None else tts
+        if tts_name is not None and tts_name != st.tts:
+            options["tts"] = tts_name
+            options.setdefault("tts_options", {})  # the old engine's options mean nothing to another engine
+        fb_obj = fallback if isinstance(fallback, SpeechEngine) else None
+        if fallback is not None:
+            options["fallback"] = fallback.name if fb_obj is not None else fallback
+        st = st.updated(**options)
+        if engine_obj is None:
             _check_registered(st.tts, "tts")
-            engine = get_engine(st.tts, **st.tts_options)  # the saved engine, made with its saved options
-        else:
-            engine = get_engine(tts)
-            st.tts_options = {}
-        _check_registered(fallback if fallback is not None else st.fallback, "fallback")
-        fb = fallback_engine(fallback if fallback is not None else st.fallback, engine)
-        st.tts, st.fallback = engine.name, fb.name if fb else None
+        engine = get_engine(engine_obj or st.tts, **({} if engine_obj else st.tts_options))
+        if fb_obj is None:
+            _check_registered(st.fallback, "fallback")
+        fb = fallback_engine(fb_obj or st.fallback, engine)
+        notes = []
+        if enhancer is not None:
+            st = st.updated(enhancer=describe_live(enhancer))
+        elif st.enhancer:
+            notes.append(
+                f"the narration was written with the enhancer {st.enhancer}, which a checkpoint cannot keep: "
+                "pass enhancer= again if the script stage must run again"
+            )
+        if executor is not None:
+            st = st.updated(executor=describe_live(executor))
+        elif st.executor:
+            notes.append(f"it ran on the executor {st.executor} before; now on a local thread pool (pass executor= again)")
+            st = st.updated(executor=None)
+        ctx.settings = st
         p = cls.__new__(cls)
-        p._setup(ctx, engine, fb, max_workers, executor, progress, enhancer)
+        p._setup(ctx, saved.stages or default_stages(), engine, fb, enhancer, executor, progress)
         for stage in p._stages:
-            for problem in stage.repair(ctx):
-                ctx.warnings.append(f"on resume: {problem}")
-                p.events.warning(stage.name, f"on resume: {problem}")
+            notes += stage.repair(ctx)
+        for note in notes:
+            ctx.warnings.append(f"on resume: {note}")
+            p.events.warning("resume", f"on resume: {note}")
         p._last_change = f"resumed from {checkpoint.name}"
         return p
 
@@ -296,6 +330,11 @@ class Pipeline:
         return self.ctx.final_video_path
 
     @property
+    def artifacts(self) -> dict[str, Any]:
+        """What stages added by the user made, by name (kept in checkpoints)."""
+        return self.ctx.artifacts
+
+    @property
     def speech_cache(self) -> SpeechCache:
         """The speech cache this pipeline reads and fills (shared with every pipeline using its folder)."""
         return SpeechCache(self.ctx.settings.cache_dir)
@@ -311,21 +350,48 @@ class Pipeline:
             raise StageOrderError("subtitle_cues", "audio", "has not run")
         return build_cues(self.ctx.timing_report)
 
+    # --- stages -------------------------------------------------------------------------
+
     @property
     def stages(self) -> list[Stage]:
+        """The stages in the order they run."""
         return list(self._stages)
 
     def stage(self, name: str) -> Stage:
         for st in self._stages:
             if st.name == name:
                 return st
-        raise ValueError(f"no stage {name!r}: the stages are {', '.join(STAGE_NAMES)}")
+        names = [s.name for s in self._stages]
+        raise StageGraphError(f"no stage {name!r}{suggest(name, names)}: the stages are {', '.join(names)}")
+
+    def insert_stage(self, stage: Stage, *, after: Optional[str] = None, before: Optional[str] = None) -> StatusView:
+        """Add ``stage`` right after (or before) the stage named; what it requires and provides must allow it there.
+
+        Stages after it that need what it provides go stale; it is checkpointed with the others.
+        """
+        if (after is None) == (before is None):
+            raise ValueError("say where the stage goes: insert_stage(stage, after='script') or before='audio'")
+        anchor = self.stage(after or before)
+        at = self._declared.index(anchor) + (1 if after else 0)
+        declared = self._declared[:at] + [stage] + self._declared[at:]
+        ordered = order_stages(declared)
+        names = [s.name for s in ordered]
+        i, j = names.index(stage.name), names.index(anchor.name)
+        if (after and i < j) or (before and i > j):
+            raise StageGraphError(
+                f"stage {stage.name!r} cannot run {'after' if after else 'before'} {anchor.name!r}: what they require "
+                f"and provide puts it {'before' if after else 'after'} ({', '.join(names)})"
+            )
+        self._declared, self._stages = declared, ordered
+        self._last_change = f"inserted stage {stage.name} {'after ' + after if after else 'before ' + before}"
+        return self.status()
 
     # --- status ----------------------------------------------------------------------------
 
     def status(self) -> StatusView:
         """Each stage's state: done, stale, pending or failed (a dict that prints as a table)."""
-        return StatusView(compute_rows(self._stages, self.ctx), title=self._title(), changed=self._last_change)
+        rows = compute_rows(self._stages, self.ctx, self._services())
+        return StatusView(rows, title=self._title(), changed=self._last_change)
 
     def _title(self) -> str:
         st = self.ctx.settings
@@ -367,6 +433,21 @@ class Pipeline:
             }[state]
             raise StageOrderError(stage.name, name, reason)
 
+    def _check_made(self, stage: Stage) -> None:
+        """A stage must leave in ``ctx.artifacts`` what it provides there, of the types it declares."""
+        made = self.ctx.artifacts
+        for name in stage.artifacts():
+            if name not in made:
+                raise VideogenError(f"stage {stage.name!r} provides {name!r} but did not put it in ctx.artifacts[{name!r}]")
+        for name, kind in stage.artifact_types.items():
+            try:
+                made[name] = TypeAdapter(kind).validate_python(made.get(name))
+            except ValidationError as exc:
+                raise VideogenError(
+                    f"stage {stage.name!r} put a {type(made.get(name)).__name__} in ctx.artifacts[{name!r}], "
+                    f"declared as {getattr(kind, '__name__', kind)}: {exc.errors()[0]['msg']}"
+                ) from None
+
     def run_stage(self, name: str, **options) -> StatusView:
         """Run one stage by name (its prerequisites must be done); checkpoint after it."""
         stage = self.stage(name)
@@ -374,10 +455,12 @@ class Pipeline:
         ctx = self.ctx
         ctx.seq += 1
         seq = ctx.seq
-        self.events.started(name, total=len(ctx.video_config.scenes) if ctx.video_config and name in ("audio", "video") else 1)
+        services = self._services()
+        self.events.started(name, total=stage.steps(ctx))
         t0 = time.perf_counter()
         try:
-            summary = stage.run(ctx, self.events, **options)
+            summary = stage.run(ctx, services, **options)
+            self._check_made(stage)
         except InputError:
             ctx.seq -= 1
             self.events.failed(name, "bad input")
@@ -395,10 +478,11 @@ class Pipeline:
             raise StageFailedError(name, reason, ctx.workdir, self.resume_command) from exc
         seconds = time.perf_counter() - t0
         ctx.stage_records[name] = StageRecord(
-            stage=name, state="done", seq=seq, seconds=seconds, summary=summary, fingerprint=stage.fingerprint(ctx)
-        )
+            stage=name, state="done", seq=seq, seconds=seconds, summary=str(summary or ""),
+            fingerprint=stage.fingerprint(ctx, services),
+        )  # fmt: skip
         self._save(name)
-        self.events.finished(name, summary)
+        self.events.finished(name, str(summary or ""))
         self._last_change = f"ran {name} in {seconds:.2f} s: {summary}"
         return self.status()
 
@@ -432,7 +516,7 @@ class Pipeline:
         A failing non-critical stage (output) is reported as a warning when
         nothing after it needs it; any other failure raises StageFailedError.
         """
-        names = list(STAGE_NAMES)
+        names = [s.name for s in self._stages]
         if until is not None:
             self.stage(until)
             names = names[: names.index(until) + 1]
@@ -475,14 +559,15 @@ class Pipeline:
             for old in remove_foreign_checkpoints(self.ctx.workdir, self.ctx.task_id):
                 self.events.warning(stage, f"replaced {old.name} of an earlier run in {self.ctx.workdir}")
             self._claimed_workdir = True
-        return save_checkpoint(self.ctx, stage)
+        index = [s.name for s in self._stages].index(stage)
+        return save_checkpoint(self.ctx, stage, index, self._declared)
 
     # --- scenes made in the notebook ------------------------------------------------------------
 
     def _insert(self, scene: SceneConfig, at: Optional[int]) -> SceneConfig:
         scenes = self.scenes
         if at is None:  # before the closing summary, if there is one
-            at = len(scenes) - 1 if scenes and scenes[-1].kind == "outro" else len(scenes)
+            at = len(scenes) - 1 if scenes and isinstance(scenes[-1], OutroScene) else len(scenes)
         taken = {s.scene_id for s in scenes}
         base, k = scene.scene_id, 2
         while scene.scene_id in taken:
@@ -516,7 +601,7 @@ class Pipeline:
     def attach_clip(self, index: int, clip: Any) -> SceneConfig:
         """Give a resumed pipeline the clip of clip scene ``index`` again (checkpoints cannot keep clips)."""
         scene = self.scenes[index]
-        if scene.kind != "clip":
+        if not isinstance(scene, ClipScene):
             raise ValueError(f"scene {index} is a {scene.kind} scene, not a clip scene")
         fresh = clip_scene(clip, self.ctx.workdir / "media", title=scene.title, narration=scene.narration, length=scene.length)
         if fresh.clip_id != scene.clip_id:

@@ -10,29 +10,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Mapping, Optional
 
 from .models import WordTiming
 
 # how far ahead of the last placed word an engine's word may be looked for
 _SEARCH_WINDOW = 80
-
-
-def check_pronunciations(value: Any, where: str) -> dict[str, str]:
-    """``value`` as a ``{word: spoken form}`` dict; ValueError naming ``where`` if it is not one."""
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ValueError(
-            f"{where}: pronunciations must map words to how they are said, e.g. {{SQL: sequel}}, "
-            f"not a {type(value).__name__}"
-        )
-    out: dict[str, str] = {}
-    for word, spoken in value.items():
-        if not isinstance(word, str) or not word.strip() or isinstance(spoken, (dict, list)) or spoken is None:
-            raise ValueError(f"{where}: the pronunciation {word!r}: {spoken!r} needs a word and a text to say")
-        out[word.strip()] = str(spoken)
-    return out
 
 
 @dataclass(frozen=True)

@@ -1,33 +1,20 @@
-"""The scene list a parser made, made ready to render: accents, quiz answers, pages that fit, ids."""
+"""The scene list a parser made, made ready to render: accents, follow-up scenes, pages that fit, ids."""
 
 from __future__ import annotations
 
 from typing import Optional
 
-from .models import QuizScene, SceneConfig
+from .models import SceneConfig
 from .render.paging import paginate
 from .render.theme import Theme
-from .text import slugify
 
 
-def reveal_quizzes(scenes: list[SceneConfig]) -> list[SceneConfig]:
-    """After each quiz question, a scene that reveals its answer (unless the next scene already does)."""
+def expand_scenes(scenes: list[SceneConfig]) -> list[SceneConfig]:
+    """Each scene as the scenes it becomes in the video (a quiz question is followed by its answer)."""
     out: list[SceneConfig] = []
     for i, s in enumerate(scenes):
-        out.append(s)
-        if isinstance(s, QuizScene) and not s.reveal:
-            nxt = scenes[i + 1] if i + 1 < len(scenes) else None
-            if not (isinstance(nxt, QuizScene) and nxt.reveal and nxt.question == s.question):
-                answer_id = f"{s.scene_id}-answer" if s.scene_id else ""
-                out.append(s.model_copy(update={"reveal": True, "narration": None, "scene_id": answer_id}))
+        out += s.expand(scenes[i + 1] if i + 1 < len(scenes) else None)
     return out
-
-
-def _auto_id(n: int, scene: SceneConfig) -> str:
-    slug = slugify(scene.title or scene.kind, fallback=scene.kind, max_len=30)
-    if isinstance(scene, QuizScene) and scene.reveal:
-        slug += "-answer"
-    return f"{n:02d}-{slug}"
 
 
 def finish_scenes(
@@ -40,7 +27,7 @@ def finish_scenes(
     ``NN-title-slug``.
     """
     groups: list[list[SceneConfig]] = []
-    for s in reveal_quizzes(scenes):
+    for s in expand_scenes(scenes):
         if accent and s.accent is None:
             s = s.model_copy(update={"accent": accent})
         groups.append(paginate(s, size, theme))
@@ -50,7 +37,7 @@ def finish_scenes(
         first_id = ""
         for k, page in enumerate(group):
             base = group[0].scene_id
-            sid = (f"{base}-{k + 1}" if k else base) if base else _auto_id(len(out) + 1, page)
+            sid = (f"{base}-{k + 1}" if k else base) if base else f"{len(out) + 1:02d}-{page.id_slug()}"
             unique, n = sid, 2
             while unique in used:
                 unique, n = f"{sid}-{n}", n + 1

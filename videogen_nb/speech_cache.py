@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from .audio_io import wav_bytes
 from .atomic import atomic_place, atomic_write_bytes
+from .audio_io import wav_bytes
 from .fingerprint import file_digest, stable_hash
 from .models import WordTiming
 

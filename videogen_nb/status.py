@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .models import PipelineContext
-from .stages.base import Stage
+from .stages import Services, Stage, dependencies
 
 _COLOURS = {"done": "#15803d", "stale": "#b45309", "pending": "#64748b", "failed": "#b91c1c"}
 
@@ -23,13 +23,8 @@ class StageRow:
     note: str = ""
 
 
-def dependencies(stage: Stage, stages: Sequence[Stage]) -> list[Stage]:
-    """The stages that provide what ``stage`` requires."""
-    return [s for s in stages if s is not stage and set(s.provides) & set(stage.requires)]
-
-
-def compute_rows(stages: Sequence[Stage], ctx: PipelineContext) -> list[StageRow]:
-    """Derive every stage's state from its record, its fingerprint and its dependencies."""
+def compute_rows(stages: Sequence[Stage], ctx: PipelineContext, services: Services) -> list[StageRow]:
+    """Derive every stage's state (``stages`` in run order) from its record, its fingerprint and its dependencies."""
     rows: dict[str, StageRow] = {}
     for st in stages:
         rec = ctx.stage_records.get(st.name)
@@ -49,7 +44,7 @@ def compute_rows(stages: Sequence[Stage], ctx: PipelineContext) -> list[StageRow
                 note = f"{dep.name} ran again since"
                 break
         if not note:
-            fp = st.fingerprint(ctx)
+            fp = st.fingerprint(ctx, services)
             if fp is not None and rec.fingerprint is not None and fp != rec.fingerprint:
                 note = "its inputs changed"
         if not note:
@@ -73,13 +68,14 @@ class StatusView(dict):
         lines = [self.title] if self.title else []
         if self.changed:
             lines.append(self.changed)
-        lines.append(f"  {'stage':<7} {'state':<8} {'time':>7}  result")
+        w = max([7, *(len(r.stage) for r in self.rows)])
+        lines.append(f"  {'stage':<{w}} {'state':<8} {'time':>7}  result")
         for r in self.rows:
             t = f"{r.seconds:.2f}s" if r.seconds is not None else ""
             text = r.summary if r.state in ("done", "failed") else ""
             if r.note:
                 text = f"{text} ({r.note})" if text else f"({r.note})"
-            lines.append(f"  {r.stage:<7} {r.state:<8} {t:>7}  {text}")
+            lines.append(f"  {r.stage:<{w}} {r.state:<8} {t:>7}  {text}")
         return "\n".join(lines)
 
     __str__ = __repr__

@@ -2,39 +2,41 @@
 
 from __future__ import annotations
 
-from ..events import Event
+from ..events import ProgressDisplay, StageProgress
 
 
-class WidgetProgress:
+class WidgetProgress(ProgressDisplay):
     """One bar per stage run: the stage's name, a bar, and the scene being worked on."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._box = None
         self._bar = None
         self._label = None
 
-    def __call__(self, event: Event) -> None:
+    def show(self, task: StageProgress, started: bool) -> None:
         import ipywidgets as w
         from IPython.display import display
 
-        if event.kind == "started":
-            self._bar = w.IntProgress(value=0, min=0, max=max(event.total, 1), description=event.stage,
+        if started:
+            self._bar = w.IntProgress(value=0, min=0, max=task.total, description=task.stage,
                                       bar_style="info", layout=w.Layout(width="50%"))  # fmt: skip
             self._label = w.Label(value="starting")
             self._box = w.HBox([self._bar, self._label])
             display(self._box)
-        elif self._bar is None:
+        if self._bar is None:
             return
-        elif event.kind == "progress":
-            self._bar.max = max(event.total, 1)
-            self._bar.value = min(event.done, self._bar.max)
-            self._label.value = event.detail
-        elif event.kind == "finished":
-            self._bar.value = self._bar.max
+        self._bar.max = task.total
+        self._bar.value = task.done
+        if task.status == "done":
             self._bar.bar_style = "success"
-            self._label.value = event.message
-        elif event.kind == "failed":
+            self._label.value = task.message
+        elif task.status == "failed":
             self._bar.bar_style = "danger"
-            self._label.value = f"failed: {event.message[:120]}"
-        elif event.kind == "warning":
-            self._label.value = f"warning: {event.message[:120]}"
+            self._label.value = f"failed: {task.message[:120]}"
+        elif not started:
+            self._label.value = task.detail
+
+    def show_warning(self, stage: str, message: str) -> None:
+        if self._label is not None:
+            self._label.value = f"warning: {message[:120]}"

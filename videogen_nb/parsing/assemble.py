@@ -7,16 +7,18 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..models import (
+from ..kinds import (
+    BulletsScene,
     CodeComparisonScene,
     CodeScene,
     ImageScene,
-    Item,
     OutroScene,
     QuoteScene,
-    SceneConfig,
+    StepsScene,
     TableScene,
+    TextScene,
 )
+from ..models import Item, SceneConfig
 from .blocks import (
     TEXT_BLOCKS,
     Code,
@@ -117,7 +119,7 @@ def scenes_from_blocks(title: str, blocks: list[MdBlock], line: Optional[int]) -
         scenes.append(_big_scene(title, b, lead))
     if pending:
         last = scenes[-1] if scenes else None
-        if last is not None and _is_short_lead(pending) and hasattr(last, "body") and last.kind in ("code", "table", "image"):
+        if isinstance(last, (CodeScene, TableScene, ImageScene)) and _is_short_lead(pending):
             last.body = last.body + [p.text for p in pending]  # a closing remark stays with what it remarks on
         else:
             scenes.append(_text_scene(title, pending, pending[0].line or line))
@@ -177,7 +179,7 @@ def _apply_title_kind(scenes: list[SceneConfig], title: str, line: Optional[int]
     number = step_number(title)
     out: list[SceneConfig] = []
     for s in scenes:
-        content = s.kind in ("text", "bullets", "steps")
+        content = isinstance(s, (TextScene, BulletsScene, StepsScene))
         if content and kind is not None:
             s = SceneConfig(kind=kind, title=s.title, body=s.body, items=s.items, source_line=s.source_line)
         elif content and number is not None and s.title == title:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from ..models import Document, SceneConfig, TextScene, TitleScene
+from ..kinds import OutroScene, TextScene, TitleScene
+from ..models import Document, SceneConfig
 from .assemble import (
     MIN_SECTIONS_FOR_SUMMARY,
     Section,
@@ -73,7 +74,7 @@ def parse_markdown(doc: Document, fallback_title: str, lang: Optional[str] = Non
     english = (lang or "en").lower().startswith("en") and mostly_latin([s.title for s in scenes])
     if (
         english and len(sections) >= MIN_SECTIONS_FOR_SUMMARY
-        and not any(s.kind == "outro" for s in scenes)
+        and not any(isinstance(s, OutroScene) for s in scenes)
     ):  # fmt: skip
         titles = list(dict.fromkeys(s.title for s in scenes if s.title and s.title != "Overview"))
         scenes.append(summary_scene(titles))

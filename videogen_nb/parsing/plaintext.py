@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..models import Document, TextScene, TitleScene
+from ..kinds import TextScene, TitleScene
+from ..models import Document
 from .markdown import Parsed
 
 

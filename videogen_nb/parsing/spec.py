@@ -21,23 +21,22 @@ from pathlib import Path
 from typing import Any, Optional
 
 import yaml
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from ..errors import SpecError
+from ..kinds import ImageScene
 from ..models import (
-    SCENE_CLASSES,
-    SCENE_KINDS,
     Document,
-    ImageScene,
-    Scene,
     SceneConfig,
+    UnknownSceneKind,
+    closest_kind,
+    scene_class,
+    scene_kinds,
 )
 from .images import resolve_image
 from .inline import InlineImage
 
 VIDEO_KEYS = ("title", "subtitle", "author", "lang", "voice", "theme", "accent", "scenes")
-_SCENE = TypeAdapter(Scene)
-_KINDS_ADVICE = f"Give each scene a 'kind:', one of: {', '.join(SCENE_KINDS)}."
 
 
 def _node_line(node: Optional[yaml.Node]) -> Optional[int]:
@@ -77,26 +76,37 @@ def _load(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml
 
 
 def _describe(err: dict) -> str:
-    loc = ".".join(str(p) for p in err.get("loc", ())[1:])
+    loc = ".".join(str(p) for p in err.get("loc", ()))
     return f"{loc}: {err['msg']}" if loc else err["msg"]
+
+
+def _kinds_advice() -> str:
+    return f"Give each scene a 'kind:', one of: {', '.join(scene_kinds())}."
 
 
 def _scene(raw: Any, index: int, node: Optional[yaml.Node], path: Optional[Path]) -> SceneConfig:
     line = _node_line(node)
     if not isinstance(raw, dict):
-        raise SpecError(path, line, f"scene {index + 1} is not a mapping of fields", _KINDS_ADVICE)
+        raise SpecError(path, line, f"scene {index + 1} is not a mapping of fields", _kinds_advice())
     kind = raw.get("kind")
     if kind is None:
-        raise SpecError(path, line, f"scene {index + 1} has no 'kind'", _KINDS_ADVICE)
-    if kind not in SCENE_KINDS:
-        raise SpecError(path, _node_line(_child(node, "kind")) or line, f"scene {index + 1} has the unknown kind {kind!r}", _KINDS_ADVICE)
+        raise SpecError(path, line, f"scene {index + 1} has no 'kind'", _kinds_advice())
     try:
-        return _SCENE.validate_python(raw)
+        cls = scene_class(kind)
+    except UnknownSceneKind:
+        close = closest_kind(kind)
+        raise SpecError(
+            path, _node_line(_child(node, "kind")) or line, f"scene {index + 1} has the unknown kind {kind!r}",
+            (f"Did you mean {close!r}? " if close else "") + _kinds_advice()
+            + " A kind of your own is a SceneConfig subclass registered with @scene_kind, imported before the build.",
+        ) from None  # fmt: skip
+    try:
+        return cls.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
-        first = errors[0]
-        field = first.get("loc", (None, None))[1] if len(first.get("loc", ())) > 1 else None
-        fields = ", ".join(f for f in SCENE_CLASSES[kind].model_fields if f != "kind")
+        loc = errors[0].get("loc", ())
+        field = loc[0] if loc else None
+        fields = ", ".join(f for f in cls.model_fields if f != "kind")
         raise SpecError(
             path, _node_line(_child(node, field)) or line,
             f"scene {index + 1} ({kind}) is not valid: " + "; ".join(_describe(e) for e in errors[:3]),

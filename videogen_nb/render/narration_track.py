@@ -21,13 +21,13 @@ from typing import Iterable
 
 import numpy as np
 
-from ..audio_io import read_wav
 from ..atomic import atomic_write_bytes
+from ..audio_io import read_wav
 from ..errors import RenderError
+from ..ffmpeg import ffmpeg_exe
 from ..fingerprint import stable_hash
 from ..models import TimingReport
 from ..timeline import AAC_FRAME, AUDIO_RATE, chunked_audio
-from ..ffmpeg import ffmpeg_exe
 from .encode import EncoderSettings
 
 

@@ -3,60 +3,19 @@
 The split is made with the layout engine at the video's resolution, so a
 vertical video may split a section where a landscape one does not. Each page
 is a scene of the same kind with its share of the content (and, when the
-narration was written already, its share of the narration).
+narration was written already, its share of the narration); the kind says
+which of its fields may continue (``continues_fields``) and how it is cut
+(``page_units``, ``page``).
 """
 
 from __future__ import annotations
 
-from itertools import zip_longest
-from typing import Any, Optional
+from typing import Optional
 
-from ..models import Item, SceneConfig
+from ..models import Item, SceneConfig, Unit
 from ..narration import split_narration
 from .slides import content_fits
 from .theme import Theme
-
-CONT = " (cont.)"
-_CONTENT = ("body", "items")
-FIELDS: dict[str, tuple[str, ...]] = {
-    "text": _CONTENT, "bullets": _CONTENT, "steps": _CONTENT, "outro": _CONTENT, "problem": _CONTENT,
-    "learning_objectives": _CONTENT, "exercise": _CONTENT, "code": ("body", "code"), "solution": ("body", "code"),
-    "table": ("body", "rows"), "quote": ("body", "quote"), "checkpoint": ("items", "review", "next"),
-    "code_comparison": ("body", "pairs"),
-}  # fmt: skip
-_LINES = {"code"}  # text fields split into lines
-Unit = tuple[str, Any]
-
-
-def units(scene: SceneConfig) -> list[Unit]:
-    """The pieces a scene can be split between (paragraphs, list entries, code lines, table rows), in order."""
-    out: list[Unit] = []
-    for f in FIELDS.get(scene.kind, ()):
-        if f == "pairs":
-            out += [("pairs", p) for p in zip_longest(scene.before.split("\n"), scene.after.split("\n"))]
-        elif f in _LINES:
-            value = getattr(scene, f)
-            out += [(f, line) for line in value.split("\n")] if value else []
-        else:
-            out += [(f, v) for v in getattr(scene, f)]
-    return out
-
-
-def rebuild(scene: SceneConfig, page: list[Unit], index: int) -> SceneConfig:
-    """A copy of ``scene`` holding only the units of ``page``; pages after the first say "(cont.)"."""
-    update: dict[str, Any] = {}
-    for f in FIELDS[scene.kind]:
-        values = [v for name, v in page if name == f]
-        if f == "pairs":
-            update["before"] = "\n".join(b for b, _ in values if b is not None)
-            update["after"] = "\n".join(a for _, a in values if a is not None)
-        elif f in _LINES:
-            update[f] = "\n".join(values)
-        else:
-            update[f] = values
-    if index and scene.title:
-        update["title"] = scene.title + CONT
-    return scene.model_copy(update=update)
 
 
 def _halves(text: str) -> Optional[tuple[str, str]]:
@@ -107,13 +66,13 @@ def _balanced(pages: list[list[Unit]], fits) -> list[list[Unit]]:
 
 def paginate(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> list[SceneConfig]:
     """``[scene]`` if it fits one slide (shrunk within the theme's limits), else its pages."""
-    if scene.kind not in FIELDS or content_fits(scene, size, theme, theme.min_body_scale):
+    if not scene.continues_fields or content_fits(scene, size, theme, theme.min_body_scale):
         return [scene]
-    pending = units(scene)
+    pending = scene.page_units()
     pages: list[list[Unit]] = []
 
     def fits(page: list[Unit], scale: float) -> bool:
-        return content_fits(rebuild(scene, page, len(pages)), size, theme, scale)
+        return content_fits(scene.page(page, len(pages)), size, theme, scale)
 
     while pending:
         lo, hi = 0, len(pending)  # the most units that fit at the page scale, by bisection
@@ -133,6 +92,6 @@ def paginate(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> list[Sc
         pending = pending[lo:]
     if len(pages) == 1:
         return [scene]
-    pages = _balanced(pages, lambda page, k: content_fits(rebuild(scene, page, k), size, theme, theme.page_scale))
+    pages = _balanced(pages, lambda page, k: content_fits(scene.page(page, k), size, theme, theme.page_scale))
     shares = split_narration(scene.narration, [sum(len(str(v)) for _, v in p) for p in pages])
-    return [rebuild(scene, p, k).model_copy(update={"narration": shares[k]}) for k, p in enumerate(pages)]
+    return [scene.page(p, k).model_copy(update={"narration": shares[k]}) for k, p in enumerate(pages)]

@@ -18,8 +18,8 @@ import numpy as np
 from PIL import Image
 
 from ..errors import RenderError
-from ..fingerprint import stable_hash
 from ..ffmpeg import ffmpeg_exe, run_ffmpeg
+from ..fingerprint import stable_hash
 from .encode import EncoderSettings, encode_still_segments
 
 

@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw
 
 from ..models import SceneConfig
 from .blocks import Env, Op, Paragraph, PictureOp, ShapeOp, TextOp, shift, stack
+from .designs import ContentSlide, PictureSlide, TitleSlide, as_design
 from .glyphs import describe_missing
-from .kinds import scene_blocks
 from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
 from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
 from .theme import Box, Theme
@@ -117,8 +117,16 @@ def _header(scene: SceneConfig, tag: Optional[str], size: tuple[int, int], theme
 
 def layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: Optional[float] = None) -> SlideLayout:
     """Lay out a content slide at the largest scale that fits (or only at ``scale``)."""
+    design = as_design(scene.slide())
+    return layout_content(scene, design if isinstance(design, ContentSlide) else ContentSlide(), size, theme, scale)
+
+
+def layout_content(
+    scene: SceneConfig, design: ContentSlide, size: tuple[int, int], theme: Theme, scale: Optional[float] = None
+) -> SlideLayout:
+    """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``)."""
     warnings: list[str] = []
-    tag, blocks = scene_blocks(scene)
+    tag, blocks = design.label, design.blocks
     head_ops, head_h = _header(scene, tag, size, theme, warnings)
     x0, y0, x1, y1 = theme.safe_area(size)
     top, bottom = y0 + head_h, y1 - _footer_height(size, theme)
@@ -176,22 +184,22 @@ def _footer_ops(size: tuple[int, int], theme: Theme, left: str, right: str) -> l
     return ops
 
 
-def _title_ops(scene: SceneConfig, size: tuple[int, int], theme: Theme, warnings: list[str]) -> list[Op]:
+def _title_ops(scene: SceneConfig, design: TitleSlide, size: tuple[int, int], theme: Theme, warnings: list[str]) -> list[Op]:
     """The opening slide: big centred title, accent rule, subtitle and author, centred in the safe area."""
     x0, y0, x1, y1 = theme.safe_area(size)
     box_w, unit = x1 - x0, min(size)
     accent = theme.accent_colour(scene.accent)
     t_px, t_lines, cut = fit_lines(
-        scene.title or "Untitled", theme.title_font, theme.title_size * unit, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6), box_w,
+        design.title or "Untitled", theme.title_font, theme.title_size * unit, (1.3, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6), box_w,
         7 if size[1] > size[0] else 4,
     )
     if cut:
         warnings.append(f"the title of scene {scene.scene_id or 'title'} is too long for the slide and was cut")
-    title_rtl = is_rtl(scene.title)  # the direction is the paragraph's, not each line's
+    title_rtl = is_rtl(design.title)  # the direction is the paragraph's, not each line's
     rows: list = [(ln, theme.title_font, t_px, theme.text, 1.15, title_rtl) for ln in t_lines]
     rows.append(None)  # the accent rule between the title and what follows
     s_px = max(6, int(theme.body_size * unit * 1.05))
-    for text, limit, px in ((getattr(scene, "subtitle", ""), 3, s_px), (getattr(scene, "author", ""), 1, int(s_px * 0.8))):
+    for text, limit, px in ((design.subtitle, 3, s_px), (design.author, 1, int(s_px * 0.8))):
         if text:
             lines, _ = clip_lines(list(wrap_text(text, theme.body_font, px, box_w)), limit, theme.body_font, px, box_w)
             rows += [(ln, theme.body_font, px, theme.muted, theme.line_spacing, is_rtl(text)) for ln in lines]
@@ -244,9 +252,9 @@ def slide_background(size: tuple[int, int], theme: Theme) -> Image.Image:
     return _background((int(size[0]), int(size[1])), theme.background_top, theme.background_bottom).copy()
 
 
-def _poster_slide(scene: SceneConfig, img: Image.Image) -> Slide:
-    """The clip's first frame, scaled to fit the frame, centred on the theme's background."""
-    with Image.open(scene.poster) as poster:
+def _picture_slide(design: PictureSlide, img: Image.Image) -> Slide:
+    """A picture (a clip's first frame) scaled to fit the frame, centred on the theme's background."""
+    with Image.open(design.path) as poster:
         frame = poster.convert("RGB")
     k = min(img.width / frame.width, img.height / frame.height)
     if k != 1:
@@ -262,12 +270,13 @@ def render_slide(
     size = (int(size[0]), int(size[1]))
     img = _background(size, theme.background_top, theme.background_bottom).copy()
     warnings: list[str] = []
-    if scene.kind == "clip":
-        return _poster_slide(scene, img)  # a clip fills the frame: its slide is its first frame
-    if scene.kind == "title":
-        ops, scale = _title_ops(scene, size, theme, warnings), 1.0
+    design = as_design(scene.slide())
+    if isinstance(design, PictureSlide):
+        return _picture_slide(design, img)
+    if isinstance(design, TitleSlide):
+        ops, scale = _title_ops(scene, design, size, theme, warnings), 1.0
     else:
-        lay = layout_slide(scene, size, theme)
+        lay = layout_content(scene, design, size, theme)
         warnings += lay.warnings
         ops, scale = lay.ops, lay.scale
         if not lay.fits:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection, Optional
+from typing import Collection, Optional
 from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from ..errors import SpeechError, StageOrderError, UnknownVoiceError, VideogenError
-from ..events import EventBus
 from ..fingerprint import file_digest, stable_hash
 from ..loudness import normalize_loudness
 from ..models import (
@@ -28,10 +27,7 @@ from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
 from ..timeline import scene_frames
 from ..tts.base import Speech, SpeechEngine, estimate_word_timings
-from .base import Stage
-
-# makes a context manager giving an Executor; the argument is how many workers the engine would like
-ExecutorFactory = Callable[[Optional[int]], AbstractContextManager[Executor]]
+from .base import Services, Stage
 
 
 @dataclass
@@ -105,30 +101,12 @@ class AudioStage(Stage):
     requires = ("narration",)
     provides = ("audio_dir", "timing_report")
 
-    def __init__(self, engine: SpeechEngine, executor: ExecutorFactory, fallback: Optional[SpeechEngine] = None) -> None:
-        self.engine = engine
-        self.executor = executor
-        self.fallback = fallback
+    def steps(self, ctx: PipelineContext) -> int:
+        return len(ctx.video_config.scenes) if ctx.video_config else 1
 
-    def _voice(self, ctx: PipelineContext) -> tuple[Optional[str], Optional[str]]:
-        vc = ctx.video_config
-        return ctx.settings.lang or (vc.lang if vc else None), ctx.settings.voice or (vc.voice if vc else None)
-
-    def pronunciations(self, ctx: PipelineContext) -> dict[str, str]:
-        """The document's ``pronounce:`` entries, overridden by the pipeline's ``pronunciations=``."""
-        vc = ctx.video_config
-        return {**(vc.pronunciations if vc else {}), **ctx.settings.pronunciations}
-
-    def _jobs(self, ctx: PipelineContext, identity: dict, force: Collection[int]) -> list[_Job]:
-        pron = self.pronunciations(ctx)
-        jobs = []
-        for i, scene in enumerate(ctx.video_config.scenes):
-            spoken = apply_pronunciations(scene.narration or "", pron)
-            jobs.append(_Job(i, scene, spoken, clip_key(identity, spoken.text, ctx.settings.loudness), i in force))
-        return jobs
-
-    def run(self, ctx: PipelineContext, events: EventBus, force: Collection[int] = ()) -> str:
+    def run(self, ctx: PipelineContext, services: Services, force: Collection[int] = ()) -> str:
         """Speak every scene not cached; scenes in ``force`` are spoken again and their cached clip replaced."""
+        events, engine, fallback = services.events, services.engine, services.fallback
         scenes = ctx.video_config.scenes
         bad = [i for i in force if not 0 <= i < len(scenes)]
         if bad:
@@ -136,34 +114,28 @@ class AudioStage(Stage):
         missing = [s.scene_id for s in scenes if s.narration is None]
         if missing:
             raise StageOrderError("audio", "script", f"has not written narration for {', '.join(missing)}")
-        lang, voice = self._voice(ctx)
-        identity = self.engine.identity(lang, voice)  # an unknown voice fails here, before any work
-        if self.fallback is not None:
+        lang, voice = scene_voice(ctx)
+        identity = engine.identity(lang, voice)  # an unknown voice fails here, before any work
+        if fallback is not None:
             try:
-                self.fallback.identity(lang, voice)
+                fallback.identity(lang, voice)
             except UnknownVoiceError as exc:
                 raise UnknownVoiceError(f"the fallback engine cannot speak this language: {exc}") from exc
         audio_dir = ctx.workdir / "audio"
         audio_dir.mkdir(parents=True, exist_ok=True)
-        cache = SpeechCache(ctx.settings.cache_dir)
-        jobs = self._jobs(ctx, identity, set(force))
+        speaker = _Speaker(engine, fallback, SpeechCache(ctx.settings.cache_dir), audio_dir, lang, voice, ctx.settings.loudness)
+        jobs = _jobs(ctx, identity, set(force))
 
         results: dict[int, _Result] = {}
         todo: list[_Job] = []
         for job in jobs:
-            local = None if job.force else read_clip(audio_dir / f"{job.key}.wav", verify=True)
-            shared = cache.get(job.key) if local is None and not job.force else None
-            if local is not None:
-                results[job.index] = _Result(local, "workdir")
-            elif shared is not None:
-                results[job.index] = _Result(copy_clip(shared, audio_dir / f"{job.key}.wav"), "cache")
+            reused = speaker.reuse(job)
+            if reused is not None:
+                results[job.index] = reused
             else:
                 todo.append(job)
         total = len(scenes)
         events.progress(self.name, len(results), total, f"{len(results)} reused")
-
-        def make(job: _Job) -> _Result:
-            return self._make(job, cache, audio_dir, lang, voice, ctx.settings.loudness)
 
         def done(job: _Job, result: _Result) -> None:
             results[job.index] = result
@@ -174,9 +146,9 @@ class AudioStage(Stage):
         if len(todo) > 1:
             # a thread-safe engine gets the workers it asks for; one that is not gets one a core, since
             # its calls take turns and only the work after them (loudness, files) runs side by side
-            preferred = self.engine.concurrency if self.engine.thread_safe else (os.cpu_count() or 1)
-            with self.executor(preferred) as pool:
-                futures = {pool.submit(make, job): job for job in todo}
+            preferred = engine.concurrency if engine.thread_safe else (os.cpu_count() or 1)
+            with services.executor(preferred) as pool:
+                futures = {pool.submit(speaker.make, job): job for job in todo}
                 try:
                     for fut in as_completed(futures):
                         done(futures[fut], fut.result())
@@ -186,148 +158,191 @@ class AudioStage(Stage):
                     raise
         else:
             for job in todo:
-                done(job, make(job))
+                done(job, speaker.make(job))
 
-        report = self._timeline(ctx, jobs, results, lang, voice)
+        report = _timeline(ctx, jobs, results, engine, lang, voice)
         warnings = [results[j.index].warning for j in jobs if results[j.index].warning]
         ctx.audio_dir = audio_dir
         ctx.timing_report = report
         ctx.warnings.extend(warnings)
         made = len(report.synthesized)
-        fell_back = f", {len(report.fallback_scenes)} by {self.fallback.name}" if report.fallback_scenes else ""
+        fell_back = f", {len(report.fallback_scenes)} by {fallback.name}" if report.fallback_scenes else ""
         return (
             f"{total} scenes, {report.total_duration:.1f} s of video: {made} synthesised{fell_back}, "
             f"{total - made} reused ({len(report.from_cache)} from the shared cache)"
         )
 
-    def _make(
-        self, job: _Job, cache: SpeechCache, audio_dir: Path, lang: Optional[str], voice: Optional[str], loudness
-    ) -> _Result:
+    def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
+        vc = ctx.video_config
+        if vc is None:
+            return None
+        lang, voice = scene_voice(ctx)
+        st = ctx.settings
+        engine = services.engine
+        try:
+            identity = engine.identity(lang, voice) if engine is not None else {"engine": st.tts, **st.tts_options}
+        except VideogenError:
+            identity = {"engine": engine.name, "lang": lang, "voice": voice, "invalid": True}
+        pron = pronunciations(ctx)
+        spoken = [apply_pronunciations(s.narration or "", pron).text if s.narration is not None else None for s in vc.scenes]
+        least = [s.min_seconds for s in vc.scenes]
+        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene)
+
+    def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
+        return [problem for _, problem in _clip_problems(ctx, deep)]
+
+    def repair(self, ctx: PipelineContext) -> list[str]:
+        problems = _clip_problems(ctx, deep=True)
+        for s, _ in problems:
+            if s.audio_path.is_file():
+                # a changed clip must not be reused: remove it so it is made again
+                s.audio_path.unlink()
+                s.audio_path.with_suffix(".json").unlink(missing_ok=True)
+        return [problem for _, problem in problems]
+
+
+def _clip_problems(ctx: PipelineContext, deep: bool) -> list[tuple[SceneTiming, str]]:
+    problems = []
+    for s in ctx.timing_report.scenes if ctx.timing_report else []:
+        if not s.audio_path.is_file():
+            problems.append((s, f"audio of scene {s.index + 1} is missing ({s.audio_path.name})"))
+        elif deep and file_digest(s.audio_path) != s.audio_hash:
+            problems.append((s, f"audio of scene {s.index + 1} was changed on disk ({s.audio_path.name})"))
+    return problems
+
+
+def scene_voice(ctx: PipelineContext) -> tuple[Optional[str], Optional[str]]:
+    """(language, voice) the narration is spoken in: the pipeline's choice, else the document's."""
+    vc = ctx.video_config
+    return ctx.settings.lang or (vc.lang if vc else None), ctx.settings.voice or (vc.voice if vc else None)
+
+
+def pronunciations(ctx: PipelineContext) -> dict[str, str]:
+    """The document's ``pronounce:`` entries, overridden by the pipeline's ``pronunciations=``."""
+    vc = ctx.video_config
+    return {**(vc.pronunciations if vc else {}), **ctx.settings.pronunciations}
+
+
+def _jobs(ctx: PipelineContext, identity: dict, force: Collection[int]) -> list[_Job]:
+    pron = pronunciations(ctx)
+    jobs = []
+    for i, scene in enumerate(ctx.video_config.scenes):
+        spoken = apply_pronunciations(scene.narration or "", pron)
+        jobs.append(_Job(i, scene, spoken, clip_key(identity, spoken.text, ctx.settings.loudness), i in force))
+    return jobs
+
+
+@dataclass
+class _Speaker:
+    """One audio run's speaking: the engines, the shared cache and this work folder's audio."""
+
+    engine: SpeechEngine
+    fallback: Optional[SpeechEngine]
+    cache: SpeechCache
+    audio_dir: Path
+    lang: Optional[str]
+    voice: Optional[str]
+    loudness: Optional[float]
+
+    def reuse(self, job: _Job) -> Optional[_Result]:
+        """The scene's clip from this work folder or the shared cache, if it is there and not forced."""
+        if job.force:
+            return None
+        local = read_clip(self.audio_dir / f"{job.key}.wav", verify=True)
+        if local is not None:
+            return _Result(local, "workdir")
+        shared = self.cache.get(job.key)
+        return _Result(copy_clip(shared, self.audio_dir / f"{job.key}.wav"), "cache") if shared is not None else None
+
+    def make(self, job: _Job) -> _Result:
         """Synthesise one scene under its cache lock (another pipeline may have made it meanwhile)."""
-        wav = audio_dir / f"{job.key}.wav"
-        with cache.lock(job.key):
-            hit = None if job.force else cache.get(job.key)
+        wav = self.audio_dir / f"{job.key}.wav"
+        with self.cache.lock(job.key):
+            hit = None if job.force else self.cache.get(job.key)
             if hit is not None:
                 return _Result(copy_clip(hit, wav), "cache")
             try:
-                speech, measured = speak(self.engine, job.spoken.text, lang, voice, loudness)
+                speech, measured = speak(self.engine, job.spoken.text, self.lang, self.voice, self.loudness)
             except UnknownVoiceError:
                 raise
             except Exception as exc:
                 reason = str(exc) if isinstance(exc, VideogenError) else f"{self.engine.name} failed: {exc}"
                 if self.fallback is None:
                     raise SpeechError(f"{job.label}: {reason}") from exc
-                return self._fall_back(job, reason, cache, audio_dir, lang, voice, loudness)
-            meta = self._meta(self.engine, job, lang, voice, loudness, measured)
-            clip = cache.put(job.key, speech.samples, speech.sample_rate, speech.words, meta)
+                return self.fall_back(job, reason)
+            clip = self.cache.put(job.key, speech.samples, speech.sample_rate, speech.words, self.meta(self.engine, job, measured))
         return _Result(copy_clip(clip, wav), "synthesized")
 
-    def _meta(self, engine: SpeechEngine, job: _Job, lang, voice, target, measured) -> dict:
+    def meta(self, engine: SpeechEngine, job: _Job, measured: Optional[float]) -> dict:
         """What the cache's sidecar records beside the timings: who said what, how loud."""
         return {
             "engine": engine.name,
-            "identity": engine.identity(lang, voice),
+            "identity": engine.identity(self.lang, self.voice),
             "text": job.spoken.text,
-            "loudness_target": target,
+            "loudness_target": self.loudness,
             "loudness": measured,
         }
 
-    def _fall_back(self, job: _Job, reason: str, cache: SpeechCache, audio_dir: Path, lang, voice, loudness) -> _Result:
+    def fall_back(self, job: _Job, reason: str) -> _Result:
         """Speak the scene with the fallback engine; its clip is cached under the fallback's own key."""
         fb = self.fallback
-        key = clip_key(fb.identity(lang, voice), job.spoken.text, loudness)
+        key = clip_key(fb.identity(self.lang, self.voice), job.spoken.text, self.loudness)
         warning = f"{job.label}: {reason.rstrip('. ')}. Spoken by {fb.name} instead"
-        with cache.lock(key):
-            clip = cache.get(key)
+        with self.cache.lock(key):
+            clip = self.cache.get(key)
             source: AudioSource = "cache"
             if clip is None:
                 try:
-                    speech, measured = speak(fb, job.spoken.text, lang, voice, loudness)
+                    speech, measured = speak(fb, job.spoken.text, self.lang, self.voice, self.loudness)
                 except VideogenError as exc:
                     raise SpeechError(f"{job.label}: {reason}; the fallback {fb.name} failed too: {exc}") from exc
-                meta = self._meta(fb, job, lang, voice, loudness, measured)
-                clip = cache.put(key, speech.samples, speech.sample_rate, speech.words, meta)
+                clip = self.cache.put(key, speech.samples, speech.sample_rate, speech.words, self.meta(fb, job, measured))
                 source = "synthesized"
-        return _Result(copy_clip(clip, audio_dir / f"{key}.wav"), source, warning)
+        return _Result(copy_clip(clip, self.audio_dir / f"{key}.wav"), source, warning)
 
-    def _timeline(self, ctx, jobs: list[_Job], results: dict[int, _Result], lang, voice) -> TimingReport:
-        """Scene boundaries on the frame grid, counted cumulatively so nothing drifts."""
-        st = ctx.settings
-        fps = st.fps
-        frame = 0
-        timings = []
-        for job in jobs:
-            res = results[job.index]
-            clip = res.clip
-            # a scene never ends before its own minimum (a clip that decides its length)
-            least = max(st.min_scene, getattr(job.scene, "min_seconds", 0.0))
-            n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, least), fps)
-            start_f, end_f = frame, frame + n
-            narration = job.scene.narration or ""
-            timings.append(
-                SceneTiming(
-                    index=job.index,
-                    scene_id=job.scene.scene_id,
-                    title=job.scene.title,
-                    start=start_f / fps,
-                    end=end_f / fps,
-                    start_frame=start_f,
-                    end_frame=end_f,
-                    audio_start=start_f / fps + st.pad_before,
-                    audio_duration=clip.duration,
-                    words=len(narration.split()),
-                    synthesized=res.source == "synthesized",
-                    audio_path=clip.path,
-                    audio_hash=clip.sha256,
-                    word_timings=narration_word_timings(narration, job.spoken, clip.words, clip.duration),
-                    engine=clip.engine or self.engine.name,
-                    source=res.source,
-                    loudness=clip.loudness,
-                )
+
+def _timeline(ctx, jobs: list[_Job], results: dict[int, _Result], engine: SpeechEngine, lang, voice) -> TimingReport:
+    """Scene boundaries on the frame grid, counted cumulatively so nothing drifts."""
+    st = ctx.settings
+    fps = st.fps
+    frame = 0
+    timings = []
+    for job in jobs:
+        res = results[job.index]
+        clip = res.clip
+        # a scene never ends before its own minimum (a clip that decides its length)
+        least = max(st.min_scene, job.scene.min_seconds)
+        n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, least), fps)
+        start_f, end_f = frame, frame + n
+        narration = job.scene.narration or ""
+        timings.append(
+            SceneTiming(
+                index=job.index,
+                scene_id=job.scene.scene_id,
+                title=job.scene.title,
+                start=start_f / fps,
+                end=end_f / fps,
+                start_frame=start_f,
+                end_frame=end_f,
+                audio_start=start_f / fps + st.pad_before,
+                audio_duration=clip.duration,
+                words=len(narration.split()),
+                synthesized=res.source == "synthesized",
+                audio_path=clip.path,
+                audio_hash=clip.sha256,
+                word_timings=narration_word_timings(narration, job.spoken, clip.words, clip.duration),
+                engine=clip.engine or engine.name,
+                source=res.source,
+                loudness=clip.loudness,
             )
-            frame = end_f
-        rate = max((r.clip.sample_rate for r in results.values()), default=22050)
-        return TimingReport(
-            fps=fps,
-            sample_rate=rate,
-            engine=self.engine.name,
-            voice=self.engine.describe_voice(lang, voice),
-            lang=lang or self.engine.default_lang,
-            scenes=timings,
         )
-
-    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
-        vc = ctx.video_config
-        if vc is None:
-            return None
-        lang, voice = self._voice(ctx)
-        st = ctx.settings
-        try:
-            identity = self.engine.identity(lang, voice)
-        except VideogenError:
-            identity = {"engine": self.engine.name, "lang": lang, "voice": voice, "invalid": True}
-        pron = self.pronunciations(ctx)
-        spoken = [apply_pronunciations(s.narration or "", pron).text if s.narration is not None else None for s in vc.scenes]
-        least = [getattr(s, "min_seconds", 0.0) for s in vc.scenes]
-        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene)
-
-    def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
-        problems = []
-        for s in ctx.timing_report.scenes if ctx.timing_report else []:
-            if not s.audio_path.is_file():
-                problems.append(f"audio of scene {s.index + 1} is missing ({s.audio_path.name})")
-            elif deep and file_digest(s.audio_path) != s.audio_hash:
-                problems.append(f"audio of scene {s.index + 1} was changed on disk ({s.audio_path.name})")
-        return problems
-
-    def repair(self, ctx: PipelineContext) -> list[str]:
-        problems = []
-        for s in ctx.timing_report.scenes if ctx.timing_report else []:
-            if not s.audio_path.is_file():
-                problems.append(f"audio of scene {s.index + 1} is missing ({s.audio_path.name})")
-            elif file_digest(s.audio_path) != s.audio_hash:
-                problems.append(f"audio of scene {s.index + 1} was changed on disk ({s.audio_path.name})")
-                # a changed clip must not be reused: remove it so it is made again
-                s.audio_path.unlink()
-                s.audio_path.with_suffix(".json").unlink(missing_ok=True)
-        return problems
+        frame = end_f
+    rate = max((r.clip.sample_rate for r in results.values()), default=22050)
+    return TimingReport(
+        fps=fps,
+        sample_rate=rate,
+        engine=engine.name,
+        voice=engine.describe_voice(lang, voice),
+        lang=lang or engine.default_lang,
+        scenes=timings,
+    )

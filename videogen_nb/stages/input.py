@@ -8,12 +8,16 @@ from typing import Optional
 
 from ..documents import looks_like_path, read_document
 from ..errors import InputError
-from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import ACCENTS, THEME_NAMES, PipelineContext, VideoConfig
-from ..pronounce import check_pronunciations
+from ..models import (
+    ACCENTS,
+    THEME_NAMES,
+    PipelineContext,
+    VideoConfig,
+    check_pronunciations,
+)
 from ..text import slugify
-from .base import Stage
+from .base import Services, Stage
 
 
 def _front_str(front: dict, key: str) -> Optional[str]:
@@ -36,7 +40,7 @@ class InputStage(Stage):
     requires = ("input_config",)
     provides = ("video_config", "input_metadata", "document")
 
-    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+    def run(self, ctx: PipelineContext, services: Services) -> str:
         cfg = ctx.input_config
         doc = read_document(cfg)
         front = doc.front_matter
@@ -71,7 +75,7 @@ class InputStage(Stage):
         ctx.input_metadata = metadata
         return f"{doc.name}: {len(doc.text):,} characters of {doc.format}"
 
-    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
+    def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         cfg = ctx.input_config
         stat = None
         src = cfg.source

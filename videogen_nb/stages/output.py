@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import platform
 import shutil
 import tempfile
@@ -15,12 +14,11 @@ from typing import Optional
 from PIL import Image
 
 from ..atomic import atomic_place, atomic_write_bytes
-from ..events import EventBus
-from ..fingerprint import stable_hash
-from ..models import PipelineContext
 from ..ffmpeg import extract_frame
+from ..fingerprint import stable_hash
+from ..models import PipelineContext, SceneMetadata, VideoMetadata
 from ..subtitles import build_cues, write_subtitles
-from .base import Stage
+from .base import Services, Stage
 
 THUMBNAIL_SIZE = (1280, 720)
 
@@ -47,7 +45,7 @@ class OutputStage(Stage):
     def target_dir(self, ctx: PipelineContext) -> Path:
         return Path(ctx.settings.output_dir) if ctx.settings.output_dir else ctx.workdir / "output"
 
-    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+    def run(self, ctx: PipelineContext, services: Services) -> str:
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
         out = self.target_dir(ctx)
         out.mkdir(parents=True, exist_ok=True)
@@ -72,59 +70,60 @@ class OutputStage(Stage):
         cues = build_cues(report)
         subtitles = write_subtitles(cues, out, vc.video_id)
 
-        meta = {
-            "title": vc.title,
-            "subtitle": vc.subtitle,
-            "author": vc.author,
-            "video": video.name,
-            "thumbnail": thumbnail.name,
-            "duration": report.total_duration,
-            "frames": report.total_frames,
-            "fps": st.fps,
-            "resolution": list(st.resolution),
-            "engine": report.engine,
-            "voice": report.voice,
-            "lang": report.lang,
-            "fallback": st.fallback,
-            "loudness_target": st.loudness,
-            "pronunciations": {**vc.pronunciations, **st.pronunciations},
-            "subtitles": {kind: path.name for kind, path in subtitles.items()},
-            "subtitle_cues": len(cues),
-            "source": ctx.input_metadata.get("source"),
-            "source_sha256": ctx.input_metadata.get("sha256"),
-            "scenes": [
-                {
-                    "index": t.index,
-                    "scene_id": t.scene_id,
-                    "kind": s.kind,
-                    "title": s.title,
-                    "start": t.start,
-                    "end": t.end,
-                    "duration": t.duration,
-                    "audio_duration": round(t.audio_duration, 4),
-                    "audio_start": t.audio_start,
-                    "engine": t.engine,
-                    "audio_source": t.source,
-                    "loudness": None if t.loudness is None else round(t.loudness, 2),
-                    "words": t.words,
-                    "narration": s.narration,
-                    "audio_sha256": t.audio_hash,
-                }
+        meta = VideoMetadata(
+            title=vc.title,
+            subtitle=vc.subtitle,
+            author=vc.author,
+            video=video.name,
+            thumbnail=thumbnail.name,
+            duration=report.total_duration,
+            frames=report.total_frames,
+            fps=st.fps,
+            resolution=st.resolution,
+            engine=report.engine,
+            voice=report.voice,
+            lang=report.lang,
+            fallback=st.fallback,
+            loudness_target=st.loudness,
+            pronunciations={**vc.pronunciations, **st.pronunciations},
+            subtitles={kind: path.name for kind, path in subtitles.items()},
+            subtitle_cues=len(cues),
+            source=ctx.input_metadata.get("source"),
+            source_sha256=ctx.input_metadata.get("sha256"),
+            stages=list(services.stage_names),
+            scenes=[
+                SceneMetadata(
+                    index=t.index,
+                    scene_id=t.scene_id,
+                    kind=s.kind,
+                    title=s.title,
+                    start=t.start,
+                    end=t.end,
+                    duration=t.duration,
+                    audio_duration=round(t.audio_duration, 4),
+                    audio_start=t.audio_start,
+                    engine=t.engine,
+                    audio_source=t.source,
+                    loudness=None if t.loudness is None else round(t.loudness, 2),
+                    words=t.words,
+                    narration=s.narration,
+                    audio_sha256=t.audio_hash,
+                )
                 for s, t in zip(vc.scenes, report.scenes)
             ],
-            "warnings": list(ctx.warnings),
-            "versions": package_versions(),
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
+            warnings=list(ctx.warnings),
+            versions=package_versions(),
+            created_at=datetime.now(timezone.utc).replace(microsecond=0),
+        )
         meta_path = out / "metadata.json"
-        atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8"))
+        atomic_write_bytes(meta_path, meta.model_dump_json(indent=2).encode("utf-8"))
         ctx.output_dir = out
         ctx.metadata_path = meta_path
         ctx.thumbnail_path = thumbnail
         ctx.subtitle_paths = subtitles
         return f"{video} with {len(cues)} subtitles (.srt, .vtt), metadata.json and thumbnail.png"
 
-    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
+    def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         vc = ctx.video_config
         return stable_hash(str(self.target_dir(ctx)), str(ctx.final_video_path), [s.narration for s in vc.scenes] if vc else None)
 

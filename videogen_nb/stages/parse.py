@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..events import EventBus
 from ..fingerprint import stable_hash
-from ..models import Document, PipelineContext, TitleScene, effective_theme
+from ..kinds import TitleScene
+from ..models import Document, PipelineContext, effective_theme
 from ..parsing import Parsed, parse_markdown, parse_plain_text, read_spec
 from ..render.theme import get_theme
 from ..sequence import finish_scenes
 from ..text import slugify, title_from_filename
-from .base import Stage
+from .base import Services, Stage
 
 
 def parse_spec(doc: Document, fallback: str, lang: Optional[str] = None) -> Parsed:
     """A YAML/JSON spec (or Python objects): its scenes as given, a title scene first if it has none."""
     meta, scenes, warnings = read_spec(doc)
-    given = scenes[0].title if scenes and scenes[0].kind == "title" else ""
+    given = scenes[0].title if scenes and isinstance(scenes[0], TitleScene) else ""
     title = str(meta.get("title") or given or fallback)
     subtitle = str(meta.get("subtitle") or "")
-    if not scenes or scenes[0].kind != "title":
+    if not scenes or not isinstance(scenes[0], TitleScene):
         scenes.insert(0, TitleScene(title=title, subtitle=subtitle, author=str(meta.get("author") or "")))
     return Parsed(title, subtitle, scenes, warnings)
 
@@ -35,7 +35,7 @@ class ParseStage(Stage):
     requires = ("document",)
     provides = ("scenes",)
 
-    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+    def run(self, ctx: PipelineContext, services: Services) -> str:
         doc, vc, st = ctx.document, ctx.video_config, ctx.settings
         fallback = vc.title or (title_from_filename(doc.path.stem) if doc.path else "Untitled")
         title, subtitle, scenes, warnings = PARSERS[doc.format](doc, fallback, vc.lang)
@@ -48,7 +48,7 @@ class ParseStage(Stage):
         scenes = finish_scenes(scenes, st.resolution, get_theme(effective_theme(st, vc)), vc.accent)
         continued = sum(1 for s in scenes if s.continues)
         for w in warnings:
-            events.warning(self.name, w)
+            services.events.warning(self.name, w)
         ctx.warnings.extend(warnings)
         vc.title = title
         vc.video_id = slugify(title, fallback=vc.video_id)
@@ -56,7 +56,7 @@ class ParseStage(Stage):
         vc.scenes = scenes
         return f"{len(scenes)} scenes" + (f" ({continued} continue a section too long for one slide)" if continued else "")
 
-    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
+    def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         doc, st = ctx.document, ctx.settings
         if doc is None:
             return None

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
-from contextlib import AbstractContextManager
-from typing import Callable, Optional
+from typing import Optional
 
-from ..errors import DocumentStructureError
-from ..events import EventBus
+from ..errors import DocumentStructureError, VideogenError
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig
 from ..narration import speakable, template_narration
-from .base import Stage
-
-#: rewrites one scene's template narration (an LLM, a style guide ...); returns the new text
-Enhancer = Callable[[SceneConfig, str], Optional[str]]
-ExecutorFactory = Callable[[], AbstractContextManager[Executor]]
+from .base import Enhancer, ExecutorFactory, Services, Stage
 
 
 def enhance(enhancer: Enhancer, scene: SceneConfig, draft: str) -> tuple[str, Optional[str]]:
@@ -33,9 +26,10 @@ def enhance(enhancer: Enhancer, scene: SceneConfig, draft: str) -> tuple[str, Op
 class ScriptStage(Stage):
     """Writes template narration; narration a user or a spec already gave is kept.
 
-    With an ``enhancer``, each template narration is passed through it
-    (in parallel through the pipeline's executor); whatever it breaks falls
-    back to the template with a warning: this stage is not critical.
+    With an enhancer (``Pipeline(enhancer=...)``), each template narration is
+    passed through it (in parallel through the pipeline's executor); whatever
+    it breaks falls back to the template with a warning: this stage is not
+    critical.
     """
 
     name = "script"
@@ -43,11 +37,7 @@ class ScriptStage(Stage):
     provides = ("narration",)
     critical = False
 
-    def __init__(self, enhancer: Optional[Enhancer] = None, executor: Optional[ExecutorFactory] = None) -> None:
-        self.enhancer = enhancer
-        self.executor = executor
-
-    def run(self, ctx: PipelineContext, events: EventBus) -> str:
+    def run(self, ctx: PipelineContext, services: Services) -> str:
         scenes = ctx.video_config.scenes
         if not scenes:
             source = ctx.input_metadata.get("source", "the document")
@@ -55,13 +45,21 @@ class ScriptStage(Stage):
                 f"{source}: there are no scenes to narrate. Give the document a '# Title' "
                 "and '## Section' headings with text under them, then run parse again."
             )
+        enhancer = services.enhancer
+        if enhancer is None and ctx.settings.enhancer:
+            # the narration was written with an enhancer a checkpoint could not keep: never switch silently
+            name = ctx.settings.enhancer
+            raise VideogenError(
+                f"this pipeline's narration is written with the enhancer {name}, which a checkpoint cannot keep: "
+                f"pass it again, Pipeline.resume(workdir, enhancer={name.rsplit('.', 1)[-1]}), or set "
+                "p.settings.enhancer = None to write template narration"
+            )
         lang = ctx.video_config.lang or ctx.settings.lang
         written = {i: template_narration(s, lang) for i, s in enumerate(scenes) if s.narration is None}
         warnings: list[str] = []
         enhanced = 0
-        if self.enhancer is not None and written:
-            results = self._enhance_all(scenes, written)
-            for i, (text, warning) in results.items():
+        if enhancer is not None and written:
+            for i, (text, warning) in _enhance_all(enhancer, services.executor, scenes, written).items():
                 if warning:
                     warnings.append(warning)
                 else:
@@ -70,21 +68,22 @@ class ScriptStage(Stage):
         for i, text in written.items():
             scenes[i].narration = text
         for w in warnings:
-            events.warning(self.name, w)
+            services.events.warning(self.name, w)
         ctx.warnings.extend(warnings)
         kept = len(scenes) - len(written)
-        extra = f", {enhanced} enhanced" if self.enhancer is not None else ""
+        extra = f", {enhanced} enhanced" if enhancer is not None else ""
         return f"{len(scenes)} narrations ({len(written)} from templates{extra}, {kept} kept)"
 
-    def _enhance_all(self, scenes: list[SceneConfig], drafts: dict[int, str]) -> dict[int, tuple[str, Optional[str]]]:
-        if self.executor is None:
-            return {i: enhance(self.enhancer, scenes[i], d) for i, d in drafts.items()}
-        with self.executor() as pool:
-            futures = {i: pool.submit(enhance, self.enhancer, scenes[i], d) for i, d in drafts.items()}
-            return {i: f.result() for i, f in futures.items()}
-
-    def fingerprint(self, ctx: PipelineContext) -> Optional[str]:
+    def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         vc = ctx.video_config
         if vc is None:
             return None
         return stable_hash([(s.scene_id, s.kind, s.narration is None) for s in vc.scenes])
+
+
+def _enhance_all(
+    enhancer: Enhancer, executor: ExecutorFactory, scenes: list[SceneConfig], drafts: dict[int, str]
+) -> dict[int, tuple[str, Optional[str]]]:
+    with executor(None) as pool:
+        futures = {i: pool.submit(enhance, enhancer, scenes[i], d) for i, d in drafts.items()}
+        return {i: f.result() for i, f in futures.items()}

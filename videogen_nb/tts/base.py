@@ -4,11 +4,49 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, ClassVar, Mapping, Optional
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..models import WordTiming
+
+
+class EngineOptions(BaseModel):
+    """The options of a speech engine: its keyword arguments, with types, limits and help.
+
+    Each engine declares its own subclass as ``Options``; the pipeline
+    validates ``tts_options`` against it and the ``videogen`` command makes a
+    flag of each field (``rate`` -> ``--rate``), its description as the help.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def parse(cls, engine: str, options: Mapping[str, Any]) -> "EngineOptions":
+        """The options, validated; a ValueError that names the engine, the option and what is allowed."""
+        try:
+            return cls.model_validate(dict(options))
+        except ValidationError as exc:
+            raise ValueError(describe_option_errors(engine, cls, exc)) from None
+
+
+_RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def describe_option_errors(engine: str, options: type[BaseModel], exc: ValidationError) -> str:
+    """One sentence for what was wrong with an engine's options."""
+    errors = exc.errors()
+    unknown = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden")
+    if unknown:
+        known = ", ".join(options.model_fields) or "none"
+        return f"speech engine {engine!r} does not take these options {unknown}: its options are {known}"
+    parts = []
+    for e in errors:
+        field = ".".join(str(x) for x in e["loc"])
+        what = "is out of range" if e["type"] in _RANGE_ERRORS else "is not valid"
+        parts.append(f"{engine} option {field}={e.get('input')!r} {what} ({e['msg'].lower()})")
+    return "; ".join(parts)
 
 
 @dataclass
@@ -35,7 +73,8 @@ class SpeechEngine(ABC):
     thread, one scene after another. ``concurrency`` is how many calls a
     thread-safe engine wants in flight (a network engine waits, so more threads
     than cores pay off); None leaves it to the pipeline's ``max_workers``.
-    ``audible`` is False only for engines meant to make silence.
+    ``audible`` is False only for engines meant to make silence. ``Options``
+    lists the keyword arguments the engine is made with.
     """
 
     name: str = "engine"
@@ -43,6 +82,8 @@ class SpeechEngine(ABC):
     concurrency: Optional[int] = None
     audible: bool = True
     default_lang: str = "en"
+    #: the engine's options (its keyword arguments) as a pydantic model
+    Options: ClassVar[type[EngineOptions]] = EngineOptions
 
     @abstractmethod
     def synthesize(self, text: str, lang: Optional[str] = None, voice: Optional[str] = None) -> Speech:

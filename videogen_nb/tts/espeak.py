@@ -14,10 +14,11 @@ from functools import lru_cache
 from typing import Any, Optional
 
 import numpy as np
+from pydantic import Field
 
 from ..errors import SpeechError, UnknownVoiceError
 from ..models import WordTiming
-from .base import Speech, SpeechEngine
+from .base import EngineOptions, Speech, SpeechEngine
 
 AUDIO_OUTPUT_SYNCHRONOUS = 2
 POS_CHARACTER = 1
@@ -154,16 +155,19 @@ def espeak_voices() -> dict[str, str]:
     return voices
 
 
+class EspeakOptions(EngineOptions):
+    rate: int = Field(165, ge=80, le=450, description="speaking rate in words a minute")
+
+
 class EspeakEngine(SpeechEngine):
     """espeak-ng: offline, many languages, word timings from its word events."""
 
     name = "espeak"
     thread_safe = False
+    Options = EspeakOptions
 
     def __init__(self, rate: int = 165) -> None:
-        if not 80 <= rate <= 450:
-            raise ValueError(f"espeak rate {rate} is out of range (80..450 words a minute)")
-        self.rate = int(rate)
+        self.rate = EspeakOptions.parse(self.name, {"rate": rate}).rate
 
     def resolve_voice(self, lang: Optional[str], voice: Optional[str]) -> str:
         """The espeak voice for ``voice`` or ``lang``; UnknownVoiceError lists what exists."""

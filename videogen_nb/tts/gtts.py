@@ -17,11 +17,12 @@ from functools import lru_cache
 from typing import Any, Optional
 
 import numpy as np
+from pydantic import Field
 
 from ..audio_io import decode_audio_bytes
 from ..errors import SpeechError, UnknownVoiceError
 from ..models import WordTiming
-from .base import Speech, SpeechEngine, estimate_word_timings
+from .base import EngineOptions, Speech, SpeechEngine, estimate_word_timings
 
 MAX_PIECE = 100  # characters gTTS sends in one request
 SAMPLE_RATE = 24000  # what Google's MP3s carry; decoding keeps it
@@ -84,6 +85,14 @@ def _voiced(samples: np.ndarray) -> tuple[int, int]:
     return (int(loud[0]), int(loud[-1]) + 1) if len(loud) else (0, len(samples))
 
 
+class GttsOptions(EngineOptions):
+    tld: str = Field("com", description="the Google domain whose accent to use, e.g. co.uk, com.au")
+    slow: bool = Field(False, description="speak slowly")
+    retries: int = Field(3, ge=0, le=20, description="times to ask again after a network failure")
+    backoff: float = Field(1.0, ge=0, le=60, description="seconds before the first retry (doubling after)")
+    timeout: float = Field(15.0, gt=0, le=300, description="seconds to wait for each answer")
+
+
 class GttsEngine(SpeechEngine):
     """Google Translate's voice through gTTS: ``lang``, accent by ``tld``, ``slow`` speech.
 
@@ -96,17 +105,19 @@ class GttsEngine(SpeechEngine):
     name = "gtts"
     thread_safe = True
     concurrency = 8  # requests mostly wait on the network: more threads than cores pay off
+    Options = GttsOptions
 
     def __init__(
         self, tld: str = "com", slow: bool = False, retries: int = 3, backoff: float = 1.0, timeout: float = 15.0
     ) -> None:
-        if retries < 0 or backoff < 0 or timeout <= 0:
-            raise ValueError("gtts needs retries >= 0, backoff >= 0 and timeout > 0")
-        self.tld = self.resolve_tld(tld)
-        self.slow = bool(slow)
-        self.retries = int(retries)
-        self.backoff = float(backoff)
-        self.timeout = float(timeout)
+        opts = GttsOptions.parse(
+            self.name, {"tld": tld, "slow": slow, "retries": retries, "backoff": backoff, "timeout": timeout}
+        )
+        self.tld = self.resolve_tld(opts.tld)
+        self.slow = opts.slow
+        self.retries = opts.retries
+        self.backoff = opts.backoff
+        self.timeout = opts.timeout
 
     def __repr__(self) -> str:
         return f"<GttsEngine 'gtts' translate.google.{self.tld}{', slow' if self.slow else ''}, {self.retries} retries>"

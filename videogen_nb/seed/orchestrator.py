@@ -2,7 +2,9 @@
 
 A thin layer over :class:`Pipeline`: one work folder per task id under a
 work root, a JSON task state that another process can read with
-``get_status(task_id)``, and resume from the task's checkpoints.
+``get_status(task_id)``, and resume from the task's checkpoints. Every
+option (settings, engines, enhancer, executor, stages) reaches both a new
+task and a resumed one.
 """
 
 from __future__ import annotations
@@ -13,74 +15,82 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional, Sequence, Union
 
-from .atomic import atomic_write_bytes
-from .checkpoint import CHECKPOINT_DIR
-from .errors import VideogenError
-from .events import Event, Subscriber
-from .models import STAGE_NAMES, InputConfig, PipelineResult, StageState, TaskState
-from .pipeline import Pipeline
-from .tts import SpeechEngine
+from ..atomic import atomic_write_bytes
+from ..checkpoint import CHECKPOINT_DIR
+from ..errors import VideogenError
+from ..events import ProgressDisplay, StageProgress, Subscriber
+from ..models import InputConfig
+from ..pipeline import Pipeline
+from ..stages import Stage, default_stages, order_stages
+from ..tts import SpeechEngine
+from .state import PipelineResult, StageState, TaskState
 
 STATE_FILE = "task_state.json"
+_STATUS = {"running": "running", "done": "completed", "failed": "failed"}
 
 
-class _TaskRecorder:
-    """Keeps a task's JSON state in step with the pipeline's events."""
+class TaskRecorder(ProgressDisplay):
+    """Shows the pipeline's progress as the task's JSON state (the seed's state manager)."""
 
     def __init__(self, path: Path, state: TaskState) -> None:
+        super().__init__()
         self.path = path
-        self.state = state
+        self.task = state
 
     def save(self) -> None:
-        self.state.updated_at = datetime.now(timezone.utc)
-        atomic_write_bytes(self.path, self.state.model_dump_json(indent=1).encode())
+        self.task.updated_at = datetime.now(timezone.utc)
+        atomic_write_bytes(self.path, self.task.model_dump_json(indent=1).encode())
 
-    def __call__(self, event: Event) -> None:
-        st = self.state.stages.setdefault(event.stage, StageState())
-        if event.kind == "started":
-            st.status, st.progress, st.error = "running", 0.0, None
-            self.state.status = "running"
-            self.state.current_stage = event.stage
-        elif event.kind == "progress" and event.total:
-            st.progress = min(1.0, event.done / event.total)
-        elif event.kind == "finished":
-            st.status, st.progress = "completed", 1.0
-        elif event.kind == "failed":
-            st.status, st.error = "failed", event.message
-        else:
-            return
+    def show(self, task: StageProgress, started: bool) -> None:
+        self.task.stages[task.stage] = StageState(
+            status=_STATUS[task.status], progress=task.fraction, error=task.message if task.status == "failed" else None
+        )
+        if started:
+            self.task.status, self.task.current_stage = "running", task.stage
         if self.path.parent.is_dir():  # bad input creates no work folder; keep it that way
             self.save()
 
 
 class CompletePipeline:
-    """Runs whole tasks (all six stages) and remembers their state by task id."""
+    """Runs whole tasks (every stage) and remembers their state by task id."""
 
     def __init__(
         self,
         work_root: Union[str, Path, None] = None,
         *,
         tts: Union[str, SpeechEngine] = "espeak",
-        resolution: Union[str, tuple[int, int]] = "1080p",
-        fps: int = 30,
         progress: Optional[Subscriber] = None,
-        **pipeline_options: Any,
+        stages: Optional[Sequence[Stage]] = None,
+        **options: Any,
     ) -> None:
-        """Tasks run in ``work_root/<task_id>``; ``pipeline_options`` go to every Pipeline
-        (``lang=``, ``fallback=``, ``burn_subtitles=``, ``cache_dir=`` ...)."""
+        """Tasks run in ``work_root/<task_id>``; ``options`` go to every Pipeline, new or resumed
+        (settings such as ``resolution=``, ``lang=``, ``burn_subtitles=``; ``fallback=``, ``enhancer=``,
+        ``executor=``)."""
         root = work_root or os.environ.get("VIDEOGEN_WORK_ROOT") or "videogen_tasks"
         self.work_root = Path(root).absolute()
         self.tts = tts
-        self.resolution = resolution
-        self.fps = fps
         self.progress = progress
-        self.pipeline_options = pipeline_options
-        self.stages = list(STAGE_NAMES)
+        self.stage_list = list(stages) if stages is not None else None
+        self.options = options
+
+    @property
+    def stages(self) -> list[str]:
+        """The names of the stages every task runs, in order."""
+        return [s.name for s in order_stages(self.stage_list or default_stages())]
 
     def task_dir(self, task_id: str) -> Path:
         return self.work_root / task_id
+
+    def _pipeline(self, input_config: InputConfig, task_id: str, resume: bool) -> Pipeline:
+        workdir = self.task_dir(task_id)
+        if resume and (workdir / CHECKPOINT_DIR).is_dir():
+            return Pipeline.resume(workdir, tts=self.tts, progress=self.progress, **self.options)
+        stages = [*self.stage_list] if self.stage_list is not None else None
+        return Pipeline(
+            input_config, workdir, tts=self.tts, stages=stages, progress=self.progress, task_id=task_id, **self.options
+        )
 
     def execute_sync(
         self, input_config: InputConfig, task_id: Optional[str] = None, resume: bool = False
@@ -90,21 +100,17 @@ class CompletePipeline:
         workdir = self.task_dir(task_id)
         t0 = time.perf_counter()
         try:
-            if resume and (workdir / CHECKPOINT_DIR).is_dir():
-                pipeline = Pipeline.resume(workdir, tts=self.tts, progress=self.progress)
-            else:
-                pipeline = Pipeline(
-                    input_config, workdir, tts=self.tts, resolution=self.resolution, fps=self.fps,
-                    progress=self.progress, task_id=task_id, **self.pipeline_options,
-                )  # fmt: skip
+            pipeline = self._pipeline(input_config, task_id, resume)
         except VideogenError as exc:
             return PipelineResult(success=False, task_id=task_id, errors=[str(exc)], elapsed=time.perf_counter() - t0)
 
-        state = self.get_status(task_id) or TaskState(task_id=task_id)
+        names = [s.name for s in pipeline.stages]
+        state = self.get_status(task_id) or TaskState.for_stages(task_id, names)
+        state.stages = {n: state.stages.get(n, StageState()) for n in names}  # the real stage list
         for name, s in pipeline.status().items():
             if s == "done":
                 state.stages[name] = StageState(status="completed", progress=1.0)
-        recorder = _TaskRecorder(workdir / STATE_FILE, state)
+        recorder = TaskRecorder(workdir / STATE_FILE, state)
         pipeline.events.subscribe(recorder)
         try:
             pipeline.run()
@@ -155,6 +161,6 @@ class CompletePipeline:
         return f"<CompletePipeline work_root={str(self.work_root)!r} stages={self.stages}>"
 
 
-def create_complete_pipeline(work_root: Union[str, Path, None] = None, **options) -> CompletePipeline:
-    """The seed's entry point: a pipeline of all six stages (work root: ./videogen_tasks)."""
+def create_complete_pipeline(work_root: Union[str, Path, None] = None, **options: Any) -> CompletePipeline:
+    """The seed's entry point: a pipeline of every stage (work root: ./videogen_tasks)."""
     return CompletePipeline(work_root, **options)
