@@ -90,6 +90,23 @@ def user_classes(ctx: PipelineContext, stages: Sequence[Any]) -> dict[str, dict[
     return {"scene kinds": kinds, "stages": steps}
 
 
+def check_keepable(stages: Sequence[Any]) -> None:
+    """Refuse, before anything runs, a stage a checkpoint could not keep (so resume could not rebuild it)."""
+    for stage in stages:
+        try:
+            pickle.dumps(stage, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            where = type(stage).__qualname__
+            hint = (
+                "define its class at the top level of a module or a notebook cell, not inside a function"
+                if "<locals>" in where
+                else "keep only plain data on the stage object (no function, lock or open file)"
+            )
+            raise CheckpointError(
+                f"the stage {getattr(stage, 'name', where)!r} cannot be kept in a checkpoint ({exc}): {hint}"
+            ) from None
+
+
 def save_checkpoint(ctx: PipelineContext, stage: str, index: int, stages: Sequence[Any]) -> Path:
     """Pickle ``ctx`` and ``stages`` as the checkpoint after ``stage`` (the ``index``-th to run); return its path."""
     try:

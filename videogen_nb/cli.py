@@ -9,6 +9,7 @@ included.
 from __future__ import annotations
 
 import argparse
+import importlib
 import shlex
 import sys
 import tempfile
@@ -109,9 +110,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
-    """DOC and -o OUTDIR, which every command takes."""
+    """DOC, -o OUTDIR and --plugin, which every command takes."""
     p.add_argument("document", metavar="DOC", help=DOC_HELP)
     p.add_argument("-o", "--output", metavar="OUTDIR", required=True, help=output_help)
+    p.add_argument("--plugin", action="append", default=[], metavar="MODULE", help=PLUGIN_HELP)
+
+
+PLUGIN_HELP = (
+    "import MODULE first: a module of your own that registers scene kinds (@scene_kind) or speech engines "
+    "(register_engine); repeatable. Installed plug-ins (entry points videogen_nb.kinds, videogen_nb.engines) "
+    "need no flag"
+)
+
+
+def import_plugins(argv: Sequence[str]) -> None:
+    """Import the modules named by --plugin before the parser is built, so their engines get flags too."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--plugin", action="append", default=[])
+    known, _ = pre.parse_known_args(argv)
+    if known.plugin and "" not in sys.path and str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))  # a module of one's own usually sits in the current folder
+    for name in known.plugin:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise ValueError(
+                f"--plugin {name}: cannot import it ({exc}); put its folder on PYTHONPATH or install it"
+            ) from None
 
 
 def _look_options(p: argparse.ArgumentParser) -> None:
@@ -141,16 +166,18 @@ def _engine_flags(p: argparse.ArgumentParser) -> None:
             continue
         engines = ", ".join(name for name, _ in takers)
         info = takers[0][1]
-        kinds = {info.annotation for _, info in takers}
-        kind = kinds.pop() if len(kinds) == 1 else str
-        kind = next((a for a in get_args(kind) if a is not type(None)), kind) if get_args(kind) else kind
+        types = {info.annotation for _, info in takers}
+        typ = types.pop() if len(types) == 1 else str
+        typ = next((a for a in get_args(typ) if a is not type(None)), typ) if get_args(typ) else typ  # Optional[x]
         text = f"{engines}: {info.description or field}"
-        if kind is bool:
+        defaults = {name: i.default for name, i in takers}
+        default = info.default if len(set(map(str, defaults.values()))) == 1 else ", ".join(f"{n} {d}" for n, d in defaults.items())
+        if typ is bool:
             p.add_argument(flag, dest=_ENGINE_DEST + field, action="store_true", default=argparse.SUPPRESS, help=text)
         else:
-            metavar = field.upper() if kind not in (int, float) else "N"
-            p.add_argument(flag, dest=_ENGINE_DEST + field, type=kind if kind in (int, float) else str,
-                           metavar=metavar, default=argparse.SUPPRESS, help=f"{text} (default: {info.default})")  # fmt: skip
+            number = typ in (int, float)
+            p.add_argument(flag, dest=_ENGINE_DEST + field, type=typ if number else str, metavar="N" if number else
+                           field.upper(), default=argparse.SUPPRESS, help=f"{text} (default: {default})")  # fmt: skip
 
 
 def engine_flags(args: argparse.Namespace, engine: str) -> dict[str, Any]:
@@ -218,7 +245,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         given["tts_options"] = engine_flags(args, given.get("tts", "espeak"))
         p = Pipeline(Path(args.document), workdir, progress=progress, **given)
-    p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, "--resume"])
+    plugins = [x for name in args.plugin for x in ("--plugin", name)]
+    p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, *plugins, "--resume"])
     p.run()
     ctx = p.ctx
     if ctx.output_dir is None:
@@ -237,6 +265,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        import_plugins(argv)
+    except ValueError as exc:
+        print(f"videogen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

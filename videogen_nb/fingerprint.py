@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 
 def stable_hash(*parts: Any) -> str:
@@ -23,14 +24,22 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON-ready data for a hash: models as their fields, paths as text, containers element-wise."""
+def plain(value: Any, root: Optional[Path] = None) -> Any:
+    """``value`` as JSON-ready data for a hash: models as their fields, paths as text, containers element-wise.
+
+    Paths (and path strings) under ``root`` are written relative to it, so a
+    work folder that moved does not read as a change.
+    """
     if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
+        value = value.model_dump(mode="json")
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, root) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [plain(v, root) for v in value]
     if isinstance(value, Path):
-        return str(value)
+        value = str(value)
+    if root is not None and isinstance(value, str):
+        prefix = str(root).rstrip(os.sep) + os.sep
+        if value.startswith(prefix):
+            return "<workdir>" + os.sep + value[len(prefix) :]
     return value

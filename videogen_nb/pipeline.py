@@ -21,6 +21,7 @@ from typing import Any, Iterator, Optional, Sequence, Union
 from pydantic import TypeAdapter, ValidationError
 
 from .checkpoint import (
+    check_keepable,
     latest_checkpoint,
     load_checkpoint,
     rebase_paths,
@@ -209,6 +210,7 @@ class Pipeline:
         self._claimed_workdir = False
         self._declared: list[Stage] = list(stages)
         self._stages: list[Stage] = order_stages(self._declared)
+        check_keepable(self._declared)
 
     @property
     def settings(self) -> PipelineSettings:
@@ -375,6 +377,7 @@ class Pipeline:
         at = self._declared.index(anchor) + (1 if after else 0)
         declared = self._declared[:at] + [stage] + self._declared[at:]
         ordered = order_stages(declared)
+        check_keepable([stage])
         names = [s.name for s in ordered]
         i, j = names.index(stage.name), names.index(anchor.name)
         if (after and i < j) or (before and i > j):

@@ -20,6 +20,7 @@ a notebook cell or a user's module works the same way::
 from __future__ import annotations
 
 import difflib
+from importlib import metadata as importlib_metadata
 from typing import Annotated, Any, ClassVar, Optional, TypeVar, get_args
 
 from pydantic import (
@@ -76,6 +77,9 @@ def flatten_items(value: Any, level: int = 0) -> Any:
 
 # --- the registry ----------------------------------------------------------------------
 
+#: installed packages declare their kinds here: ``chart = "my_package.charts:ChartScene"``
+KIND_ENTRY_POINT_GROUP = "videogen_nb.kinds"
+
 _KINDS: dict[str, type["SceneConfig"]] = {}
 
 S = TypeVar("S", bound="type[SceneConfig]")
@@ -85,22 +89,41 @@ class UnknownSceneKind(ValueError):
     """A scene names a kind nobody registered."""
 
 
+def _plugin_kinds() -> dict[str, importlib_metadata.EntryPoint]:
+    return {ep.name: ep for ep in importlib_metadata.entry_points(group=KIND_ENTRY_POINT_GROUP)}
+
+
+def _lookup(kind: Any) -> Optional[type["SceneConfig"]]:
+    """The class of ``kind``: registered already, or declared by an installed plug-in (loaded now)."""
+    if not isinstance(kind, str):
+        return None
+    cls = _KINDS.get(kind)
+    if cls is None:
+        ep = _plugin_kinds().get(kind)
+        if ep is not None:
+            loaded = ep.load()  # importing the plug-in's module registers its kinds
+            if kind not in _KINDS and isinstance(loaded, type) and issubclass(loaded, SceneConfig):
+                scene_kind(loaded)
+            cls = _KINDS.get(kind)
+    return cls
+
+
 def scene_kinds() -> tuple[str, ...]:
-    """The registered kinds, built-in ones first, in the order they were registered."""
-    return tuple(_KINDS)
+    """The registered kinds (built-in ones first) and those installed plug-ins declare."""
+    return tuple(dict.fromkeys([*_KINDS, *sorted(_plugin_kinds())]))
 
 
 def scene_class(kind: str) -> type["SceneConfig"]:
     """The class registered for ``kind``; an unknown kind is an error that lists the kinds and the closest one."""
-    try:
-        return _KINDS[kind]
-    except (KeyError, TypeError):
-        raise UnknownSceneKind(unknown_kind_message(kind)) from None
+    cls = _lookup(kind)
+    if cls is None:
+        raise UnknownSceneKind(unknown_kind_message(kind))
+    return cls
 
 
 def closest_kind(kind: Any) -> Optional[str]:
-    """The registered kind most like ``kind`` (a typo's suggestion), if any is close."""
-    close = difflib.get_close_matches(str(kind), list(_KINDS), n=1)
+    """The known kind most like ``kind`` (a typo's suggestion), if any is close."""
+    close = difflib.get_close_matches(str(kind), list(scene_kinds()), n=1)
     return close[0] if close else None
 
 
@@ -108,7 +131,7 @@ def unknown_kind_message(kind: Any) -> str:
     close = closest_kind(kind)
     hint = f" (did you mean {close!r}?)" if close else ""
     return (
-        f"unknown scene kind {kind!r}{hint}: the kinds are {', '.join(_KINDS)}; "
+        f"unknown scene kind {kind!r}{hint}: the kinds are {', '.join(scene_kinds())}; "
         "a kind of your own is a SceneConfig subclass decorated with @scene_kind"
     )
 
@@ -167,7 +190,7 @@ class SceneConfig(Model):
         # SceneConfig(kind=...) builds the class registered for that kind, so users need not learn the class
         # names; an unknown kind falls through to the base class, whose validation names the known kinds
         if cls is SceneConfig:
-            sub = _KINDS.get(data.get("kind", "text"))
+            sub = _lookup(data.get("kind", "text"))
             if sub is not None:
                 return super().__new__(sub)
         return super().__new__(cls)
@@ -175,7 +198,7 @@ class SceneConfig(Model):
     @field_validator("kind")
     @classmethod
     def _registered(cls, kind: str) -> str:
-        if kind not in _KINDS:
+        if _lookup(kind) is None:
             raise ValueError(unknown_kind_message(kind))
         return kind
 
@@ -261,7 +284,7 @@ class SceneConfig(Model):
 
 def _as_scene(value: Any) -> "SceneConfig":
     if isinstance(value, SceneConfig):
-        registered = _KINDS.get(value.kind)
+        registered = _lookup(value.kind)
         if registered is None or not isinstance(value, registered):
             raise ValueError(
                 f"{type(value).__name__} (kind {value.kind!r}) is not a registered scene kind: "
@@ -283,6 +306,7 @@ Scenes = Annotated[list[SerializeAsAny[SceneConfig]], BeforeValidator(_as_scenes
 
 __all__ = [
     "CONT",
+    "KIND_ENTRY_POINT_GROUP",
     "MAX_LIST_LEVEL",
     "Item",
     "SceneConfig",

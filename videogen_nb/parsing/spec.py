@@ -98,7 +98,8 @@ def _scene(raw: Any, index: int, node: Optional[yaml.Node], path: Optional[Path]
         raise SpecError(
             path, _node_line(_child(node, "kind")) or line, f"scene {index + 1} has the unknown kind {kind!r}",
             (f"Did you mean {close!r}? " if close else "") + _kinds_advice()
-            + " A kind of your own is a SceneConfig subclass registered with @scene_kind, imported before the build.",
+            + " A kind of your own is a SceneConfig subclass registered with @scene_kind, imported before the build"
+            " (videogen --plugin MODULE) or installed as a plug-in.",
         ) from None  # fmt: skip
     try:
         return cls.model_validate(raw)

@@ -15,10 +15,10 @@ from .theme import RGB, Box
 def is_rtl(text: str) -> bool:
     """True when the first strongly directional character is right-to-left (Arabic, Hebrew ...)."""
     for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
+        direction = unicodedata.bidirectional(ch)
+        if direction in ("R", "AL"):
             return True
-        if kind == "L":
+        if direction == "L":
             return False
     return False
 

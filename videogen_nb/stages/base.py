@@ -82,9 +82,9 @@ class Stage(ABC):
     def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         """Hash of what this stage reads; a change makes its output stale. None: cannot tell.
 
-        By default, the values of everything it ``requires``.
+        By default, the values of everything it ``requires`` (paths in the work folder relative to it).
         """
-        return stable_hash(self.name, [plain(ctx.artifact(name)) for name in self.requires])
+        return stable_hash(self.name, [plain(ctx.artifact(name), ctx.workdir) for name in self.requires])
 
     def artifacts(self) -> tuple[str, ...]:
         """The names this stage provides that are kept in ``ctx.artifacts`` (not context fields or parts)."""

@@ -1,10 +1,11 @@
 """The order of stages, derived from what each requires and provides.
 
 A stage runs after every stage that provides something it requires. Several
-stages may provide the same thing: a stage that also requires it refines it
-(a stage rewriting narration after ``script``) and runs after the providers
-listed before it; any other stage that requires it waits for all of them.
-Among stages free to go in either order, the order they were listed in wins.
+stages may provide the same thing: one that also requires it refines it (a
+stage rewriting narration after ``script``) and runs after the stages that
+make it from scratch and after the refiners listed before it; any other
+stage that requires it waits for all of them. Among stages free to go in
+either order, the order they were listed in wins.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ def dependencies(stage: Stage, stages: Sequence[Stage]) -> list[Stage]:
     here = position.get(id(stage), len(stages))
     out: list[Stage] = []
     for name in stage.requires:
+        refining = name in stage.provides
         for other in stages:
             if other is stage or name not in other.provides or other in out:
                 continue
-            if name in stage.provides and position[id(other)] > here:
-                continue  # refines what this stage refines, later: it runs after this one
+            if refining and name in other.requires and position[id(other)] > here:
+                continue  # another refiner, listed later: it runs after this one
             out.append(other)
     return out
 
