@@ -21,6 +21,13 @@ from videogen_nb.tts import EspeakEngine
 SMALL = (320, 180)
 
 
+def pytest_collection_modifyitems(items):
+    """Notebooks run whole kernels: they belong to the slow layer (``pytest -m "not slow"`` leaves them out)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_config(tmp_path_factory):
     """Keep checkpoint keys and the speech cache out of the real home; subprocesses inherit the folders."""

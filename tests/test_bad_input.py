@@ -91,6 +91,7 @@ def test_cli_prints_one_line_exits_2_and_creates_no_output(case, tmp_path, capsy
     assert not out.exists(), "no output_dir may be left behind"
 
 
+@pytest.mark.slow
 def test_cli_as_a_process_exits_2(tmp_path):
     bad = _empty(tmp_path)
     proc = subprocess.run(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import subprocess
 import sys
 
@@ -9,6 +11,7 @@ from videogen_nb.cli import main
 from videogen_nb.ffmpeg import probe
 
 
+@pytest.mark.slow
 def test_help_explains_the_command():
     proc = subprocess.run([sys.executable, "-m", "videogen_nb", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0
@@ -17,6 +20,16 @@ def test_help_explains_the_command():
     assert sub.returncode == 0 and "--resume" in sub.stdout and "OUTDIR" in sub.stdout
 
 
+def test_python_dash_m_videogen_nb_is_the_command(monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["videogen", "preview", "--help"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("videogen_nb", run_name="__main__")
+    assert info.value.code == 0 and "contact_sheet.png" in capsys.readouterr().out
+
+
+@pytest.mark.slow
 def test_build_runs_all_stages_and_prints_where_the_video_is(three_scene_doc, tmp_path):
     out = tmp_path / "out"
     proc = subprocess.run(

@@ -90,6 +90,7 @@ def chart_video(plugin) -> VideoConfig:
 # --- a scene kind --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_chart_kind_from_a_users_module_is_drawn_as_bars_and_resumes_in_a_new_process(plugin, tmp_path):
     p = Pipeline(chart_video(plugin), workdir=tmp_path / "w", resolution=SIZE, tts="silent", progress=None)
     p.run()
@@ -119,6 +120,7 @@ def test_a_chart_kind_from_a_users_module_is_drawn_as_bars_and_resumes_in_a_new_
     assert len(heights) == 2 and heights[0] == pytest.approx(2 * heights[1], abs=3)
 
 
+@pytest.mark.slow
 def test_a_chart_kind_works_in_a_spec_from_the_command_line_by_its_entry_point(tmp_path):
     spec = tmp_path / "rain.yaml"
     spec.write_text(yaml.safe_dump({"title": "Rain", "scenes": [{"kind": "chart", "title": "By month", "values": [2, 1]}]}))
@@ -139,6 +141,7 @@ def test_a_chart_kind_works_in_a_spec_from_the_command_line_by_its_entry_point(t
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow
 def test_a_kind_defined_in_a_notebook_cell_must_be_defined_again_before_resume(tmp_path):
     cell = '''
         from typing import Literal
@@ -182,6 +185,7 @@ def test_an_unregistered_scene_class_is_refused_with_the_way_to_register_it():
 # --- a stage between script and audio -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_stage_between_script_and_audio_rewrites_narration_and_resumes_in_a_new_process(plugin, three_scene_doc, tmp_path):
     p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=(320, 180), tts="silent", progress=None)
     p.insert_stage(plugin.RewriteNarration({"point": "idea"}), after="script")
@@ -335,6 +339,7 @@ def peak_frequency(samples: np.ndarray, rate: int) -> float:
     return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
 
 
+@pytest.mark.slow
 def test_an_engine_from_an_entry_point_speaks_from_the_command_line_and_resumes(three_scene_doc, tmp_path):
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(PLUGINS))
@@ -374,3 +379,17 @@ def test_an_engine_plugin_missing_on_resume_says_which_engine_to_install(three_s
     assert proc.returncode != 0 and "custom speech engine 'beep'" in proc.stderr
     with pytest.raises(ValueError, match="beep option pitch=5 is out of range"):
         Pipeline(three_scene_doc, workdir=tmp_path / "x", tts="beep", tts_options={"pitch": 5})
+
+
+def test_the_seed_api_runs_and_records_the_real_stage_list(plugin, three_scene_doc, tmp_path):
+    from videogen_nb import InputConfig, create_complete_pipeline
+
+    pipeline = create_complete_pipeline(tmp_path / "tasks", stages=[*default_stages(), plugin.Poster()],
+                                        resolution=(320, 180), tts="silent")  # fmt: skip
+    assert pipeline.stages == ["input", "parse", "script", "audio", "video", "output", "poster"]
+    result = pipeline.execute_sync(InputConfig(input_type="document", source=str(three_scene_doc)), task_id="t")
+    assert result.success, result.errors
+    state = pipeline.get_status("t")
+    assert state.get_completed_stages() == pipeline.stages and state.overall_progress == 1.0
+    assert (tmp_path / "tasks" / "t" / "checkpoints" / "07_poster.pkl").is_file()
+    assert (tmp_path / "tasks" / "t" / "poster.png").is_file()

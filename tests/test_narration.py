@@ -82,6 +82,7 @@ def test_narration_never_holds_markdown_urls_html_or_code(write_doc, tmp_path):
     assert "editors" not in whole and "CI" not in whole.split()
 
 
+@pytest.mark.slow
 def test_the_tricky_corpus_narrates_cleanly_too(tmp_path):
     for name, text in list(CORPUS.items()) + [("teaching.yaml", SPEC)]:
         path = tmp_path / name

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from PIL import Image
 
 from videogen_nb import Pipeline
@@ -33,6 +34,7 @@ def f():
 """
 
 
+@pytest.mark.slow
 def test_cli_preview_writes_each_slide_and_a_contact_sheet_in_seconds(write_doc, tmp_path):
     doc = write_doc("p.md", DOC)
     out = tmp_path / "slides"

@@ -24,6 +24,7 @@ def run_in_new_process(code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_resume_in_a_new_process_after_script_gets_the_video(three_scene_doc, tmp_path):
     p = make(three_scene_doc, tmp_path)
     p.run(until="script")
@@ -50,6 +51,7 @@ def test_resume_in_a_new_process_after_script_gets_the_video(three_scene_doc, tm
     assert lines[3] == "[0, 1, 2]"
 
 
+@pytest.mark.slow
 def test_resume_after_audio_reuses_every_clip_and_checks_them(three_scene_doc, tmp_path):
     p = make(three_scene_doc, tmp_path)
     p.run(until="audio")

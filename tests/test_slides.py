@@ -48,6 +48,7 @@ def corpus(tmp_path_factory):
     return sorted(p for p in folder.iterdir() if p.is_file())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("resolution", list(RESOLUTIONS))
 def test_every_slide_of_the_tricky_corpus_stays_inside_the_safe_area(corpus, tmp_path, resolution):
     size = RESOLUTIONS[resolution]

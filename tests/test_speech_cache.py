@@ -118,6 +118,7 @@ def test_pipelines_running_at_the_same_time_make_each_clip_once(three_scene_doc,
     assert not list(speech_cache.rglob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_builds_in_separate_processes_share_the_cache(three_scene_doc, tmp_path, speech_cache):
     cmd = [sys.executable, "-m", "videogen_nb", "build", str(three_scene_doc), "--resolution", "320x180", "-q"]
     procs = [subprocess.Popen([*cmd, "-o", str(tmp_path / f"out{k}")], stderr=subprocess.PIPE, text=True) for k in (1, 2)]

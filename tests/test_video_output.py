@@ -29,6 +29,7 @@ def full_hd(tmp_path_factory):
     return p
 
 
+@pytest.mark.slow
 def test_streams_are_1080p_h264_and_aac_at_exactly_30_fps(full_hd):
     info = probe(full_hd.video_path, count_frames=True)
     assert (info.video_codec, info.width, info.height, info.pix_fmt) == ("h264", 1920, 1080, "yuv420p")
@@ -39,6 +40,7 @@ def test_streams_are_1080p_h264_and_aac_at_exactly_30_fps(full_hd):
     assert info.frames == report.total_frames
 
 
+@pytest.mark.slow
 def test_duration_is_the_sum_of_scene_durations_within_one_frame(full_hd):
     report = full_hd.ctx.timing_report
     total = sum(s.end - s.start for s in report.scenes)
@@ -50,6 +52,7 @@ def test_duration_is_the_sum_of_scene_durations_within_one_frame(full_hd):
     assert max(abs(t - k / 30) for k, t in enumerate(times)) < 1e-6
 
 
+@pytest.mark.slow
 def test_scenes_follow_each_other_on_the_frame_grid(full_hd):
     scenes = full_hd.ctx.timing_report.scenes
     assert scenes[0].start_frame == 0
@@ -58,6 +61,7 @@ def test_scenes_follow_each_other_on_the_frame_grid(full_hd):
         assert b.start == pytest.approx(b.start_frame / 30)
 
 
+@pytest.mark.slow
 def test_no_frame_in_the_middle_of_a_scene_is_blank_and_each_shows_its_slide(full_hd):
     scenes = full_hd.ctx.timing_report.scenes
     fade = transition_frames(full_hd.ctx.settings) / 30  # the end of each scene but the last fades out
@@ -79,6 +83,7 @@ def test_no_frame_in_the_middle_of_a_scene_is_blank_and_each_shows_its_slide(ful
     assert changed(mid[0], mid[1]) > 0.003 and changed(mid[1], mid[2]) > 0.003
 
 
+@pytest.mark.slow
 def test_narration_never_runs_ahead_of_its_slide(full_hd):
     """Each scene is silent until its lead-in pad ends, then speaks; silent again before the next."""
     rate = 16000
@@ -97,6 +102,7 @@ def test_narration_never_runs_ahead_of_its_slide(full_hd):
         assert s.audio_start == pytest.approx(s.start + settings.pad_before)
 
 
+@pytest.mark.slow
 def test_output_folder_has_video_metadata_and_a_real_thumbnail(full_hd):
     out = full_hd.ctx.output_dir
     assert full_hd.video_path == out / "full-hd-check.mp4"
