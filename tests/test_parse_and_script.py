@@ -70,9 +70,16 @@ def test_front_matter_gives_the_title_and_never_reaches_a_slide(write_doc, tmp_p
     assert p.ctx.input_metadata["front_matter"]["author"] == "Ada"
 
 
-def test_without_h1_or_front_matter_the_file_name_is_the_title(write_doc, tmp_path):
+def test_without_h1_or_front_matter_the_first_heading_is_the_title(write_doc, tmp_path):
     doc = write_doc("my_first-talk.md", "## Part one\n\nHello.\n")
+    assert parsed(doc, tmp_path).scenes[0].title == "Part one"
+
+
+def test_without_any_heading_the_file_name_is_the_title_made_readable(write_doc, tmp_path):
+    doc = write_doc("my_first-talk.md", "Hello.\n\nThere.\n")
     assert parsed(doc, tmp_path).scenes[0].title == "My first talk"
+    doc = write_doc("ch01-02_09-getting-started.md", "Hello.\n\nThere.\n")
+    assert parsed(doc, tmp_path).scenes[0].title == "Getting started"
 
 
 def test_plain_text_without_headings_gives_title_and_one_content_scene(write_doc, tmp_path):

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     _setting(b, "--cache-dir", "cache_dir", metavar="DIR",
              help="speech cache shared by builds (default: $VIDEOGEN_CACHE_DIR or ~/.cache/videogen_nb/speech)")
     _setting(b, "--loudness", "loudness", type=float, metavar="LUFS", help="loudness of every scene (default: -16)")
+    _setting(b, "--notes-only", "notes_only", action="store_true")
+    _setting(b, "--silent-hold", "silent_hold", type=float, metavar="SECONDS")
     _setting(b, "--workers", "max_workers", type=int, metavar="N")
     _look_options(b)
     _setting(b, "--fps", "fps", type=int)
@@ -140,7 +142,9 @@ def import_plugins(argv: Sequence[str]) -> None:
 
 
 def _look_options(p: argparse.ArgumentParser) -> None:
-    """--resolution and --theme: how the slides look, the same for build and preview."""
+    """--resolution, --theme and --offline: how the slides look and where their pictures come from, the same
+    for build and preview."""
+    _setting(p, "--offline", "offline", action="store_true")
     _setting(p, "--resolution", "resolution", "1080p, 720p, vertical or WIDTHxHEIGHT (default: 1080p)")
     _setting(p, "--theme", "theme", "slide theme (default: the document's 'theme:', else dark)", choices=THEME_NAMES)
 

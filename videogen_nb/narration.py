@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from .codeinfo import code_facts, speakable_identifier
+from .mathspeak import spoken_math
 from .models import SceneConfig
 from .text import as_sentence
 
@@ -30,8 +31,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f\u061f])\s+|(?<=[\u3002\u
 def speakable(text: str, english: bool = False) -> str:
     """``text`` with URLs, HTML and leftover Markdown marks removed, and the spacing tidied.
 
-    In English a URL becomes "a link" (an address "an email address") so the sentence still reads.
+    In English a URL becomes "a link" (an address "an email address") so the sentence still reads;
+    inline math is said in words.
     """
+    text = spoken_math(text)
     text = _COMMENT.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = _URL.sub(" a link " if english else " ", text)
@@ -76,6 +79,33 @@ def describe_code(code: str, language: str, continued: bool = False) -> str:
     more = len(facts.definitions) - MAX_NAMES
     listing = f"{', '.join(phrases)}, and {more} more" if more > 0 else join_words(phrases)
     return f"{head} It defines {listing}."
+
+
+def describe_table(headers: list[str], rows: list[list[str]], english: bool, continued: bool = False) -> list[str]:
+    """What a table's narration says: its columns and rows, and its first row (in English)."""
+    named = [h for h in headers if h.strip()]
+    if not english:
+        return [", ".join(named)] if named else []
+    n = len(rows)
+    if continued:
+        return [f"The table continues with {n} more row{'s' if n != 1 else ''}"]
+    cols = len(headers)
+    head = f"The table has {cols} column{'s' if cols != 1 else ''}"
+    parts = [head + (f": {join_words(named)}, and" if named else " and") + f" {n} row{'s' if n != 1 else ''}"]
+    if rows:
+        cells = [f"{h} {c}" if h else c for h, c in zip(headers, rows[0]) if c]
+        if cells:
+            parts.append(f"The first row reads: {', '.join(cells)}")
+    return parts
+
+
+def describe_picture(alt: str, english: bool, shown: bool = True) -> list[str]:
+    """A picture's alt text as narration; one that could not be shown is named, never pointed at."""
+    if not alt:
+        return []
+    if english and shown:
+        return [f"The picture shows {alt[:1].lower() + alt[1:]}"]
+    return [alt]
 
 
 def template_narration(scene: SceneConfig, lang: Optional[str] = None) -> str:

@@ -27,6 +27,31 @@ def title_from_filename(stem: str) -> str:
     return text[:1].upper() + text[1:] if text else "Untitled"
 
 
+_GENERIC_STEMS = {"readme", "index", "docs"}
+
+
+def _readable_stem(stem: str) -> str:
+    words = stem.replace("_", " ").replace("-", " ").replace(".", " ").split()
+    # numbering and chapter codes say where a file sits, not what it is about: "ch01 01 installation"
+    kept = [w for w in words if not (w.isdigit() or (w[:2].lower() in ("ch", "pt") and w[2:].isdigit()) or (len(w) > 1 and w[0].lower() in "cps" and w[1:].isdigit()))]
+    return " ".join(kept)
+
+
+def title_from_path(path) -> str:
+    """The last-resort title of a document from its file name, made readable:
+    ``ch01-01-installation.md`` -> ``"Installation"``, ``docs/getting-started/README.zh-CN.md`` -> ``"Getting started"``."""
+    from pathlib import Path
+
+    p = Path(path)
+    stem = p.name.split(".")[0] if p.name.count(".") > 1 else p.stem  # README.zh-CN.md: the language is no title
+    text = _readable_stem(stem)
+    if not text or text.lower() in _GENERIC_STEMS:
+        parent = _readable_stem(p.parent.name) if p.parent.name else ""
+        text = parent if parent and parent.lower() not in _GENERIC_STEMS else text or stem
+    text = text.strip() or "Untitled"
+    return text[:1].upper() + text[1:]
+
+
 def as_sentence(text: str) -> str:
     """Collapse whitespace and end with punctuation, so speech pauses between items."""
     text = " ".join(text.split())

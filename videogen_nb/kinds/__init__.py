@@ -19,10 +19,12 @@ from .table import TableScene
 from .quote import QuoteScene
 from .picture import ClipScene, FigureScene, ImageScene
 from .quiz import QuizScene
+from .callout import CalloutScene, callout_style
 from .common import ContentScene, ListedScene, item_blocks, paragraphs
 
 __all__ = [
     "BulletsScene",
+    "CalloutScene",
     "CheckpointScene",
     "ClipScene",
     "CodeComparisonScene",
@@ -42,6 +44,7 @@ __all__ = [
     "TableScene",
     "TextScene",
     "TitleScene",
+    "callout_style",
     "item_blocks",
     "paragraphs",
 ]

@@ -27,15 +27,17 @@ class CodeScene(SceneConfig):
     code: str
     language: str = ""
     body: list[str] = Field(default_factory=list)
+    #: text after the listing (a remark on it), shown under it
+    after: list[str] = Field(default_factory=list)
 
-    continues_fields = ("body", "code")
+    continues_fields = ("body", "code", "after")
 
     def narrate(self, english: bool) -> list[str]:
         extra = [describe_code(self.code, self.language, self.continues is not None)] if english and self.code.strip() else []
-        return self.spoken_title() + self.body + extra
+        return self.spoken_title() + self.body + extra + self.after
 
     def slide(self) -> list[Block]:
-        return paragraphs(self.body) + _code_block(self.code, self.language)
+        return paragraphs(self.body) + _code_block(self.code, self.language) + paragraphs(self.after)
 
 
 @scene_kind

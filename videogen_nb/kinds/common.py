@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from ..models import Item, SceneConfig, flatten_items
 from ..render.blocks import Block, Paragraph
 from ..render.designs import ContentSlide
+from .flow import Part, item_block, part_blocks, part_speech
 
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -20,14 +21,7 @@ def paragraphs(texts: list[str]) -> list[Block]:
 
 def item_blocks(items: list[Item], marker: str = "bullet") -> list[Block]:
     """List entries as paragraphs: numbered ones show their number, nested ones a bullet, the rest ``marker``."""
-    out: list[Block] = []
-    for item in items:
-        if item.number is not None:
-            m = f"number:{item.number}"
-        else:
-            m = "bullet" if item.level else marker
-        out.append(Paragraph(item.text, level=item.level, marker=m))
-    return out
+    return [item_block(item, marker) for item in items]
 
 
 def with_difficulty(name: str, difficulty: Optional[str], minutes: Optional[int] = None) -> str:
@@ -60,9 +54,10 @@ class ListedScene(SceneConfig):
 
 
 class ContentScene(ListedScene):
-    """Paragraphs, then a list: the content most kinds share. Either may continue on the next slide."""
+    """A body of parts in the author's order (paragraphs, list entries, code, tables, pictures, formulas),
+    then a list: the content most kinds share. Either may continue on the next slide."""
 
-    body: list[str] = Field(default_factory=list)
+    body: list[Part] = Field(default_factory=list)
 
     continues_fields = ("body", "items")
     #: the symbol before each top-level entry that has no number
@@ -70,15 +65,19 @@ class ContentScene(ListedScene):
     #: the small label above the title, if the kind has one
     slide_label: ClassVar[Optional[str]] = None
 
-    def content_parts(self) -> list[str]:
-        """Paragraphs and entries, as sentences to say."""
-        return list(self.body) + [i.text for i in self.items]
+    def body_speech(self, english: bool = True) -> list[str]:
+        """What the narration says about the body, part by part."""
+        return [s for p in self.body for s in part_speech(p, english)]
+
+    def content_parts(self, english: bool = True) -> list[str]:
+        """The body and the entries, as sentences to say."""
+        return self.body_speech(english) + [i.text for i in self.items]
 
     def content_blocks(self) -> list[Block]:
-        return paragraphs(self.body) + item_blocks(self.items, self.marker)
+        return [b for p in self.body for b in part_blocks(p, self.marker)] + item_blocks(self.items, self.marker)
 
     def narrate(self, english: bool) -> list[str]:
-        return self.spoken_title() + self.content_parts()
+        return self.spoken_title() + self.content_parts(english)
 
     def slide(self) -> ContentSlide:
         return ContentSlide(self.content_blocks(), self.slide_label)

@@ -8,29 +8,41 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from ..models import SceneConfig, scene_kind
-from ..render.blocks import Block, ImageBlock, Paragraph
+from ..render.blocks import Block, Paragraph
 from ..render.designs import PictureSlide
+from ..narration import describe_picture
 from .common import paragraphs
+from .flow import Figure, figure_blocks
 
 
 @scene_kind
 class ImageScene(SceneConfig):
-    """A picture from the document's folder, with its alt text and caption."""
+    """A picture from the document's folder (or the web), with its alt text and caption.
+
+    Without a ``path`` it is a card that names the picture (its alt text and ``src``): a picture
+    that could not be had is shown as that, never left out while the text refers to it.
+    """
 
     kind: Literal["image"] = "image"
-    path: Path
+    path: Optional[Path] = None
     alt: str = ""
+    #: where the picture was to come from (a URL or the path the document gave), for the card
+    src: str = ""
     body: list[str] = Field(default_factory=list)
+    #: the caption, shown under the picture
+    after: list[str] = Field(default_factory=list)
 
     media_fields = ("path",)
 
     def narrate(self, english: bool) -> list[str]:
-        alt = [f"The picture shows {self.alt[:1].lower() + self.alt[1:]}" if english else self.alt] if self.alt else []
-        return self.spoken_title() + self.body + alt
+        return self.spoken_title() + self.body + describe_picture(self.alt, english, self.path is not None) + self.after
 
     def slide(self) -> list[Block]:
-        caption = [Paragraph(self.alt, style="sans-oblique", align="center")] if self.alt and not self.body else []
-        return paragraphs(self.body) + [ImageBlock(self.path, self.alt)] + caption
+        shown = self.path is not None
+        caption = [Paragraph(self.alt, style="sans-oblique", align="center")] if self.alt and shown and not self.body and not self.after else []
+        centred = [Paragraph(t, style="sans-oblique", align="center") for t in self.after]
+        picture = figure_blocks(Figure(path=self.path, alt=self.alt, src=self.src))
+        return paragraphs(self.body) + picture + caption + centred
 
 
 @scene_kind

@@ -20,15 +20,17 @@ class QuoteScene(SceneConfig):
     quote: list[str]
     attribution: str = ""
     body: list[str] = Field(default_factory=list)
+    #: text after the quotation, shown under it
+    after: list[str] = Field(default_factory=list)
 
-    continues_fields = ("body", "quote")
+    continues_fields = ("body", "quote", "after")
 
     def narrate(self, english: bool) -> list[str]:
         words = " ".join(as_sentence(q) for q in self.quote)
         if self.continues is not None or not english or not words:
-            return self.spoken_title() + self.body + [words, self.attribution if not english else ""]
+            return self.spoken_title() + self.body + [words, self.attribution if not english else ""] + self.after
         lead = f"As {self.attribution} put it:" if self.attribution else "A quote:"
-        return self.spoken_title() + self.body + [f"{lead} {words}"]
+        return self.spoken_title() + self.body + [f"{lead} {words}"] + self.after
 
     def slide(self) -> list[Block]:
-        return paragraphs(self.body) + [QuoteBlock(self.quote, self.attribution)]
+        return paragraphs(self.body) + [QuoteBlock(self.quote, self.attribution)] + paragraphs(self.after)

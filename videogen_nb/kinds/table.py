@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..models import SceneConfig, scene_kind
-from ..narration import join_words
+from ..narration import describe_table
 from ..render.blocks import Block, TableBlock
 from .common import paragraphs
 
@@ -20,8 +20,10 @@ class TableScene(SceneConfig):
     headers: list[str]
     rows: list[list[str]] = Field(default_factory=list)
     body: list[str] = Field(default_factory=list)
+    #: text after the table, shown under it
+    after: list[str] = Field(default_factory=list)
 
-    continues_fields = ("body", "rows")
+    continues_fields = ("body", "rows", "after")
 
     @model_validator(mode="after")
     def _rectangular(self) -> "TableScene":
@@ -35,21 +37,7 @@ class TableScene(SceneConfig):
         return self
 
     def narrate(self, english: bool) -> list[str]:
-        parts = self.spoken_title() + self.body
-        if not english:
-            return parts + [", ".join(self.headers)]
-        rows = len(self.rows)
-        if self.continues is not None:
-            return parts + [f"The table continues with {rows} more row{'s' if rows != 1 else ''}"]
-        cols = len(self.headers)
-        parts.append(
-            f"The table has {cols} column{'s' if cols != 1 else ''}: {join_words(self.headers)}, "
-            f"and {rows} row{'s' if rows != 1 else ''}"
-        )
-        if self.rows:
-            cells = [f"{h} {c}" if h else c for h, c in zip(self.headers, self.rows[0]) if c]
-            parts.append(f"The first row reads: {', '.join(cells)}")
-        return parts
+        return self.spoken_title() + self.body + describe_table(self.headers, self.rows, english, self.continues is not None) + self.after
 
     def slide(self) -> list[Block]:
-        return paragraphs(self.body) + [TableBlock(self.headers, self.rows)]
+        return paragraphs(self.body) + [TableBlock(self.headers, self.rows)] + paragraphs(self.after)

@@ -11,6 +11,7 @@ from ..narration import join_words
 from ..render.blocks import Block, Paragraph, label
 from ..render.designs import ContentSlide
 from ..text import as_sentence
+from .flow import part_speech
 from .common import ContentScene, Difficulty, ListedScene, number_items, with_difficulty
 
 
@@ -47,7 +48,7 @@ class StepsScene(ContentScene):
             parts.append(f"Step {self.number}: {self.title}")
         else:
             parts += self.spoken_title()
-        parts += self.body
+        parts += [x for p in self.body for x in part_speech(p, english, steps=True)]
         for item in self.items:
             numbered = english and item.number is not None and item.level == 0
             parts.append(f"Step {item.number}: {item.text}" if numbered else item.text)
@@ -76,7 +77,7 @@ class ProblemScene(ContentScene):
         lead = []
         if english and self.continues is None:
             lead = ["Here is a problem" + (f" of {self.difficulty} difficulty" if self.difficulty else "")]
-        return self.spoken_title() + lead + self.content_parts()
+        return self.spoken_title() + lead + self.content_parts(english)
 
     def slide(self) -> ContentSlide:
         return ContentSlide(self.content_blocks(), with_difficulty("Problem", self.difficulty))
@@ -129,7 +130,7 @@ class LearningObjectivesScene(ContentScene):
     def narrate(self, english: bool) -> list[str]:
         items = [i.text for i in self.items]
         lead = ["By the end, you will be able to:"] if english and items and self.continues is None else []
-        return self.spoken_title() + self.body + lead + items
+        return self.spoken_title() + self.body_speech(english) + lead + items
 
 
 @scene_kind
@@ -150,7 +151,7 @@ class ExerciseScene(ContentScene):
         parts = self.spoken_title()
         if english and self.continues is None:
             parts.append("Now it is your turn")
-        parts += self.body
+        parts += self.body_speech(english)
         parts += [f"Step {i.number}: {i.text}" if english and i.number is not None else i.text for i in self.items]
         if english and self.minutes:
             parts.append(f"This takes about {self.minutes} minute{'s' if self.minutes != 1 else ''}")

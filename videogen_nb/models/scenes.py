@@ -172,6 +172,8 @@ class SceneConfig(Model):
     scene_id: str = ""
     kind: str = "text"
     title: str = ""
+    #: the heading of the part of the document this scene belongs to (an H3's H2), shown small above the title
+    section: str = ""
     narration: Optional[str] = None
     source_line: Optional[int] = None
     accent: Optional[Accent] = None

@@ -32,6 +32,8 @@ class PipelineSettings(Model):
     cache_dir: Optional[Path] = Field(None, description="speech cache shared by pipelines (default: $VIDEOGEN_CACHE_DIR)")
     pronunciations: dict[str, str] = Field(default_factory=dict, description="how to say words; win over front matter")
     loudness: Optional[float] = Field(-16.0, ge=-40.0, le=-5.0, description="LUFS every clip is set to; None: as made")
+    notes_only: bool = Field(False, description="speak only the speaker notes the author wrote; a scene without notes holds silently")
+    silent_hold: float = Field(3.0, ge=0.5, le=30.0, description="seconds a scene with nothing to say stays on screen")
     # --- picture ---
     resolution: tuple[int, int] = Field((1920, 1080), description="1080p, 720p, vertical, WIDTHxHEIGHT or (w, h)")
     fps: int = Field(30, ge=1, le=120, description="frames per second")
@@ -45,6 +47,7 @@ class PipelineSettings(Model):
     # --- where and how ---
     output_dir: Optional[Path] = Field(None, description="folder for the finished video (default: WORKDIR/output)")
     max_workers: Optional[int] = Field(None, ge=1, le=256, description="parallel workers (default: what the work prefers)")
+    offline: bool = Field(False, description="never use the network: pictures on the web are not fetched but shown as cards")
     #: the enhancer the narration was written with (its name: a function cannot be kept in a checkpoint)
     enhancer: Optional[str] = None
     #: the executor the pipeline ran on, if the caller gave one (its name)

@@ -9,6 +9,7 @@ from typing import Optional
 
 from ..kinds import (
     BulletsScene,
+    CalloutScene,
     CodeComparisonScene,
     CodeScene,
     ImageScene,
@@ -17,14 +18,20 @@ from ..kinds import (
     StepsScene,
     TableScene,
     TextScene,
+    callout_style,
 )
+from ..kinds.flow import Figure, Formula, Grid, Listing, Part, Quotation
 from ..models import Item, SceneConfig
 from .blocks import (
     TEXT_BLOCKS,
+    Break,
+    Callout,
     Code,
     Heading,
     ListBlock,
+    Math,
     MdBlock,
+    Note,
     Para,
     Picture,
     Quote,
@@ -43,6 +50,7 @@ _TITLE_KINDS = {
     "exercise": ("exercise", "exercises", "try it", "try it yourself", "your turn", "practice"),
 }  # fmt: skip
 _STEP = re.compile(r"^\s*step\s+(\d+)\b[\s:.\-\u2013\u2014)]*(.*)$", re.IGNORECASE)
+_FIGURE = re.compile(r"^\s*(figure|fig\.|listing|table|image|abbildung|figura)\s*[\d.:-]", re.IGNORECASE)
 _BEFORE = {"before", "old", "bad", "slow", "naive", "original", "without", "wrong"}
 _AFTER = {"after", "new", "good", "fast", "faster", "better", "improved", "refactored", "with", "right", "fixed"}
 
@@ -54,6 +62,8 @@ class Section:
     title: str
     line: Optional[int]
     blocks: list[MdBlock] = field(default_factory=list)
+    #: the heading is one link (``## [Quiz](https://...)``): with nothing under it, it is navigation
+    link_only: bool = False
 
 
 def _words(title: str) -> list[str]:
@@ -79,15 +89,42 @@ def _is_short_lead(blocks: list[MdBlock]) -> bool:
     return all(isinstance(b, Para) for b in blocks) and len(blocks) <= 2 and sum(len(b.text) for b in blocks) <= SHORT_LEAD
 
 
+def flow_parts(blocks: list[MdBlock]) -> list[Part]:
+    """Blocks as the parts of a scene's body, in order."""
+    out: list[Part] = []
+    for b in blocks:
+        if isinstance(b, Para):
+            out.append(b.text)
+        elif isinstance(b, ListBlock):
+            out.extend(b.items)
+        elif isinstance(b, Math):
+            out.append(Formula(tex=b.tex))
+        elif isinstance(b, Code):
+            out.append(Listing(code=b.code, language=b.language))
+        elif isinstance(b, Table):
+            out.append(Grid(headers=b.headers, rows=b.rows))
+        elif isinstance(b, Picture):
+            out.append(Figure(path=b.path, alt=b.alt, src=b.src if b.path is None else ""))
+        elif isinstance(b, Quote):
+            out.append(Quotation(quote=b.paragraphs, attribution=b.attribution))
+        elif isinstance(b, Callout):
+            out.extend(([f"{b.title}:"] if b.title else []) + flow_parts(b.blocks))
+    return out
+
+
 def _text_scene(title: str, blocks: list[MdBlock], line: Optional[int]) -> SceneConfig:
-    body = [b.text for b in blocks if isinstance(b, Para)]
+    """Text in the author's order: a short lead and a list make a list scene; anything else keeps its order."""
+    paras = [b for b in blocks if isinstance(b, Para)]
     lists = [b for b in blocks if isinstance(b, ListBlock)]
+    first_list = next((k for k, b in enumerate(blocks) if isinstance(b, ListBlock)), None)
+    list_last = first_list is not None and all(isinstance(b, ListBlock) for b in blocks[first_list:])
     items = [i for b in lists for i in b.items]
-    if items and _is_short_lead([b for b in blocks if isinstance(b, Para)]) and len(body) <= 1:
+    if lists and list_last and len(paras) <= 1 and _is_short_lead(paras):
         kind = "steps" if all(b.ordered for b in lists) else "bullets"
-    else:
-        kind = "text"
-    return SceneConfig(kind=kind, title=title, body=body, items=items, source_line=line)
+        return SceneConfig(kind=kind, title=title, body=[p.text for p in paras], items=items, source_line=line)
+    if list_last:  # paragraphs, then the list: the usual text scene
+        return TextScene(title=title, body=flow_parts(blocks[:first_list]), items=items, source_line=line)
+    return TextScene(title=title, body=flow_parts(blocks), source_line=line)  # text after a list stays after it
 
 
 def _big_scene(title: str, block: MdBlock, lead: list[str]) -> SceneConfig:
@@ -97,94 +134,163 @@ def _big_scene(title: str, block: MdBlock, lead: list[str]) -> SceneConfig:
         return TableScene(title=title, headers=block.headers, rows=block.rows, body=lead, source_line=block.line)
     if isinstance(block, Quote):
         return QuoteScene(title=title, quote=block.paragraphs, attribution=block.attribution, body=lead, source_line=block.line)
+    if isinstance(block, Callout):
+        style = callout_style(block.style) or "note"
+        return CalloutScene(title=block.title or title, style=style, body=lead + flow_parts(block.blocks), source_line=block.line)
     assert isinstance(block, Picture)
-    return ImageScene(title=title, path=block.path, alt=block.alt, body=lead, source_line=block.line)
+    return ImageScene(title=title, path=block.path, alt=block.alt, src=block.src, body=lead, source_line=block.line)
+
+
+def _is_caption(block: MdBlock, scene: SceneConfig) -> bool:
+    """A quote or a "Figure 3: ..." line right under a picture is its caption."""
+    if not isinstance(scene, ImageScene) or scene.after:
+        return False
+    if isinstance(block, Quote):
+        return not block.attribution
+    return isinstance(block, Para) and bool(_FIGURE.match(block.text))
+
+
+class _Builder:
+    """Scenes of a run of blocks, in order; speaker notes go to the scene they sit in."""
+
+    def __init__(self, title: str, line: Optional[int]) -> None:
+        self.title, self.line = title, line
+        self.scenes: list[SceneConfig] = []
+        self.pending: list[MdBlock] = []
+        self.notes: list[str] = []  # notes waiting for the scene the text around them becomes
+        self.last_big: Optional[SceneConfig] = None  # the picture/code/table scene just made, for a closing remark
+
+    def add(self, scene: SceneConfig) -> None:
+        if self.notes:
+            _add_notes(scene, self.notes)
+            self.notes = []
+        self.scenes.append(scene)
+
+    def flush_text(self) -> None:
+        if self.pending:
+            self.add(_text_scene(self.title, self.pending, self.pending[0].line or self.line))
+            self.pending = []
+            self.last_big = None
+
+    def block(self, b: MdBlock) -> None:
+        if isinstance(b, Note):
+            if b.explicit:
+                if self.pending or not self.scenes:
+                    self.notes.append(b.text)
+                else:
+                    _add_notes(self.scenes[-1], [b.text])
+            return
+        if isinstance(b, Break):
+            return
+        if self.last_big is not None and not self.pending and (_is_caption(b, self.last_big)):
+            text = " ".join(b.paragraphs) if isinstance(b, Quote) else b.text
+            self.last_big.after = self.last_big.after + [text]
+            return
+        if isinstance(b, TEXT_BLOCKS):
+            self.pending.append(b)
+            return
+        lead: list[str] = []
+        if self.pending:
+            if _is_short_lead(self.pending) and not isinstance(b, Callout):
+                lead = [p.text for p in self.pending]
+                self.pending = []
+            elif isinstance(self.pending[-1], Para) and self.pending[-1].lead_in:
+                lead = [self.pending.pop().text]  # "... by running:" stays with what it introduces
+            self.flush_text()
+        scene = _big_scene(self.title, b, lead)
+        self.add(scene)
+        self.last_big = scene if isinstance(scene, (CodeScene, TableScene, ImageScene, QuoteScene)) else None
+
+    def finish(self) -> list[SceneConfig]:
+        last = self.last_big
+        if self.pending and last is not None and _is_short_lead(self.pending) and not self.pending[-1].lead_in:
+            last.after = last.after + [p.text for p in self.pending]  # a closing remark stays with what it remarks on
+            self.pending = []
+            if self.notes:
+                _add_notes(last, self.notes)
+                self.notes = []
+        self.flush_text()
+        if self.notes and self.scenes:
+            _add_notes(self.scenes[-1], self.notes)
+        return self.scenes
+
+
+def _add_notes(scene: SceneConfig, notes: list[str]) -> None:
+    """The author's own narration for ``scene``: kept exactly as written."""
+    text = " ".join(n.strip() for n in notes if n.strip())
+    if text:
+        scene.narration = f"{scene.narration} {text}" if scene.narration else text
 
 
 def scenes_from_blocks(title: str, blocks: list[MdBlock], line: Optional[int]) -> list[SceneConfig]:
-    """One scene per code block, table, quote or picture (short text before it as its lead), text between."""
-    scenes: list[SceneConfig] = []
-    pending: list[MdBlock] = []
+    """One scene per code block, table, quote, picture or callout (with the text that introduces it), text between,
+    all in the author's order."""
+    builder = _Builder(title, line)
     for b in blocks:
-        if isinstance(b, TEXT_BLOCKS):
-            pending.append(b)
-            continue
-        lead: list[str] = []
-        if pending:
-            if _is_short_lead(pending):
-                lead = [p.text for p in pending]
-            else:
-                scenes.append(_text_scene(title, pending, pending[0].line or line))
-            pending = []
-        scenes.append(_big_scene(title, b, lead))
-    if pending:
-        last = scenes[-1] if scenes else None
-        if isinstance(last, (CodeScene, TableScene, ImageScene)) and _is_short_lead(pending):
-            last.body = last.body + [p.text for p in pending]  # a closing remark stays with what it remarks on
+        builder.block(b)
+    return builder.finish()
+
+
+def _sub_sections(blocks: list[MdBlock]) -> tuple[list[MdBlock], list[tuple[Heading, list[str], list[MdBlock]]]]:
+    """(blocks before the first sub-heading, [(sub-heading, the headings above it, its blocks)])."""
+    lead: list[MdBlock] = []
+    subs: list[tuple[Heading, list[str], list[MdBlock]]] = []
+    stack: list[Heading] = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            while stack and stack[-1].level >= b.level:
+                stack.pop()
+            subs.append((b, [h.text for h in stack], []))
+            stack.append(b)
+        elif subs:
+            subs[-1][2].append(b)
         else:
-            scenes.append(_text_scene(title, pending, pending[0].line or line))
-    return scenes
-
-
-def _sub_point_scene(title: str, line: Optional[int], lead: list[MdBlock], subs: list[tuple[Heading, list[MdBlock]]]) -> SceneConfig:
-    """H3 headings with a little text each become entries of one list (numbered if they are "Step N")."""
-    body = [b.text for b in lead if isinstance(b, Para)]
-    items: list[Item] = [i for b in lead if isinstance(b, ListBlock) for i in b.items]
-    steps = all(step_number(h.text) is not None for h, _ in subs)
-    for h, blocks in subs:
-        n = step_number(h.text)
-        text = (_STEP.match(h.text).group(2) or h.text) if n is not None else h.text
-        items.append(Item(text=text, number=n))
-        for b in blocks:
-            if isinstance(b, Para):
-                items.append(Item(text=b.text, level=1))
-            elif isinstance(b, ListBlock):
-                items.extend(Item(text=i.text, level=min(2, i.level + 1)) for i in b.items)
-    return SceneConfig(kind="steps" if steps else "bullets", title=title, body=body, items=items, source_line=line)
+            lead.append(b)
+    return lead, subs
 
 
 def scenes_from_section(section: Section) -> list[SceneConfig]:
-    """The scenes of one H2 section: H3 sub-points become list entries, H3 parts with code their own scenes."""
-    lead: list[MdBlock] = []
-    subs: list[tuple[Heading, list[MdBlock]]] = []
-    for b in section.blocks:
-        if isinstance(b, Heading):
-            subs.append((b, []))
-        elif subs:
-            subs[-1][1].append(b)
-        else:
-            lead.append(b)
-    text_only = [all(isinstance(x, TEXT_BLOCKS) for x in blocks) for _, blocks in subs]
-    if subs and all(text_only) and all(isinstance(b, TEXT_BLOCKS) for b in lead):
-        return _apply_title_kind([_sub_point_scene(section.title, section.line, lead, subs)], section.title, section.line)
-    scenes = scenes_from_blocks(section.title, lead, section.line) if lead else []
-    run: list[tuple[Heading, list[MdBlock]]] = []
-    for (h, blocks), plain in zip(subs + [(None, [])], text_only + [False]):
-        if plain:
-            run.append((h, blocks))
+    """The scenes of one H2 section. An H3 with content of its own is a scene (or several) titled by it, with the
+    H2 shown small above; H3s with nothing under them are listed in the section's own scene."""
+    lead, subs = _sub_sections(section.blocks)
+    scenes = _apply_title_kind(scenes_from_blocks(section.title, lead, section.line), section.title, section.line)
+    empty: list[Heading] = []
+    for h, above, blocks in subs:
+        content = [b for b in blocks if not isinstance(b, Note)]
+        if not content and not any(isinstance(b, Note) for b in blocks):
+            if not h.link_only:
+                empty.append(h)
             continue
-        if run:
-            scenes.append(_sub_point_scene(section.title, run[0][0].line, [], run))
-            run = []
-        if h is not None:
-            scenes.extend(scenes_from_blocks(h.text, blocks, h.line))
-    return _apply_title_kind(scenes, section.title, section.line)
+        made = _apply_title_kind(scenes_from_blocks(h.text, blocks, h.line), h.text, h.line)
+        label = " \u00b7 ".join([section.title] + above) if section.title else " \u00b7 ".join(above)
+        for s in made:
+            s.section = label
+        scenes += made
+    if empty:
+        items = [Item(text=h.text) for h in empty]
+        host = next((s for s in reversed(scenes) if isinstance(s, (BulletsScene, TextScene)) and not s.section), None)
+        if host is not None:
+            host.items = host.items + items
+        else:
+            scenes.append(BulletsScene(title=section.title, items=items, source_line=empty[0].line))
+    if scenes and section.line is not None:
+        scenes[0].source_line = section.line
+    return scenes
 
 
 def _apply_title_kind(scenes: list[SceneConfig], title: str, line: Optional[int]) -> list[SceneConfig]:
-    """A "Summary" section is an outro, a "Step 2" section a step, and so on; the first scene starts at the heading."""
-    if scenes and line is not None:
-        scenes[0].source_line = line
+    """A "Summary" section is an outro, a "Step 2" section a step, and so on."""
     kind = title_kind(title)
     number = step_number(title)
     out: list[SceneConfig] = []
     for s in scenes:
         content = isinstance(s, (TextScene, BulletsScene, StepsScene))
+        keep = {"body": s.body, "items": s.items, "source_line": s.source_line, "narration": s.narration} if content else {}
         if content and kind is not None:
-            s = SceneConfig(kind=kind, title=s.title, body=s.body, items=s.items, source_line=s.source_line)
+            s = SceneConfig(kind=kind, title=s.title, **keep)
         elif content and number is not None and s.title == title:
             rest = _STEP.match(title).group(2).strip() or title  # the label above the title says "Step N"
-            s = SceneConfig(kind="steps", number=number, title=rest, body=s.body, items=s.items, source_line=s.source_line)
+            s = SceneConfig(kind="steps", number=number, title=rest, **keep)
         out.append(s)
     return out
 

@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import ImagePathError
 from .inline import InlineImage
+from .remote import Fetcher
 
 # status badges in README files: decoration, not content
 BADGE_HOSTS = (
@@ -15,13 +16,11 @@ BADGE_HOSTS = (
     "readthedocs.org", "circleci.com", "app.veyor.com", "ci.appveyor.com", "badgen.net", "pepy.tech",
     "mybinder.org", "colab.research.google.com", "zenodo.org", "snyk.io", "codeclimate.com",
 )  # fmt: skip
-UNREADABLE_SUFFIXES = {".svg", ".svgz", ".pdf", ".eps"}
+UNREADABLE_SUFFIXES = {".pdf", ".eps", ".ps", ".tif", ".tiff", ".heic"}
 
 
 def is_badge(image: InlineImage) -> bool:
-    """A linked image, or one served by a badge service, is a badge."""
-    if image.in_link:
-        return True
+    """A picture served by a badge service (or with "badge" in its path) is a badge: decoration, not content."""
     url = urlparse(image.src)
     host = url.netloc.lower()
     return any(host == h or host.endswith("." + h) for h in BADGE_HOSTS) or "badge" in url.path.lower()
@@ -34,29 +33,42 @@ def resolve_image(
     line: Optional[int],
     warnings: list[str],
     confine: bool = True,
+    fetcher: Optional[Fetcher] = None,
+    root: Optional[Path] = None,
 ) -> Optional[Path]:
-    """The absolute path of a local image, or None (with a warning) for one that cannot be shown.
+    """The absolute path of a picture, or None (with a warning) for one that cannot be had: it is then shown as a card.
 
-    A path that leads outside ``base_dir`` (the document's folder) is refused
-    with an ImagePathError: a document must not pull in arbitrary files
-    (``confine=False`` for paths a program gave, which may point anywhere).
+    A local path that leads outside ``root`` (the project the document is in: the nearest folder
+    above it with ``.git``, ``mkdocs.yml``, ``book.toml`` ...; else the document's folder) is refused
+    with an ImagePathError: a document must not pull in arbitrary files (``confine=False`` for paths
+    a program gave, which may point anywhere). A picture on the web is fetched by ``fetcher``
+    (None: offline, it is not fetched).
     """
     where = f"{doc_path.name if doc_path else '<text>'}:{line}" if line else (doc_path.name if doc_path else "<text>")
     url = urlparse(image.src)
-    if url.scheme in ("http", "https", "ftp", "data"):
-        warnings.append(f"{where}: the image {image.src[:80]} is on the web; it is not downloaded and is left out")
+    if url.scheme in ("http", "https"):
+        if fetcher is None:
+            warnings.append(f"{where}: the picture {image.src[:80]} is on the web and this build is offline; it is shown as a card")
+            return None
+        path, why = fetcher.fetch(image.src)
+        if path is None:
+            warnings.append(f"{where}: the picture {image.src[:80]} {why}; it is shown as a card")
+        return path
+    if url.scheme in ("ftp", "data"):
+        warnings.append(f"{where}: the picture {image.src[:60]} cannot be read ({url.scheme}:); it is shown as a card")
         return None
     raw = unquote(url.path if url.scheme == "file" else image.src)
     if not raw.strip():
         return None
     base = base_dir.resolve()
+    allowed = (root or base).resolve()
     path = (base / raw).resolve()
-    if confine and not path.is_relative_to(base):
-        raise ImagePathError(doc_path, line, image.src, base)
+    if confine and not path.is_relative_to(allowed):
+        raise ImagePathError(doc_path, line, image.src, allowed)
     if not path.is_file():
-        warnings.append(f"{where}: the image {image.src} does not exist in {base}; it is left out")
+        warnings.append(f"{where}: the picture {image.src} does not exist in {base}; it is shown as a card")
         return None
     if path.suffix.lower() in UNREADABLE_SUFFIXES:
-        warnings.append(f"{where}: {path.suffix} images cannot be drawn; convert {image.src} to PNG or JPEG")
+        warnings.append(f"{where}: {path.suffix} pictures cannot be drawn; convert {image.src} to PNG, JPEG or SVG")
         return None
     return path

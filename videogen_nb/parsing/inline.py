@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from ..mathspeak import mark_math, math_text
+from .html import inline_tag
+
 _TASK_BOXES = ("[ ] ", "[x] ", "[X] ")
+# MyST roles whose content is shown as it is ({ref}`text <target>` shows "text")
+_MATH_ROLES = {"math", "eq"}
 
 
 @dataclass(frozen=True)
@@ -18,12 +23,34 @@ class InlineImage:
     in_link: bool
 
 
-def _lines(token: Token) -> list[str]:
+def role_text(name: str, content: str) -> str:
+    """The text a MyST role shows: ``{ref}`Intro <intro>``` -> ``Intro``; ``{doc}`guide/setup``` -> ``setup``."""
+    content = content.strip()
+    if "<" in content and content.endswith(">"):
+        shown = content[: content.rindex("<")].strip()
+        if shown:
+            return shown
+        content = content[content.rindex("<") + 1 : -1]
+    content = content.lstrip("~!")
+    if name in ("ref", "doc", "numref", "any", "download", "py:class", "py:func", "py:meth", "class", "func", "meth"):
+        content = content.rsplit("/", 1)[-1].rsplit(".", 1)[-1] if "/" in content or name.startswith(("py:", "class", "func", "meth")) else content
+        content = content.replace("-", " ").replace("_", " ") if name in ("ref", "doc") else content
+    return content
+
+
+def _lines(token: Token, math=mark_math) -> list[str]:
     lines: list[str] = [""]
     for child in token.children or []:
         if child.type in ("text", "code_inline"):
             lines[-1] += child.content
         elif child.type in ("softbreak", "hardbreak"):
+            lines.append("")
+        elif child.type in ("math_inline", "math_inline_double"):
+            lines[-1] += math(child.content)
+        elif child.type == "myst_role":
+            name = (child.meta or {}).get("name", "")
+            lines[-1] += math(child.content) if name in _MATH_ROLES else role_text(name, child.content)
+        elif child.type == "html_inline" and inline_tag(child.content)[0] == "br":
             lines.append("")
     return [" ".join(line.split()) for line in lines]
 
@@ -31,9 +58,11 @@ def _lines(token: Token) -> list[str]:
 def inline_text(token: Token) -> str:
     """The visible text of an ``inline`` token, with Markdown syntax removed.
 
-    Link text is kept (the URL is not); inline code keeps its content; images
-    and inline HTML (comments, tags) are dropped: badges and decoration do not
-    belong on a slide. A task-list box (``[ ]``, ``[x]``) is dropped too.
+    Link text is kept (the URL is not); inline code keeps its content; images,
+    footnote marks and inline HTML tags (comments, ``<span>``) are dropped: badges and
+    decoration do not belong on a slide. A task-list box (``[ ]``, ``[x]``) is dropped too.
+    Inline math is kept between :data:`~videogen_nb.mathspeak.MARK` marks, for the slide to
+    write and the narration to say.
     """
     text = " ".join(" ".join(_lines(token)).split())
     for box in _TASK_BOXES:
@@ -42,13 +71,18 @@ def inline_text(token: Token) -> str:
     return text
 
 
+def heading_text(token: Token) -> str:
+    """A heading's text (inline math written out: a title is drawn and spoken as it is)."""
+    return " ".join(" ".join(_lines(token, math_text)).split())
+
+
 def inline_lines(token: Token) -> list[str]:
     """The visible text line by line (split where the source breaks lines), empty lines dropped."""
     return [line for line in _lines(token) if line]
 
 
 def inline_images(token: Token) -> list[InlineImage]:
-    """Every image in an ``inline`` token, in order."""
+    """Every image in an ``inline`` token (Markdown ``![]()`` or an HTML ``<img>``), in order."""
     found: list[InlineImage] = []
     depth = 0
     for child in token.children or []:
@@ -58,7 +92,21 @@ def inline_images(token: Token) -> list[InlineImage]:
             depth = max(0, depth - 1)
         elif child.type == "image":
             found.append(InlineImage(str(child.attrs.get("src", "")), child.content, depth > 0))
+        elif child.type == "html_inline":
+            tag, attrs = inline_tag(child.content)
+            if tag == "a" and not child.content.startswith("</"):
+                depth += 1
+            elif child.content.lower().startswith("</a"):
+                depth = max(0, depth - 1)
+            elif tag == "img" and attrs.get("src"):
+                found.append(InlineImage(attrs["src"], attrs.get("alt", "") or attrs.get("title", ""), depth > 0))
     return found
+
+
+def is_link_only(token: Token) -> bool:
+    """True when all the text is inside one link (``## [Pre-lecture quiz](https://...)``)."""
+    children = [c for c in token.children or [] if not (c.type == "text" and not c.content.strip())]
+    return len(children) >= 3 and children[0].type == "link_open" and children[-1].type == "link_close"
 
 
 def only_images(token: Token) -> bool:

@@ -7,7 +7,7 @@ from ..models import Document
 from .markdown import Parsed
 
 
-def parse_plain_text(doc: Document, title: str, lang: str | None = None) -> Parsed:
+def parse_plain_text(doc: Document, title: str, lang: str | None = None, options: object = None) -> Parsed:
     """Title and paragraphs of a plain text document (a long one continues over several slides)."""
     paragraphs: list[str] = []
     current: list[str] = []

@@ -35,6 +35,7 @@ from ..models import (
 )
 from .images import resolve_image
 from .inline import InlineImage
+from .remote import Fetcher
 
 VIDEO_KEYS = ("title", "subtitle", "author", "lang", "voice", "theme", "accent", "scenes")
 
@@ -115,8 +116,11 @@ def _scene(raw: Any, index: int, node: Optional[yaml.Node], path: Optional[Path]
         ) from None  # fmt: skip
 
 
-def read_spec(doc: Document) -> tuple[dict[str, Any], list[SceneConfig], list[str]]:
-    """(the video's fields, the scenes, warnings) of a YAML/JSON spec; a SpecError names file and line."""
+def read_spec(doc: Document, options: Any = None) -> tuple[dict[str, Any], list[SceneConfig], list[str]]:
+    """(the video's fields, the scenes, warnings) of a YAML/JSON spec; a SpecError names file and line.
+
+    ``options`` (a :class:`~videogen_nb.parsing.ParseOptions`): pictures on the web are fetched unless offline.
+    """
     path = doc.path
     data, root = _load(doc.text, "yaml" if doc.format == "yaml" else "json", path)
     if isinstance(data, list):
@@ -138,7 +142,8 @@ def read_spec(doc: Document) -> tuple[dict[str, Any], list[SceneConfig], list[st
         s.source_line = s.source_line or _node_line(_child(scenes_node, i))
     _check_ids(scenes, path)
     warnings: list[str] = []
-    scenes = _resolve_images(scenes, doc, warnings)
+    fetcher = None if options is None or getattr(options, "offline", True) else Fetcher()
+    scenes = _resolve_images(scenes, doc, warnings, fetcher)
     meta = {k: v for k, v in data.items() if k != "scenes"}
     return meta, scenes, warnings
 
@@ -161,16 +166,15 @@ def _check_ids(scenes: list[SceneConfig], path: Optional[Path]) -> None:
         seen[s.scene_id] = s.source_line or 0
 
 
-def _resolve_images(scenes: list[SceneConfig], doc: Document, warnings: list[str]) -> list[SceneConfig]:
-    """Image paths are taken from the spec's folder and may not leave it; Python objects may point anywhere."""
+def _resolve_images(scenes: list[SceneConfig], doc: Document, warnings: list[str], fetcher: Optional[Fetcher]) -> list[SceneConfig]:
+    """Image paths are taken from the spec's folder and may not leave it; Python objects may point anywhere.
+    A picture that cannot be had is shown as a card that names it."""
     base = doc.path.parent if doc.path else Path.cwd()
     confine = doc.format != "objects"
-    out: list[SceneConfig] = []
     for s in scenes:
-        if isinstance(s, ImageScene):
-            found = resolve_image(InlineImage(str(s.path), s.alt, False), base, doc.path, s.source_line, warnings, confine)
-            if found is None:
-                continue
+        if isinstance(s, ImageScene) and s.path is not None:
+            src = s.src or str(s.path)
+            found = resolve_image(InlineImage(src, s.alt, False), base, doc.path, s.source_line, warnings, confine, fetcher)
+            s.src = src if found is None else s.src
             s.path = found
-        out.append(s)
-    return out
+    return scenes

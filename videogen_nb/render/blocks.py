@@ -363,6 +363,10 @@ class QuoteBlock(Block):
 @lru_cache(maxsize=32)
 def _open_image(path: str, mtime: float) -> Optional[Image.Image]:
     try:
+        if Path(path).suffix.lower() in (".svg", ".svgz"):
+            from .figures import read_svg  # resvg draws SVG; figures imports this module, so not at the top
+
+            return read_svg(Path(path))
         with Image.open(path) as im:
             im.load()
             return im.convert("RGBA")

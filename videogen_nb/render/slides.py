@@ -127,6 +127,8 @@ def layout_content(
     """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``)."""
     warnings: list[str] = []
     tag, blocks = design.label, design.blocks
+    if scene.section and scene.section != scene.title:  # an H3's scene shows its H2 small above its title
+        tag = f"{scene.section} \u00b7 {tag}" if tag else scene.section
     head_ops, head_h = _header(scene, tag, size, theme, warnings)
     x0, y0, x1, y1 = theme.safe_area(size)
     top, bottom = y0 + head_h, y1 - _footer_height(size, theme)

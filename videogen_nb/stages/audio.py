@@ -186,7 +186,7 @@ class AudioStage(Stage):
         pron = pronunciations(ctx)
         spoken = [apply_pronunciations(s.narration or "", pron).text if s.narration is not None else None for s in vc.scenes]
         least = [s.min_seconds for s in vc.scenes]
-        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene)
+        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene, st.silent_hold)
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
         return [problem for _, problem in _clip_problems(ctx, deep)]
@@ -312,6 +312,8 @@ def _timeline(ctx, jobs: list[_Job], results: dict[int, _Result], engine: Speech
         clip = res.clip
         # a scene never ends before its own minimum (a clip that decides its length)
         least = max(st.min_scene, job.scene.min_seconds)
+        if not _has_words(job.spoken.text):  # nothing to say (--notes-only and no notes): the slide holds a while
+            least = max(least, st.silent_hold)
         n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, least), fps)
         start_f, end_f = frame, frame + n
         narration = job.scene.narration or ""

@@ -7,16 +7,16 @@ from typing import Optional
 from ..fingerprint import stable_hash
 from ..kinds import TitleScene
 from ..models import Document, PipelineContext, effective_theme
-from ..parsing import Parsed, parse_markdown, parse_plain_text, read_spec
+from ..parsing import ParseOptions, Parsed, parse_markdown, parse_plain_text, read_spec
 from ..render.theme import get_theme
 from ..sequence import finish_scenes
-from ..text import slugify, title_from_filename
+from ..text import slugify, title_from_path
 from .base import Services, Stage
 
 
-def parse_spec(doc: Document, fallback: str, lang: Optional[str] = None) -> Parsed:
+def parse_spec(doc: Document, fallback: str, lang: Optional[str] = None, options: Optional[ParseOptions] = None) -> Parsed:
     """A YAML/JSON spec (or Python objects): its scenes as given, a title scene first if it has none."""
-    meta, scenes, warnings = read_spec(doc)
+    meta, scenes, warnings = read_spec(doc, options)
     given = scenes[0].title if scenes and isinstance(scenes[0], TitleScene) else ""
     title = str(meta.get("title") or given or fallback)
     subtitle = str(meta.get("subtitle") or "")
@@ -37,8 +37,9 @@ class ParseStage(Stage):
 
     def run(self, ctx: PipelineContext, services: Services) -> str:
         doc, vc, st = ctx.document, ctx.video_config, ctx.settings
-        fallback = vc.title or (title_from_filename(doc.path.stem) if doc.path else "Untitled")
-        title, subtitle, scenes, warnings = PARSERS[doc.format](doc, fallback, vc.lang)
+        fallback = vc.title or (title_from_path(doc.path) if doc.path else "Untitled")
+        options = ParseOptions(offline=st.offline)
+        title, subtitle, scenes, warnings = PARSERS[doc.format](doc, fallback, vc.lang, options)
         if ctx.input_config.title:  # an explicit title from the caller wins over the H1
             title = scenes[0].title = ctx.input_config.title
         first = scenes[0]
@@ -60,4 +61,4 @@ class ParseStage(Stage):
         doc, st = ctx.document, ctx.settings
         if doc is None:
             return None
-        return stable_hash(doc.text, doc.format, doc.front_matter, st.resolution, effective_theme(st, ctx.video_config))
+        return stable_hash(doc.text, doc.format, doc.front_matter, st.resolution, effective_theme(st, ctx.video_config), st.offline)

@@ -55,10 +55,12 @@ class ScriptStage(Stage):
                 "p.settings.enhancer = None to write template narration"
             )
         lang = ctx.video_config.lang or ctx.settings.lang
-        written = {i: template_narration(s, lang) for i, s in enumerate(scenes) if s.narration is None}
+        notes_only = ctx.settings.notes_only
+        # speaker notes became narration when the document was parsed; --notes-only says nothing else
+        written = {i: "" if notes_only else template_narration(s, lang) for i, s in enumerate(scenes) if s.narration is None}
         warnings: list[str] = []
         enhanced = 0
-        if enhancer is not None and written:
+        if enhancer is not None and written and not notes_only:
             for i, (text, warning) in _enhance_all(enhancer, services.executor, scenes, written).items():
                 if warning:
                     warnings.append(warning)
@@ -71,6 +73,8 @@ class ScriptStage(Stage):
             services.events.warning(self.name, w)
         ctx.warnings.extend(warnings)
         kept = len(scenes) - len(written)
+        if notes_only:
+            return f"{len(scenes)} narrations ({kept} from speaker notes, {len(written)} silent)"
         extra = f", {enhanced} enhanced" if enhancer is not None else ""
         return f"{len(scenes)} narrations ({len(written)} from templates{extra}, {kept} kept)"
 
@@ -78,7 +82,7 @@ class ScriptStage(Stage):
         vc = ctx.video_config
         if vc is None:
             return None
-        return stable_hash([(s.scene_id, s.kind, s.narration is None) for s in vc.scenes])
+        return stable_hash([(s.scene_id, s.kind, s.narration is None) for s in vc.scenes], ctx.settings.notes_only)
 
 
 def _enhance_all(

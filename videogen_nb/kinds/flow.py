@@ -1,0 +1,132 @@
+"""The parts a content scene is made of, in the author's order: paragraphs, list entries, code,
+tables, pictures, formulas and quotations.
+
+A scene's ``body`` is a list of parts; a plain string is a paragraph, an :class:`Item` a list
+entry, and the models below the rest. Each part says what it draws (:func:`part_blocks`) and
+what the narration says about it (:func:`part_speech`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Union
+
+from pydantic import Field
+
+from ..models import Item, Model
+from ..narration import describe_code, describe_picture, describe_table
+from ..render.blocks import Block, CodeBlock, ImageBlock, Paragraph, QuoteBlock, TableBlock
+from ..render.figures import CardBlock, MathBlock
+from ..text import as_sentence
+
+
+class Listing(Model):
+    """A code listing inside a scene's text."""
+
+    code: str
+    language: str = ""
+
+
+class Grid(Model):
+    """A table inside a scene's text."""
+
+    headers: list[str]
+    rows: list[list[str]] = Field(default_factory=list)
+
+
+class Figure(Model):
+    """A picture inside a scene's text; without a ``path`` it is a card naming what could not be shown."""
+
+    path: Optional[Path] = None
+    alt: str = ""
+    src: str = ""
+
+
+class Formula(Model):
+    """Display math (TeX), drawn with mathtext and read in words."""
+
+    tex: str
+
+
+class Quotation(Model):
+    """A quotation inside a scene's text."""
+
+    quote: list[str]
+    attribution: str = ""
+
+
+#: one part of a scene's body, in the order the author wrote them
+Part = Union[str, Item, Listing, Grid, Figure, Formula, Quotation]
+
+
+def item_block(item: Item, marker: str = "bullet") -> Paragraph:
+    """A list entry: numbered ones show their number, nested ones a bullet, the rest ``marker``."""
+    if item.number is not None:
+        m = f"number:{item.number}"
+    else:
+        m = "bullet" if item.level else marker
+    return Paragraph(item.text, level=item.level, marker=m)
+
+
+def figure_blocks(fig: Figure) -> list[Block]:
+    """The picture, or a card saying what it was and where it was to come from."""
+    if fig.path is not None:
+        return [ImageBlock(fig.path, fig.alt)]
+    return [CardBlock(fig.alt or Path(fig.src).name or "Picture", fig.src)]
+
+
+def part_blocks(part: Part, marker: str = "bullet") -> list[Block]:
+    """What a part draws on the slide."""
+    if isinstance(part, str):
+        return [Paragraph(part)] if part.strip() else []
+    if isinstance(part, Item):
+        return [item_block(part, marker)]
+    if isinstance(part, Listing):
+        return [CodeBlock(part.code, part.language)] if part.code.strip() else []
+    if isinstance(part, Grid):
+        return [TableBlock(part.headers, part.rows)]
+    if isinstance(part, Figure):
+        return figure_blocks(part)
+    if isinstance(part, Formula):
+        return [MathBlock(part.tex)]
+    return [QuoteBlock(part.quote, part.attribution)]
+
+
+def part_speech(part: Part, english: bool, steps: bool = False) -> list[str]:
+    """What the narration says about a part: its words, or (in English) what it is."""
+    from ..mathspeak import speak_math
+
+    if isinstance(part, str):
+        return [part]
+    if isinstance(part, Item):
+        numbered = steps and english and part.number is not None and part.level == 0
+        return [f"Step {part.number}: {part.text}" if numbered else part.text]
+    if isinstance(part, Listing):
+        return [describe_code(part.code, part.language)] if english and part.code.strip() else []
+    if isinstance(part, Grid):
+        return describe_table(part.headers, part.rows, english)
+    if isinstance(part, Figure):
+        return describe_picture(part.alt, english, shown=part.path is not None)
+    if isinstance(part, Formula):
+        return [speak_math(part.tex)]
+    words = " ".join(as_sentence(q) for q in part.quote)
+    if not english:
+        return [words, part.attribution]
+    return [f"As {part.attribution} put it: {words}" if part.attribution else f"A quote: {words}"]
+
+
+def part_text(part: Part) -> str:
+    """The words of a part, for measuring and for splitting narration between pages."""
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Item):
+        return part.text
+    if isinstance(part, Listing):
+        return part.code
+    if isinstance(part, Grid):
+        return " ".join(part.headers + [c for r in part.rows for c in r])
+    if isinstance(part, Figure):
+        return part.alt
+    if isinstance(part, Formula):
+        return part.tex
+    return " ".join(part.quote)
