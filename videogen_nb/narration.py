@@ -104,14 +104,20 @@ def describe_picture(alt: str, english: bool, shown: bool = True) -> list[str]:
     if not alt:
         return []
     if english and shown:
-        return [f"The picture shows {alt[:1].lower() + alt[1:]}"]
+        keep = len(alt) > 1 and alt[1].isupper()  # "AI, ML ..." keeps its capitals
+        return [f"The picture shows {alt if keep else alt[:1].lower() + alt[1:]}"]
     return [alt]
 
 
-def template_narration(scene: SceneConfig, lang: Optional[str] = None) -> str:
-    """Narration for ``scene`` from its own text: one sentence per line of the slide, per kind."""
+def template_narration(scene: SceneConfig, lang: Optional[str] = None, said: str = "") -> str:
+    """Narration for ``scene`` from its own text: one sentence per line of the slide, per kind.
+
+    ``said``: the title the scene before spoke (the same title is not said twice in a row).
+    """
     en = _english(lang)
     parts = scene.narrate(en)
+    if said and scene.title == said and parts and parts[0] == scene.title:
+        parts = parts[1:]
     sentences = [as_sentence(speakable(p, en)) for p in parts if p and p.strip()]
     return " ".join(s for s in sentences if s.strip(" .")).strip()
 

@@ -191,24 +191,29 @@ class _Builder:
             return
         lead: list[str] = []
         if self.pending:
-            if _is_short_lead(self.pending) and not isinstance(b, Callout):
+            if isinstance(self.pending[-1], Para) and self.pending[-1].lead_in:
+                lead = [self.pending.pop().text]  # "... by running:" stays with what it introduces
+                self.remark()  # what came before it remarks on the block before, or is text of its own
+            elif _is_short_lead(self.pending) and not isinstance(b, Callout):
                 lead = [p.text for p in self.pending]
                 self.pending = []
-            elif isinstance(self.pending[-1], Para) and self.pending[-1].lead_in:
-                lead = [self.pending.pop().text]  # "... by running:" stays with what it introduces
             self.flush_text()
         scene = _big_scene(self.title, b, lead)
         self.add(scene)
         self.last_big = scene if isinstance(scene, (CodeScene, TableScene, ImageScene, QuoteScene)) else None
 
-    def finish(self) -> list[SceneConfig]:
+    def remark(self) -> None:
+        """Short text right after a code block, table or picture is a remark on it: it goes under it."""
         last = self.last_big
         if self.pending and last is not None and _is_short_lead(self.pending) and not self.pending[-1].lead_in:
-            last.after = last.after + [p.text for p in self.pending]  # a closing remark stays with what it remarks on
+            last.after = last.after + [p.text for p in self.pending]
             self.pending = []
             if self.notes:
                 _add_notes(last, self.notes)
                 self.notes = []
+
+    def finish(self) -> list[SceneConfig]:
+        self.remark()
         self.flush_text()
         if self.notes and self.scenes:
             _add_notes(self.scenes[-1], self.notes)
@@ -262,7 +267,9 @@ def scenes_from_section(section: Section) -> list[SceneConfig]:
                 empty.append(h)
             continue
         made = _apply_title_kind(scenes_from_blocks(h.text, blocks, h.line), h.text, h.line)
-        label = " \u00b7 ".join([section.title] + above) if section.title else " \u00b7 ".join(above)
+        # a link-only H2 with nothing of its own ("## [Pre-lecture quiz](...)") is navigation, not a part to name
+        parent = [section.title] if section.title and not (section.link_only and not lead) else []
+        label = " \u00b7 ".join(parent + above)
         for s in made:
             s.section = label
         scenes += made

@@ -27,7 +27,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from ..kinds import callout_style
 from ..models import MAX_LIST_LEVEL, Item
-from .html import HtmlComment, HtmlHeading, HtmlImage, HtmlText, read_html, strip_tags
+from .html import HtmlCallout, HtmlComment, HtmlHeading, HtmlImage, HtmlText, read_html, strip_tags
 from .images import is_badge, resolve_image
 from .inline import InlineImage, heading_text, inline_images, inline_lines, inline_text, is_link_only, only_images
 from .mdplugins import alerts_plugin, heading_attrs_plugin, includes_plugin, mdx_plugin, tabs_plugin
@@ -135,6 +135,11 @@ _TRANSPARENT_DIRECTIVES = {"tab-set", "tab-item", "tab", "tabbed", "dropdown", "
 _CODE_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "ipython", "jupyter-execute"}
 _DROPPED_DIRECTIVES = {"toctree", "contents", "index", "raw", "eval-rst", "bibliography", "include", "meta", "tableofcontents",
                        "autosummary", "automodule", "autoclass", "autofunction", "mermaid", "graphviz", "plot"}  # fmt: skip
+
+
+def _opening(node: SyntaxTreeNode):
+    """The token that opens a node (a container's ``*_open``), or the node's own token."""
+    return node.nester_tokens.opening if node.nester_tokens else node.token
 
 
 def _notes_of(text: str) -> Optional[str]:
@@ -251,6 +256,9 @@ class _Walker:
                 self.blocks.append(Para(part.text, line))
             elif isinstance(part, HtmlImage):
                 images.append(InlineImage(part.src, part.alt, part.in_link))
+            elif isinstance(part, HtmlCallout):
+                style = callout_style(part.style) or "note"
+                self.blocks.append(Callout(style, part.title, [Para(t, line) for t in part.texts], line))
             elif isinstance(part, HtmlComment):
                 notes = _notes_of(part.text)
                 self.blocks.append(Note(notes if notes is not None else part.text, line, notes is not None))
@@ -363,11 +371,11 @@ class _Walker:
             self.blocks.append(Quote(paragraphs, attribution, self.line(node)))
 
     def _alert(self, node: SyntaxTreeNode) -> None:
-        style = callout_style((node.token.meta or {}).get("kind", "note") if node.token else "note") or "note"
+        style = callout_style((_opening(node).meta or {}).get("kind", "note")) or "note"
         self.blocks.append(Callout(style, "", self.children_blocks(node.children), self.line(node)))
 
     def _admonition(self, node: SyntaxTreeNode) -> None:
-        tag = (node.token.meta or {}).get("tag", "") if node.token else ""
+        tag = (_opening(node).meta or {}).get("tag", "")
         title = ""
         rest = []
         for child in node.children:
@@ -375,13 +383,17 @@ class _Walker:
                 title = heading_text(child.children[0].token)
             else:
                 rest.append(child)
-        style = callout_style(tag) or "note"
-        if title.lower() == tag.lower() or title.lower() == style:
+        style = callout_style(tag)
+        if style is None:  # "!!! technical details": a kind of its own, named by all its words
+            words = (_opening(node).info or "").strip().strip('"')
+            title = words[:1].upper() + words[1:] if words else title
+            style = "note"
+        elif title.lower() == tag.lower() or title.lower() == style:
             title = ""
         self.blocks.append(Callout(style, title, self.children_blocks(rest), self.line(node)))
 
     def _container_colon(self, node: SyntaxTreeNode) -> None:
-        params = (node.info or (node.token.info if node.token else "") or "").strip()
+        params = (_opening(node).info or "").strip()
         line = self.line(node)
         m = _DIRECTIVE.match(params)
         if m:  # MyST colon fence ":::{note} Title": a directive whose content is Markdown
@@ -407,11 +419,13 @@ class _Walker:
         style = callout_style(name)
         if style is not None:  # Docusaurus ":::tip Title"
             self.blocks.append(Callout(style, title, self.children_blocks(node.children), line))
+        elif title and re.fullmatch(r"[a-z][\w-]*", name):  # ":::my-custom-admonition Its Title": a callout of its own kind
+            self.blocks.append(Callout("note", title, self.children_blocks(node.children), line))
         else:  # a pandoc div (::: columns) or a container we do not know: its content counts
             self.walk(node.children)
 
     def _container_slash(self, node: SyntaxTreeNode) -> None:
-        params = (node.info or (node.token.info if node.token else "") or "").strip()
+        params = (_opening(node).info or "").strip()
         name, _, title = params.partition("|")
         name, title = name.strip().lower(), title.strip().strip('"')
         style = callout_style(name)
@@ -424,7 +438,7 @@ class _Walker:
             self.walk(node.children)
 
     def _tab(self, node: SyntaxTreeNode) -> None:
-        title = (node.token.meta or {}).get("title", "") if node.token else ""
+        title = (_opening(node).meta or {}).get("title", "")
         if title:
             self.blocks.append(Para(title + ":", self.line(node)))
         self.walk(node.children)

@@ -52,9 +52,9 @@ def is_deck(front: dict[str, Any], blocks: list[MdBlock]) -> bool:
     fmt = str(front.get("format") or front.get("output") or "")
     if any(f in fmt for f in _PANDOC_FORMATS):
         return True
-    breaks = sum(1 for b in blocks if isinstance(b, Break))
-    notes = any(isinstance(b, Note) and (b.explicit or not _is_directive(b.text)) for b in blocks)
-    return breaks >= 2 and notes
+    slides = _slides(blocks)
+    with_notes = sum(1 for s in slides if _notes(s))
+    return len(slides) >= 3 and with_notes >= 2  # "---" between slides, and notes in more than one of them
 
 
 def _notes(slide: list[MdBlock]) -> Optional[str]:

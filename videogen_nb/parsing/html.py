@@ -15,7 +15,7 @@ from typing import Optional, Union
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BREAKS = {"p", "div", "li", "tr", "summary", "details", "figure", "figcaption", "section", "center", "blockquote",
            "pre", "table", "ul", "ol", "dl", "dt", "dd", "article", "header", "footer", "nav", "main", "aside",
-           "td", "th", "hr", "tbody", "thead"}  # fmt: skip
+           "td", "th", "hr", "tbody", "thead", "tabitem", "tab", "tabs"}  # fmt: skip
 _SKIP = {"script", "style", "svg", "noscript", "template"}
 
 
@@ -42,7 +42,16 @@ class HtmlComment:
     text: str
 
 
-HtmlPart = Union[HtmlHeading, HtmlText, HtmlImage, HtmlComment]
+@dataclass
+class HtmlCallout:
+    """A JSX ``<Admonition type="tip" title="...">`` (Docusaurus): a callout with its text."""
+
+    style: str
+    title: str
+    texts: list[str]
+
+
+HtmlPart = Union[HtmlHeading, HtmlText, HtmlImage, HtmlComment, HtmlCallout]
 
 
 class _Reader(HTMLParser):
@@ -55,6 +64,7 @@ class _Reader(HTMLParser):
         self.links = 0
         self.picture_done = False
         self.in_picture = False
+        self.callouts: list[tuple[int, str, str]] = []  # (where its parts start, style, title)
 
     def flush(self) -> None:
         text = " ".join("".join(self.text).split())
@@ -79,6 +89,10 @@ class _Reader(HTMLParser):
             self.in_picture, self.picture_done = True, False
         elif tag == "img":
             self.startendtag_img(dict(attrs))
+        elif tag == "admonition":
+            self.flush()
+            a = dict(attrs)
+            self.callouts.append((len(self.parts), (a.get("type") or "note").strip(), (a.get("title") or "").strip()))
 
     def startendtag_img(self, attrs: dict[str, Optional[str]]) -> None:
         if self.skip or (self.in_picture and self.picture_done):
@@ -111,6 +125,11 @@ class _Reader(HTMLParser):
             self.links = max(0, self.links - 1)
         elif tag == "picture":
             self.in_picture = False
+        elif tag == "admonition" and self.callouts:
+            self.flush()
+            start, style, title = self.callouts.pop()
+            inside, self.parts = self.parts[start:], self.parts[:start]
+            self.parts.append(HtmlCallout(style, title, [p.text for p in inside if isinstance(p, (HtmlText, HtmlHeading))]))
 
     def handle_data(self, data: str) -> None:
         if not self.skip:

@@ -102,7 +102,7 @@ def parse_markdown(doc: Document, fallback_title: str, lang: Optional[str] = Non
         title_scene.narration = " ".join(n.text for n in intro_notes if n.explicit) or None
         intro = []
     if intro:
-        intro_scenes = scenes_from_section(Section("Overview" if sections else "", title_line, intro))
+        intro_scenes = scenes_from_section(Section(doc_title if sections or h1 else "", title_line, intro))
         scenes += intro_scenes
         parents += [""] * len(intro_scenes)
     for sec in sections:
@@ -120,6 +120,7 @@ def parse_markdown(doc: Document, fallback_title: str, lang: Optional[str] = Non
         english and len(sections) >= MIN_SECTIONS_FOR_SUMMARY
         and not any(isinstance(s, OutroScene) for s in scenes)
     ):  # fmt: skip
-        titles = list(dict.fromkeys(sec.title for sec in sections if sec.title and (not sec.link_only or sec.blocks)))
+        titles = list(dict.fromkeys(sec.title for sec in sections if sec.title and not sec.link_only))
+        titles = [t for t in titles if t != doc_title]
         scenes.append(summary_scene(titles))
     return Parsed(doc_title, subtitle, [title_scene] + scenes, warnings)

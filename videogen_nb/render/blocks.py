@@ -15,6 +15,7 @@ from typing import Optional, Union
 
 from PIL import Image
 
+from ..mathspeak import written_math
 from .code import highlight
 from .layout import ELLIPSIS, clip_lines, longest_prefix, wrap_text
 from .text import is_rtl, line_height, measure, metrics
@@ -138,7 +139,8 @@ class Paragraph(Block):
         th = env.theme
         size = env.px(self.size or th.body_size)
         color = self.color or th.text
-        rtl = is_rtl(self.text)
+        text = written_math(self.text)  # inline math, kept between marks, is written out
+        rtl = is_rtl(text)
         lh = line_height(self.style, size, th.line_spacing)
         ascent, _ = metrics(self.style, size)
         indent = int(self.level * size * 1.4)
@@ -148,7 +150,7 @@ class Paragraph(Block):
         else:
             mark_w = int(size * 1.2) if self.marker else 0
         text_w = max(size, width - indent - mark_w)
-        lines = list(wrap_text(self.text, self.style, size, text_w))
+        lines = list(wrap_text(text, self.style, size, text_w))
         if self.max_lines and len(lines) > self.max_lines:
             lines, _ = clip_lines(lines, self.max_lines, self.style, size, text_w)
         ops: list[Op] = []
@@ -278,6 +280,9 @@ class TableBlock(Block):
         words = sum(self._longest_words(size, int(size * 0.45)))
         if words > width:  # many columns: shrink (a little) before breaking words inside cells
             size = max(int(size * CODE_MIN_SHRINK), int(size * width / words))
+        heads = sum(self._header_words(size, int(size * 0.45)))
+        if heads > width:  # a header never breaks inside a word ("Edg/e"): shrink further if it must
+            size = max(6, int(size * width / heads))
         pad = int(size * 0.45)
         lh = line_height("sans", size, 1.2)
         ascent, _ = metrics("sans", size)
@@ -314,17 +319,23 @@ class TableBlock(Block):
         cols = list(zip(*([self.headers] + self.rows)))
         return [max((measure(w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols]
 
+    def _header_words(self, size: int, pad: int) -> list[float]:
+        return [max((measure(w, "sans-bold", size) for w in h.split()), default=0.0) + 2 * pad + 1 for h in self.headers]
+
     def _column_widths(self, width: int, size: int, pad: int) -> list[int]:
         n = len(self.headers)
         cols = list(zip(*([self.headers] + self.rows)))
         natural = [min(width * 0.6, max(measure(c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
         longest_word = self._longest_words(size, pad)
-        least = [min(width / n, max(lw, 3 * size)) for lw in longest_word]
+        heads = self._header_words(size, pad)
+        least = [max(hw, min(width / n, max(lw, 3 * size))) for lw, hw in zip(longest_word, heads)]
+        natural = [max(nat, hw) for nat, hw in zip(natural, heads)]
         if sum(natural) <= width:
             extra = (width - sum(natural)) / n
             out = [nat + extra for nat in natural]
         elif sum(least) >= width:
-            out = [width / n] * n
+            room = max(0.0, width - sum(heads))  # every header word fits; the rest is shared evenly
+            out = [hw + room / n for hw in heads]
         else:
             room = width - sum(least)
             want = [max(0.0, nat - lo) for nat, lo in zip(natural, least)]

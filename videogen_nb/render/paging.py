@@ -46,6 +46,12 @@ def _split_unit(unit: Unit) -> Optional[list[Unit]]:
     return None
 
 
+def leads_in(unit: Unit) -> bool:
+    """A paragraph ending with a colon introduces what follows: a page never ends with it."""
+    value = unit[1]
+    return isinstance(value, str) and value.rstrip().endswith((":", "\uff1a"))
+
+
 def _balanced(pages: list[list[Unit]], fits) -> list[list[Unit]]:
     """The same number of pages with the units spread evenly (by length), if every page still fits.
 
@@ -59,7 +65,7 @@ def _balanced(pages: list[list[Unit]], fits) -> list[list[Unit]]:
     for unit, w in zip(flat, weights):
         out[min(n - 1, int((acc + w / 2) * n / total))].append(unit)
         acc += w
-    if all(out) and all(fits(p, k) for k, p in enumerate(out)):
+    if all(out) and all(fits(p, k) for k, p in enumerate(out)) and not any(leads_in(p[-1]) for p in out[:-1]):
         return out
     return pages
 
@@ -88,6 +94,8 @@ def paginate(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> list[Sc
                 pending[:1] = smaller
                 continue
             lo = 1  # a table row cannot be cut: its slide shrinks (or, past the limit, cuts with a warning)
+        if 1 < lo < len(pending) and leads_in(pending[lo - 1]):
+            lo -= 1  # "You will learn:" goes to the next page with the list it introduces
         pages.append(pending[:lo])
         pending = pending[lo:]
     if len(pages) == 1:

@@ -35,6 +35,11 @@ def _front_choice(front: dict, key: str, allowed: tuple[str, ...], path) -> Opti
     return value.strip().lower()
 
 
+def _deck_tool(front: dict) -> bool:
+    """The front matter is a slide tool's (Marp, Slidev), whose keys mean what that tool says."""
+    return front.get("marp") is True or any(k in front for k in ("layout", "highlighter", "transition", "mdc", "slidev"))
+
+
 class InputStage(Stage):
     name = "input"
     requires = ("input_config",)
@@ -58,7 +63,8 @@ class InputStage(Stage):
             lang=cfg.lang or _front_str(front, "lang"),
             voice=cfg.voice or _front_str(front, "voice"),
             pronunciations=pronunciations,
-            theme=_front_choice(front, "theme", THEME_NAMES, doc.path),
+            # a Marp or Slidev deck's "theme:" names that tool's theme (gaia, seriph), not ours: it is not an error
+            theme=None if _deck_tool(front) else _front_choice(front, "theme", THEME_NAMES, doc.path),
             accent=_front_choice(front, "accent", ACCENTS, doc.path),
             source_path=doc.path.resolve() if doc.path else None,
         )

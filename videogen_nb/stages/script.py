@@ -57,7 +57,11 @@ class ScriptStage(Stage):
         lang = ctx.video_config.lang or ctx.settings.lang
         notes_only = ctx.settings.notes_only
         # speaker notes became narration when the document was parsed; --notes-only says nothing else
-        written = {i: "" if notes_only else template_narration(s, lang) for i, s in enumerate(scenes) if s.narration is None}
+        written = {
+            i: "" if notes_only else template_narration(s, lang, said=scenes[i - 1].title if i else "")
+            for i, s in enumerate(scenes)
+            if s.narration is None
+        }
         warnings: list[str] = []
         enhanced = 0
         if enhancer is not None and written and not notes_only:
