@@ -6,6 +6,7 @@ from typing import Optional
 
 from ..errors import DocumentStructureError, VideogenError
 from ..fingerprint import stable_hash
+from ..kinds import TitleScene
 from ..models import PipelineContext, SceneConfig
 from ..narration import speakable, template_narration
 from .base import Enhancer, ExecutorFactory, Services, Stage
@@ -58,7 +59,7 @@ class ScriptStage(Stage):
         notes_only = ctx.settings.notes_only
         # speaker notes became narration when the document was parsed; --notes-only says nothing else
         written = {
-            i: "" if notes_only else template_narration(s, lang, said=scenes[i - 1].title if i else "")
+            i: "" if notes_only else template_narration(s, lang, said=_said(scenes, i))
             for i, s in enumerate(scenes)
             if s.narration is None
         }
@@ -87,6 +88,12 @@ class ScriptStage(Stage):
         if vc is None:
             return None
         return stable_hash([(s.scene_id, s.kind, s.narration is None) for s in vc.scenes], ctx.settings.notes_only)
+
+
+def _said(scenes: list[SceneConfig], i: int) -> str:
+    """The title the scene before ``i`` spoke, if it was a content scene (a title slide opens; the first section
+    still says its name)."""
+    return scenes[i - 1].title if i and not isinstance(scenes[i - 1], TitleScene) else ""
 
 
 def _enhance_all(
