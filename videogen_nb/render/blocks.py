@@ -91,6 +91,8 @@ Op = Union[TextOp, ShapeOp, PictureOp]
 
 def shift(op: Op, dx: float, dy: float) -> Op:
     """The same operation moved by (dx, dy)."""
+    if not (dx or dy):
+        return op  # operations are never changed in place, so an unmoved one can be shared
     if isinstance(op, TextOp):
         return replace(op, x=op.x + dx, baseline=op.baseline + dy)
     x0, y0, x1, y1 = op.box
@@ -275,13 +277,15 @@ class TableBlock(Block):
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
         size = env.px(th.body_size, 0.85)
-        words = sum(self._longest_words(size, int(size * 0.45)))
+        longest = self._longest_words(size, int(size * 0.45))
+        words = sum(longest)
         if words > width:  # many columns: shrink (a little) before breaking words inside cells
             size = max(int(size * CODE_MIN_SHRINK), int(size * width / words))
+            longest = self._longest_words(size, int(size * 0.45))
         pad = int(size * 0.45)
         lh = line_height("sans", size, 1.2)
         ascent, _ = metrics("sans", size)
-        widths = self._column_widths(width, size, pad)
+        widths = self._column_widths(width, size, pad, longest)
         ops: list[Op] = []
         y = 0
         cut = False
@@ -314,11 +318,10 @@ class TableBlock(Block):
         cols = list(zip(*([self.headers] + self.rows)))
         return [max((measure(w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols]
 
-    def _column_widths(self, width: int, size: int, pad: int) -> list[int]:
+    def _column_widths(self, width: int, size: int, pad: int, longest_word: list[float]) -> list[int]:
         n = len(self.headers)
         cols = list(zip(*([self.headers] + self.rows)))
         natural = [min(width * 0.6, max(measure(c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
-        longest_word = self._longest_words(size, pad)
         least = [min(width / n, max(lw, 3 * size)) for lw in longest_word]
         if sum(natural) <= width:
             extra = (width - sum(natural)) / n
