@@ -327,12 +327,20 @@ def newest_valid_checkpoint(workdir: Path) -> tuple[Path, Checkpoint, list[tuple
         raise _no_checkpoints(workdir)
     skipped: list[tuple[Path, str]] = []
     first_error: CheckpointError | None = None
-    for path in found:
+    for k, path in enumerate(found):
         try:
-            return path, load_checkpoint(path), skipped
+            loaded = load_checkpoint(path)
         except CheckpointError as exc:
             first_error = first_error or exc
             skipped.append((path, str(exc)))
+            continue
+        # older ones are not needed, but one whose header cannot be read may have been the newest: say so
+        for older in found[k + 1 :]:
+            try:
+                read_header(older)
+            except CheckpointError as exc:
+                skipped.append((older, str(exc)))
+        return path, loaded, skipped
     assert first_error is not None
     raise first_error
 

@@ -304,17 +304,14 @@ def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # known before the parser exists: a plug-in may fail while it is imported
     try:
         import_plugins(argv)
-    except ValueError as exc:
-        print(f"videogen: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
         return cmd_preview(args) if args.command == "preview" else cmd_build(args)
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
@@ -330,7 +327,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if mapped is not None:  # no permission, a read-only or full disk: ours to explain, not a traceback
             print(f"videogen: error: {_one_line(mapped)}", file=sys.stderr)
             return EXIT_USAGE
-        if args.debug:
+        if debug:
             raise
         print(
             f"videogen: unexpected error: {type(exc).__name__}: {_one_line(exc)}. This is a bug in videogen_nb "

@@ -237,6 +237,7 @@ class Pipeline:
         self.events = events
         #: the work folder's lock, held while stages run (``p.lock.wait = False``: fail at once when it is taken)
         self.lock = lock
+        self._lock_depth = 0
         #: shown in a failure message as the command-line way to pick up again
         self.resume_command: Optional[str] = None
         self._last_change = ""
@@ -510,21 +511,23 @@ class Pipeline:
     def _locked(self) -> Iterator[None]:
         """Hold the work folder's lock (waiting for another process, or failing, as ``self.lock.wait`` says).
 
-        Taking it first (not re-entering it) removes what a killed process left half-written: no other
+        Taking it (not re-entering it) removes what a killed process left half-written: no other
         process can be writing here while the lock is held.
         """
         try:
-            first = self.lock.acquire()
+            self.lock.acquire()
         except OSError as exc:  # the folder cannot be made or written: say so as our own error
             mapped = storage_error(exc, "taking the lock of the work folder")
             if mapped is None:
                 raise
             raise mapped from None
+        self._lock_depth += 1
         try:
-            if first:
+            if self._lock_depth == 1:  # held by this process (the CLI may have taken it first): no one else writes here
                 self._clean_strays()
             yield
         finally:
+            self._lock_depth -= 1
             self.lock.release()
             self.lock.remove_if_unused()  # bad input wrote nothing: leave no empty work folder behind either
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlparse
 
-from ..errors import ImagePathError
+from ..errors import ImagePathError, InputError
 from .inline import InlineImage
 
 # status badges in README files: decoration, not content
@@ -50,10 +50,19 @@ def resolve_image(
     if not raw.strip():
         return None
     base = base_dir.resolve()
-    path = (base / raw).resolve()
+    try:
+        path = (base / raw).resolve()
+        exists = path.is_file()
+    except (OSError, ValueError) as exc:  # a name longer than the file system allows, a NUL byte
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        src = image.src if len(image.src) <= 60 else image.src[:57] + "..."
+        raise InputError(
+            doc_path, f"{'line ' + str(line) + ': ' if line else ''}the image path '{src}' cannot be a file name ({reason})",
+            "Give the image a shorter name (at most 255 bytes a folder or file name) of plain characters.",
+        ) from None
     if confine and not path.is_relative_to(base):
         raise ImagePathError(doc_path, line, image.src, base)
-    if not path.is_file():
+    if not exists:
         warnings.append(f"{where}: the image {image.src} does not exist in {base}; it is left out")
         return None
     if path.suffix.lower() in UNREADABLE_SUFFIXES:
