@@ -17,7 +17,8 @@ from PIL import Image
 
 from .code import highlight
 from .layout import ELLIPSIS, clip_lines, longest_prefix, wrap_text
-from .text import is_rtl, line_height, measure, metrics
+from .fonts import fallback_setting
+from .text import is_rtl, line_height, measure, measure_with, metrics
 from .theme import RGB, Box, Theme
 
 MAX_CELL_LINES = 6
@@ -316,12 +317,15 @@ class TableBlock(Block):
 
     def _longest_words(self, size: int, pad: int) -> list[float]:
         cols = list(zip(*([self.headers] + self.rows)))
-        return [max((measure(w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols]
+        fb = fallback_setting()  # read once: every word of every cell is measured
+        return [max((measure_with(fb, w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad
+                for col in cols]  # fmt: skip
 
     def _column_widths(self, width: int, size: int, pad: int, longest_word: list[float]) -> list[int]:
         n = len(self.headers)
         cols = list(zip(*([self.headers] + self.rows)))
-        natural = [min(width * 0.6, max(measure(c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
+        fb = fallback_setting()
+        natural = [min(width * 0.6, max(measure_with(fb, c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
         least = [min(width / n, max(lw, 3 * size)) for lw in longest_word]
         if sum(natural) <= width:
             extra = (width - sum(natural)) / n

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .fonts import fallback_setting
-from .text import measure
+from .text import measure, measure_with
 
 ELLIPSIS = "\u2026"
 # a long token (a URL, a path) is best broken just after one of these
@@ -113,12 +113,12 @@ def _wrap(text: str, style: str, size: int, max_width: float, fallback: str | No
         line = ""
         for tok, space in tokens(raw):
             candidate = f"{line} {tok}" if (line and space) else line + tok
-            if measure(candidate, style, size) <= max_width:
+            if measure_with(fallback, candidate, style, size) <= max_width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            if measure(tok, style, size) <= max_width:
+            if measure_with(fallback, tok, style, size) <= max_width:
                 line = tok
             else:
                 *full, line = break_token(tok, style, size, max_width)

@@ -23,6 +23,10 @@ from .theme import Theme
 ONE_SLIDE_AT_MOST = 64
 
 
+#: up to this many pages, all of them are evened out; beyond it, only the last two
+BALANCE_ALL = 6
+
+
 def _halves(text: str) -> Optional[tuple[str, str]]:
     """Cut text near its middle: at a sentence end if there is one, else between words, else anywhere."""
     if len(text) < 2:
@@ -55,7 +59,12 @@ def _balanced(pages: list[list[Unit]], fits) -> list[list[Unit]]:
     """The same number of pages with the units spread evenly (by length), if every page still fits.
 
     Filling pages greedily leaves the last one nearly empty (20 items, then 10); 15 and 15 read better.
+    Of many pages only the last two are evened out: the greedy ones before them are all full, and
+    laying every page out again would double the work on a long table.
     """
+    if len(pages) > BALANCE_ALL:
+        head = pages[:-2]
+        return head + _balanced(pages[-2:], lambda page, k: fits(page, k + len(head)))
     flat = [u for p in pages for u in p]
     weights = [len(str(v)) + 20 for _, v in flat]  # + a line's worth for each unit's own spacing
     total, n = sum(weights), len(pages)

@@ -46,6 +46,11 @@ def measure(text: str, style: str, size: int, rtl: bool = False) -> float:
     return _measure(text, style, int(size), rtl, fallback_setting())
 
 
+def measure_with(fallback: str | None, text: str, style: str, size: int, rtl: bool = False) -> float:
+    """:func:`measure` with the fallback setting already read (``fallback_setting()``), for loops that measure a lot."""
+    return _measure(text, style, int(size), rtl, fallback)
+
+
 @lru_cache(maxsize=1024)
 def metrics(style: str, size: int) -> tuple[int, int]:
     """(ascent, descent) of the style's main font at ``size``: what lines are spaced by."""
