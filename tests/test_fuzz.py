@@ -10,7 +10,7 @@ from document_strategies import documents, markdown_documents, run_document, spe
 from videogen_nb.errors import VideogenError
 
 # bounded, so the fast layer stays fast; tools/fuzz.py runs the same strategies over a thousand and more
-FAST = settings(max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _only_our_errors(doc: tuple[str, bytes]) -> None:
@@ -34,7 +34,7 @@ def test_yaml_and_json_specs_raise_only_our_errors(doc):
     _only_our_errors(doc)
 
 
-@settings(FAST, max_examples=15)
+@settings(FAST, max_examples=10)
 @given(documents)
 def test_any_file_raises_only_our_errors(doc):
     _only_our_errors(doc)

@@ -80,10 +80,15 @@ def stray_temporaries(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob(f".*{TEMP_MARK}*") if p.is_file() and is_temporary(p))
 
 
-def remove_stray_temporaries(folder: Path) -> list[Path]:
-    """Delete :func:`stray_temporaries` (only while no other process can be writing there); return them."""
+def remove_stray_temporaries(folder: Path, exclude: Optional[Path] = None) -> list[Path]:
+    """Delete :func:`stray_temporaries` (only while no other process can be writing there); return them.
+
+    Those under ``exclude`` (a folder other processes share, such as a speech cache inside it) are kept.
+    """
     removed = []
     for p in stray_temporaries(folder):
+        if exclude is not None and exclude in p.parents:
+            continue
         try:
             p.unlink()
             removed.append(p)

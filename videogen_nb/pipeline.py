@@ -534,7 +534,7 @@ class Pipeline:
     def _clean_strays(self) -> None:
         """Remove temporary files a killed process left in the work folder (and stages' own leftovers)."""
         cache = Path(self.ctx.settings.cache_dir).absolute() if self.ctx.settings.cache_dir else None
-        strays = [p for p in remove_stray_temporaries(self.ctx.workdir) if cache is None or cache not in p.parents]
+        strays = remove_stray_temporaries(self.ctx.workdir, exclude=cache)
         for stage in self._stages:
             strays += stage.remove_leftovers(self.ctx)
         if strays:
