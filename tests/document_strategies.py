@@ -85,11 +85,46 @@ values = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=6), st.dictionaries(st.sampled_from(_FIELDS), inner, max_size=4)),
     max_leaves=12,
 )  # fmt: skip
+strings = st.lists(line_text, max_size=12)
+items = st.lists(st.one_of(line_text, st.fixed_dictionaries({"text": line_text}, optional={"level": st.integers(0, 2)})),
+                 max_size=30)  # fmt: skip
+# scenes of each kind with fields of the right types (so specs get past validation into paging and
+# narration), their contents as hostile as the Markdown's: long words, scripts, empty lists, ragged rows
+_PLAUSIBLE = {
+    "title": {"title": line_text, "subtitle": line_text, "author": line_text},
+    "text": {"title": line_text, "body": strings, "items": items},
+    "bullets": {"title": line_text, "items": items, "body": strings},
+    "steps": {"title": line_text, "items": items, "number": st.integers(0, 99)},
+    "outro": {"title": line_text, "items": items},
+    "code": {"title": line_text, "code": st.lists(line_text, max_size=60).map("\n".join), "language": st.sampled_from(["python", "", "x"])},
+    "code_comparison": {"before": line_text, "after": line_text, "language": st.just("python")},
+    "table": {"title": line_text, "headers": st.lists(line_text, min_size=1, max_size=6),
+              "rows": st.lists(st.lists(line_text, max_size=7), max_size=60)},
+    "quote": {"quote": strings, "attribution": line_text},
+    "image": {"path": paths, "alt": line_text},
+    "quiz": {"question": line_text, "options": st.lists(line_text, min_size=2, max_size=6), "answer": st.sampled_from(["A", "B", 1, 2])},
+    "exercise": {"title": line_text, "items": items, "minutes": st.integers(1, 500), "difficulty": st.sampled_from(["easy", "hard"])},
+}  # fmt: skip
+_REQUIRED = {"table": ("headers",), "quote": ("quote",), "image": ("path",), "code_comparison": ("before", "after"),
+             "code": ("code",), "quiz": ("question", "options", "answer")}  # fmt: skip
+plausible_scene = st.sampled_from(sorted(_PLAUSIBLE)).flatmap(
+    lambda kind: st.fixed_dictionaries(
+        {"kind": st.just(kind), **{f: _PLAUSIBLE[kind][f] for f in _REQUIRED.get(kind, ())}},
+        # now and then a wrong value among the right ones: one bad scene must fail the spec with our error
+        optional={**{f: v for f, v in _PLAUSIBLE[kind].items() if f not in _REQUIRED.get(kind, ())}, "narration": line_text, "accent": st.sampled_from(["blue", "red", "teal"] * 5 + ["mauve"]),
+                  "scene_id": st.sampled_from(["intro", "a-1", "x" * 64, "p2"] * 5 + ["Bad Id", "../x"])},
+    )
+)  # fmt: skip
 scene = st.one_of(
+    plausible_scene,
+    plausible_scene,
     st.fixed_dictionaries({"kind": st.sampled_from(_KINDS)}, optional={f: values for f in _FIELDS}),
     values,
 )
 spec = st.one_of(
+    st.fixed_dictionaries({"title": line_text, "scenes": st.lists(plausible_scene, min_size=1, max_size=8)},
+                          optional={"theme": st.sampled_from(["dark", "light"]), "lang": st.sampled_from(["en", "de", "ja"])}),
+    st.lists(plausible_scene, min_size=1, max_size=6),
     st.fixed_dictionaries({"scenes": st.lists(scene, max_size=8)},
                           optional={"title": values, "theme": values, "lang": values, "accent": values, "other": values}),
     st.lists(scene, max_size=8),

@@ -368,3 +368,26 @@ def test_a_disk_that_fills_leaves_the_last_complete_output_untouched_and_says_so
     after = {f.name: f.read_bytes() for f in out.iterdir()}
     assert after == before  # every file of the previous run, byte for byte; no temporary files left
     assert decode_errors(out / "talk.mp4") == ""
+
+
+@pytest.mark.slow
+def test_a_disk_that_fills_under_the_work_folder_stops_with_our_error_then_resumes(three_scene_doc, tmp_path, small_disk, capsys):
+    work = small_disk(tmp_path / "work", 160)  # too small for the audio of three scenes and their video
+    out = tmp_path / "out"
+    args = ["build", str(three_scene_doc), "-o", str(out), "--workdir", str(work), "--resolution", "320x180", "-q"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no space left on the disk" in err and "--resume" in err and "Traceback" not in err
+    subprocess.run(["mount", "-o", "remount,size=64m", str(work)], check=True)  # space was freed
+    assert main([*args, "--resume"]) == 0
+    assert decode_errors(out / "tiny-talk.mp4") == ""
+
+
+def test_ffmpeg_running_out_of_space_is_a_disk_full_error(tmp_path, small_disk):
+    from videogen_nb.ffmpeg import run_ffmpeg
+
+    disk = small_disk(tmp_path / "disk", 32)
+    with pytest.raises(errors.DiskFullError, match="no space left on the disk while writing a test clip"):
+        # noise does not compress: three seconds of it need far more than 32 KiB
+        run_ffmpeg(["-f", "lavfi", "-i", "testsrc=size=320x180:rate=30", "-vf", "noise=alls=60:allf=t", "-t", "3",
+                    "-c:v", "libx264", "-preset", "ultrafast", str(disk / "clip.mp4")], "writing a test clip")  # fmt: skip

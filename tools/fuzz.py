@@ -50,6 +50,7 @@ def main() -> int:
 
     counts: collections.Counter[str] = collections.Counter()
     kinds: collections.Counter[str] = collections.Counter()
+    by_kind: collections.Counter[tuple[str, str]] = collections.Counter()
     foreign: list[tuple[str, bytes, str]] = []
     slowest: list[tuple[float, str]] = []
     signal.signal(signal.SIGALRM, _alarm)
@@ -65,17 +66,19 @@ def main() -> int:
             signal.setitimer(signal.ITIMER_REAL, args.timeout)
             try:
                 run_document(name, data, folder)
-                counts["fine"] += 1
+                outcome = "fine"
             except TimedOut:
-                counts["time-outs"] += 1
+                outcome = "time-outs"
                 foreign.append((name, data, f"took more than {args.timeout} s"))
             except VideogenError:
-                counts["ours"] += 1
+                outcome = "ours"
             except Exception:  # noqa: BLE001 - what this tool looks for
-                counts["foreign"] += 1
+                outcome = "foreign"
                 foreign.append((name, data, traceback.format_exc()))
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+        counts[outcome] += 1
+        by_kind[(Path(name).suffix, outcome)] += 1
         slowest.append((time.perf_counter() - t0, name))
 
     t0 = time.perf_counter()
@@ -86,6 +89,8 @@ def main() -> int:
     print(f"  ours (VideogenError, a message for the user): {counts['ours']}")
     print(f"  foreign (any other exception): {counts['foreign']}")
     print(f"  time-outs (over {args.timeout:g} s): {counts['time-outs']}")
+    for suffix in sorted(kinds):
+        print(f"  {suffix}: " + ", ".join(f"{by_kind[(suffix, o)]} {o}" for o in ("fine", "ours", "foreign", "time-outs")))
     top = sorted(slowest, reverse=True)[:3]
     print("  slowest: " + ", ".join(f"{s:.2f} s ({n})" for s, n in top))
     by_type = collections.Counter(tb.strip().splitlines()[-1][:120] for _, _, tb in foreign)
