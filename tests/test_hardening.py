@@ -141,6 +141,7 @@ def test_a_truncated_segment_chunk_or_slide_is_made_again_not_reused(three_scene
         assert json.loads(record_path(f).read_text())["size"] == f.stat().st_size
 
 
+@pytest.mark.slow
 def test_a_damaged_video_in_the_work_folder_is_made_again_on_resume(three_scene_doc, tmp_path):
     p = Pipeline(three_scene_doc, workdir=tmp_path / "w", tts="silent", progress=None, resolution=SMALL)
     p.run(until="video")
@@ -225,6 +226,20 @@ def test_a_read_only_work_or_key_folder_is_our_error_not_a_traceback(which, thre
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "videogen: error: cannot write" in proc.stderr
     assert (str(tmp_path / "config") if which == "key folder" else str(work)) in proc.stderr
+
+
+def test_a_build_whose_output_stage_failed_exits_1_and_says_why(three_scene_doc, tmp_path, monkeypatch, capsys):
+    from videogen_nb.stages import output
+
+    def broken(*args, **kw):
+        raise errors.RenderError("ffmpeg failed while extracting a frame: simulated")
+
+    monkeypatch.setattr(output, "extract_frame", broken)
+    out = tmp_path / "out"
+    code = main(["build", str(three_scene_doc), "-o", str(out), "--tts", "silent", "--resolution", "320x180", "-q"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and err[-1].startswith("videogen: error: the output stage failed:") and "simulated" in err[-1]
+    assert "--resume" in err[-1] and not (out / "tiny-talk.mp4").exists()
 
 
 BAD_KIND = '''
