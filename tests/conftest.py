@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import subprocess
 import textwrap
 import threading
@@ -186,3 +187,66 @@ def online() -> None:
         socket.create_connection(("translate.google.com", 443), timeout=3).close()
     except OSError as exc:
         pytest.skip(f"no network: translate.google.com is unreachable ({exc}); gTTS needs the internet")
+
+
+# --- hostile file systems: read-only folders and a disk that fills ---------------------------------
+
+
+def decode_errors(video: Path) -> str:
+    """What ffmpeg says when it decodes every frame and sample of ``video`` (empty: a clean decode)."""
+    proc = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-f", "null", "-"], capture_output=True, text=True)
+    return (proc.stderr + ("" if proc.returncode == 0 else f"exit {proc.returncode}")).strip()
+
+
+def _mount(*args: str) -> None:
+    subprocess.run(["mount", *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def read_only():
+    """``read_only(folder)`` makes a folder unwritable for the rest of the test, as a user's would be.
+
+    Root may write anywhere: for root the folder becomes a read-only bind mount of itself; for
+    anyone else its mode loses the write bits.
+    """
+    undo = []
+
+    def make(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            try:
+                _mount("--bind", str(folder), str(folder))
+                undo.append(lambda: subprocess.run(["umount", str(folder)], capture_output=True))
+                _mount("-o", "remount,bind,ro", str(folder))
+            except (OSError, subprocess.CalledProcessError) as exc:
+                pytest.skip(f"root cannot make a read-only bind mount here ({exc})")
+        else:
+            mode = folder.stat().st_mode
+            folder.chmod(0o555)
+            undo.append(lambda: folder.chmod(mode))
+        return folder
+
+    yield make
+    for fn in reversed(undo):
+        fn()
+
+
+@pytest.fixture
+def small_disk():
+    """``small_disk(folder, kib)``: a file system of ``kib`` KiB mounted at ``folder`` (a tmpfs; needs root)."""
+    mounted = []
+
+    def make(folder: Path, kib: int) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() != 0:
+            pytest.skip("mounting a small file system to fill needs root (CI runs as root)")
+        try:
+            _mount("-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(folder))
+        except (OSError, subprocess.CalledProcessError) as exc:
+            pytest.skip(f"cannot mount a tmpfs here ({exc})")
+        mounted.append(folder)
+        return folder
+
+    yield make
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from videogen_nb import Pipeline
-from videogen_nb.kinds.flow import Figure, Formula, Listing
+from videogen_nb.kinds.flow import Figure, Formula
 from videogen_nb.models import Item
 from videogen_nb.render.slides import layout_slide
 from videogen_nb.render.theme import get_theme

@@ -120,13 +120,23 @@ def test_a_tampered_checkpoint_is_refused_before_unpickling(three_scene_doc, tmp
     path.write_bytes(bytes(raw))
     with pytest.raises(errors.CheckpointError, match="signature"):
         load_checkpoint(path)
-    with pytest.raises(errors.CheckpointError):
+    # resume does not unpickle it either: it sets it aside and picks up from the checkpoint before it
+    q = Pipeline.resume(tmp_path / "work", progress=None)
+    assert q.status()["input"] == "done" and q.status()["parse"] == "pending"
+    assert not path.exists() and path.with_name("02_parse.pkl.damaged").exists()
+    assert any("02_parse.pkl cannot be used" in w and "signature" in w for w in q.ctx.warnings)
+    # with no valid checkpoint left, resume refuses
+    first = tmp_path / "work" / "checkpoints" / "01_input.pkl"
+    raw = bytearray(first.read_bytes())
+    raw[-5] ^= 0xFF
+    first.write_bytes(bytes(raw))
+    with pytest.raises(errors.CheckpointError, match="signature"):
         Pipeline.resume(tmp_path / "work")
 
 
 def test_a_checkpoint_signed_with_another_key_is_refused(three_scene_doc, tmp_path, monkeypatch):
     make(three_scene_doc, tmp_path).run(until="input")
-    monkeypatch.setenv("VIDEOGEN_CHECKPOINT_KEY", "someone else's key")
+    monkeypatch.setenv("VIDEOGEN_CHECKPOINT_KEY", "someone else's key, long enough to be a key")
     with pytest.raises(errors.CheckpointError, match="signature"):
         Pipeline.resume(tmp_path / "work")
 

@@ -7,10 +7,15 @@ and a rename, so a killed process leaves no truncated output behind.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Optional
+
+from .errors import UnsafePathError
 
 
 def _umask() -> int:
@@ -22,13 +27,74 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def temporary_sibling(path: Path) -> Path:
-    """A new, unique, empty file beside ``path`` (same folder, so a rename onto ``path`` is atomic)."""
+#: every temporary file the package makes ends so (before an optional extension ffmpeg needs): see ``stray_temporaries``
+TEMP_MARK = ".tmp"
+#: a file name may not be longer than this many bytes on the common file systems
+NAME_MAX = 255
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused unless ``name`` is one plain file name (no '/', no '..', not absolute).
+
+    Names made from a document (scene ids, titles) pass through here before
+    anything is written, so no document can make the package write outside
+    the folder it was given.
+    """
+    problem = None
+    if not name or name in (".", ".."):
+        problem = "it is empty or a folder reference"
+    elif "/" in name or (os.altsep and os.altsep in name) or os.sep in name or "\x00" in name:
+        problem = "it holds a path separator"
+    elif len(name.encode("utf-8", "surrogateescape")) > NAME_MAX:
+        problem = f"it is longer than {NAME_MAX} bytes"
+    if problem:
+        raise UnsafePathError(Path(folder), name, problem)
+    return Path(folder) / name
+
+
+def temporary_sibling(path: Path, extension: str = "") -> Path:
+    """A new, unique, empty file beside ``path`` (same folder, so a rename onto ``path`` is atomic).
+
+    Its name is ``.<name>.<random>.tmp<extension>``: unique per call, so two
+    processes (or threads) making the same file never write into one
+    temporary file; ``extension`` (``".mp4"``) tells ffmpeg what to write.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_MARK + extension, dir=path.parent)
     os.close(fd)
     os.chmod(tmp, _FILE_MODE)  # mkstemp makes 0600; outputs should read like any other file
     return Path(tmp)
+
+
+def is_temporary(path: Path) -> bool:
+    """Whether ``path`` is named like a file from :func:`temporary_sibling`."""
+    name = Path(path).name
+    return name.startswith(".") and TEMP_MARK in name[1:] and name.rsplit(TEMP_MARK, 1)[1].count(".") <= 1
+
+
+def stray_temporaries(folder: Path) -> list[Path]:
+    """Temporary files left under ``folder`` by a process that was killed before it could rename them."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob(f".*{TEMP_MARK}*") if p.is_file() and is_temporary(p))
+
+
+def remove_stray_temporaries(folder: Path, exclude: Optional[Path] = None) -> list[Path]:
+    """Delete :func:`stray_temporaries` (only while no other process can be writing there); return them.
+
+    Those under ``exclude`` (a folder other processes share, such as a speech cache inside it) are kept.
+    """
+    removed = []
+    for p in stray_temporaries(folder):
+        if exclude is not None and exclude in p.parents:
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -59,3 +125,120 @@ def atomic_place(src: Path, dst: Path) -> None:
         os.replace(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class AtomicBatch:
+    """Several files replaced together: each is written to a temporary file first, and only when every one
+    is written are they renamed into place.
+
+    A failure on the way (a full disk, a killed process) leaves every old file
+    as it was: the previous complete output is never mixed with half of a new one.
+
+    >>> with AtomicBatch() as batch:          # doctest: +SKIP
+    ...     batch.write(out / "metadata.json", data)
+    ...     batch.place(video, out / "talk.mp4")
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def write(self, path: Path, data: bytes) -> Path:
+        """Stage ``data`` for ``path``; return ``path``."""
+        path = Path(path)
+        tmp = temporary_sibling(path)
+        self._staged.append((tmp, path))
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return path
+
+    def place(self, src: Path, path: Path) -> Path:
+        """Stage the file ``src`` for ``path`` (a hard link when the file system allows, else a copy)."""
+        path = Path(path)
+        tmp = temporary_sibling(path)
+        self._staged.append((tmp, path))
+        tmp.unlink()
+        try:
+            os.link(src, tmp)
+        except OSError:
+            shutil.copyfile(src, tmp)
+        return path
+
+    def commit(self) -> None:
+        """Rename every staged file into place (renames need no space, so a full disk cannot stop them halfway)."""
+        for tmp, path in self._staged:
+            os.replace(tmp, path)
+        self._staged = []
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged = []
+
+    def __enter__(self) -> "AtomicBatch":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+# --- files that are reused: their size and hash are recorded when they are made ---------------
+
+
+def record_path(path: Path) -> Path:
+    """Where the size and hash of ``path`` are kept: ``<name>.sum`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + ".sum")
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+def place_recorded(tmp: Path, path: Path) -> str:
+    """Move the finished ``tmp`` onto ``path``, then record its size and hash; return the hash.
+
+    The record is written last: a file without one (the process was killed in
+    between) is not trusted and is made again.
+    """
+    size, digest = _digest(tmp)
+    record_path(path).unlink(missing_ok=True)
+    os.replace(tmp, path)
+    atomic_write_bytes(record_path(path), json.dumps({"size": size, "sha256": digest}).encode())
+    return digest
+
+
+def write_recorded(path: Path, data: bytes) -> str:
+    """:func:`atomic_write_bytes` plus a record of the size and hash; return the hash."""
+    path = Path(path)
+    record_path(path).unlink(missing_ok=True)
+    atomic_write_bytes(path, data)
+    digest = hashlib.sha256(data).hexdigest()
+    atomic_write_bytes(record_path(path), json.dumps({"size": len(data), "sha256": digest}).encode())
+    return digest
+
+
+def recorded_digest(path: Path) -> Optional[str]:
+    """The hash recorded for ``path``, if the file is there with its record and still matches both; else None.
+
+    A truncated segment, a half-copied chunk or a file changed by hand reads
+    as missing, so it is made again instead of being reused.
+    """
+    path = Path(path)
+    try:
+        record = json.loads(record_path(path).read_bytes())
+        if path.stat().st_size != record["size"]:
+            return None
+        return record["sha256"] if _digest(path)[1] == record["sha256"] else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -20,12 +20,13 @@ import json
 import os
 import pickle
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .atomic import atomic_write_bytes
-from .errors import CheckpointError
+from .atomic import atomic_write_bytes, inside
+from .errors import CheckpointError, storage_error
 from .models import PipelineContext
 
 MAGIC = b"VIDEOGEN-NB-CHECKPOINT\n"
@@ -47,31 +48,80 @@ def _key_path() -> Path:
     return Path(base) / "videogen_nb" / "checkpoint.key"
 
 
+#: the shortest key accepted: shorter ones are too easy to guess, and an empty one signs nothing
+MIN_KEY_BYTES = 32
+KEY_ENV = "VIDEOGEN_CHECKPOINT_KEY"
+
+
 def signing_key() -> bytes:
-    """The per-user key: $VIDEOGEN_CHECKPOINT_KEY, or a random key kept in the user's config."""
-    env = os.environ.get("VIDEOGEN_CHECKPOINT_KEY")
-    if env:
-        return env.encode()
+    """The per-user key: $VIDEOGEN_CHECKPOINT_KEY, or a random key kept in the user's config (made on first use).
+
+    A key shorter than 32 bytes is refused: an empty or short key file would
+    let anyone sign a checkpoint, and unpickling a checkpoint runs its code.
+    """
+    env = os.environ.get(KEY_ENV)
+    if env is not None:
+        key = env.encode()
+        if len(key) < MIN_KEY_BYTES:
+            raise CheckpointError(
+                f"${KEY_ENV} is {len(key)} bytes long; a checkpoint key must be at least {MIN_KEY_BYTES}. "
+                f"Set it to a long random secret, e.g. the output of: python -c \"import secrets; print(secrets.token_hex(32))\""
+            )
+        return key
     path = _key_path()
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32).encode()
-    # create exclusively with 0600 so two processes never end up with two keys
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
+        try:
+            key = path.read_bytes()
+        except FileNotFoundError:
+            key = _create_key(path)
+    except OSError as exc:
+        mapped = storage_error(exc, "reading or creating the checkpoint key")
+        if mapped is None:
+            raise
+        raise mapped.with_advice(
+            f"or keep the key elsewhere: set XDG_CONFIG_HOME to a folder you can write, or ${KEY_ENV} to a secret "
+            f"of at least {MIN_KEY_BYTES} characters"
+        ) from None
+    if len(key) < MIN_KEY_BYTES:
+        raise CheckpointError(
+            f"the checkpoint key {path} is {len(key)} bytes long; a key must be at least {MIN_KEY_BYTES} bytes "
+            "(a shorter one lets others sign checkpoints, whose unpickling runs code). Delete the file and a new "
+            "key is made on the next run (checkpoints signed with the old key can then no longer be resumed)"
+        )
     return key
+
+
+def _create_key(path: Path) -> bytes:
+    """Write a new random key whole to a temporary file, then link it into place; return the key that won.
+
+    A link does not replace an existing file: when two processes make a key at
+    once, one link succeeds and the other reads the winner's key, which is
+    complete because it was written before it was linked.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = secrets.token_hex(32).encode()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # 0600
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return path.read_bytes()
+        except OSError:  # a file system without hard links: a rename is still atomic (the last key made wins)
+            if path.exists():
+                return path.read_bytes()
+            os.replace(tmp, path)
+        return key
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def checkpoint_path(workdir: Path, index: int, stage: str) -> Path:
     """``NN_<stage>.pkl``: the checkpoint after the stage that runs ``index``-th (0-based)."""
-    return Path(workdir) / CHECKPOINT_DIR / f"{index + 1:02d}_{stage}.pkl"
+    return inside(Path(workdir) / CHECKPOINT_DIR, f"{index + 1:02d}_{stage}.pkl")
 
 
 def _reference(cls: type) -> str:
@@ -135,6 +185,8 @@ def _split(path: Path) -> tuple[dict[str, Any], bytes, bytes, bytes]:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise CheckpointError(f"{path}: no such checkpoint") from None
+    except IsADirectoryError:
+        raise CheckpointError(f"{path}: is a folder, not a checkpoint") from None
     if not raw.startswith(MAGIC):
         raise CheckpointError(f"{path}: not a videogen_nb checkpoint (refusing to unpickle it)")
     rest = raw[len(MAGIC) :]
@@ -142,7 +194,9 @@ def _split(path: Path) -> tuple[dict[str, Any], bytes, bytes, bytes]:
         header_raw, mac, payload = rest.split(b"\n", 2)
         header = json.loads(header_raw)
     except ValueError:
-        raise CheckpointError(f"{path}: the checkpoint header is damaged; delete the file and re-run its stage") from None
+        header = None
+    if not isinstance(header, dict):  # a list, a string, a number: not a header we wrote
+        raise CheckpointError(f"{path}: the checkpoint header is damaged; delete the file and re-run its stage")
     return header, header_raw, mac, payload
 
 
@@ -220,16 +274,75 @@ def remove_foreign_checkpoints(workdir: Path, task_id: str) -> list[Path]:
     return removed
 
 
-def latest_checkpoint(workdir: Path) -> Path:
-    """The checkpoint written last in ``workdir`` (highest sequence number)."""
+def _checkpoints(workdir: Path) -> list[Path]:
     folder = Path(workdir) / CHECKPOINT_DIR
-    found = sorted(folder.glob("[0-9][0-9]_*.pkl")) if folder.is_dir() else []
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.pkl") if p.is_file()) if folder.is_dir() else []
+
+
+def _no_checkpoints(workdir: Path) -> CheckpointError:
+    folder = Path(workdir) / CHECKPOINT_DIR
+    return CheckpointError(
+        f"{workdir}: no checkpoints found in {folder}. Run at least one stage with this workdir first, or check the path."
+    )
+
+
+def _seq(path: Path) -> int:
+    try:
+        seq = read_header(path).get("seq", -1)
+        return seq if isinstance(seq, int) else -1
+    except CheckpointError:
+        return -1  # a damaged header sorts last
+
+
+def latest_checkpoint(workdir: Path) -> Path:
+    """The checkpoint written last in ``workdir`` (highest sequence number; damaged ones count as oldest)."""
+    found = _checkpoints(workdir)
     if not found:
-        raise CheckpointError(
-            f"{workdir}: no checkpoints found in {folder}. Run at least one stage with this "
-            "workdir first, or check the path."
-        )
-    return max(found, key=lambda p: (read_header(p).get("seq", -1), p.name))
+        raise _no_checkpoints(workdir)
+    return max(found, key=lambda p: (_seq(p), p.name))
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a checkpoint that cannot be used to ``<name>.damaged`` (kept to look at, never loaded again)."""
+    aside = path.with_name(path.name + ".damaged")
+    os.replace(path, aside)
+    return aside
+
+
+def has_checkpoints(workdir: Path) -> bool:
+    """Whether ``workdir`` holds at least one complete checkpoint file (valid or not)."""
+    return bool(_checkpoints(workdir))
+
+
+def newest_valid_checkpoint(workdir: Path) -> tuple[Path, Checkpoint, list[tuple[Path, str]]]:
+    """The newest checkpoint in ``workdir`` that loads, and each newer one that did not with the reason.
+
+    One damaged file (a disk error, a hand edit) does not block resuming: the
+    pipeline picks up from the checkpoint before it and re-runs what came
+    after. When none loads, the newest one's error is raised (a wrong key, a
+    missing class: the reason is the same for all of them).
+    """
+    found = sorted(_checkpoints(workdir), key=lambda p: (_seq(p), p.name), reverse=True)
+    if not found:
+        raise _no_checkpoints(workdir)
+    skipped: list[tuple[Path, str]] = []
+    first_error: CheckpointError | None = None
+    for k, path in enumerate(found):
+        try:
+            loaded = load_checkpoint(path)
+        except CheckpointError as exc:
+            first_error = first_error or exc
+            skipped.append((path, str(exc)))
+            continue
+        # older ones are not needed, but one whose header cannot be read may have been the newest: say so
+        for older in found[k + 1 :]:
+            try:
+                read_header(older)
+            except CheckpointError as exc:
+                skipped.append((older, str(exc)))
+        return path, loaded, skipped
+    assert first_error is not None
+    raise first_error
 
 
 def rebase_paths(ctx: PipelineContext, new_workdir: Path) -> None:

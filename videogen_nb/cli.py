@@ -17,14 +17,17 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Optional, Sequence, get_args
 
-from .checkpoint import CHECKPOINT_DIR, latest_checkpoint, load_checkpoint
-from .errors import VideogenError
+from .checkpoint import has_checkpoints, newest_valid_checkpoint
+from .errors import StageFailedError, VideogenError, storage_error
 from .events import terminal_progress
 from .models import THEME_NAMES, PipelineSettings
 from .pipeline import Pipeline
 from .tts import engine_names, engine_options
+from .worklock import WorkdirLock
 
-EXIT_OK, EXIT_USAGE = 0, 2
+#: 1: the run did not finish (no complete output, or an unexpected error); 2: something to fix first
+#: (bad input or options, a folder that cannot be written, a full disk); 130: interrupted
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DOC_HELP = "a Markdown (.md), plain text (.txt), or YAML/JSON scene spec (.yaml, .json) file"
 _ENGINE_DEST = "engine_option_"  # argparse dest prefix of the engines' flags
 
@@ -77,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _document_options(b, "folder for the finished video")
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
-    b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
+    b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run "
+                   "(with none complete, start afresh)")  # fmt: skip
+    b.add_argument("--no-wait", action="store_true", help="when another videogen process is using the work folder, "
+                   "stop at once with an error instead of waiting for it")  # fmt: skip
     names = engine_names()
     _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: espeak, offline; gtts needs the "
              "internet; silent makes timed silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
@@ -116,6 +122,7 @@ def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
     p.add_argument("document", metavar="DOC", help=DOC_HELP)
     p.add_argument("-o", "--output", metavar="OUTDIR", required=True, help=output_help)
     p.add_argument("--plugin", action="append", default=[], metavar="MODULE", help=PLUGIN_HELP)
+    p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
 
 
 PLUGIN_HELP = (
@@ -218,7 +225,11 @@ def given_settings(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_preview(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="videogen-preview-") as work:
         p = Pipeline(Path(args.document), Path(work), tts="silent", progress=None, **given_settings(args))
-        p.run(until="script")
+        try:
+            p.run(until="script")
+        except StageFailedError as exc:
+            # its work folder is a temporary one, gone when this returns: there is nothing to resume from
+            raise VideogenError(f"preview failed in the {exc.stage} stage: {exc.reason}") from exc
         saved = p.save_slides(Path(args.output))
     for w in dict.fromkeys(p.ctx.warnings + saved.warnings):
         print(f"warning: {_one_line(w)}", file=sys.stderr)
@@ -232,20 +243,40 @@ def _one_line(message: str) -> str:
     return " ".join(str(message).split())
 
 
+def _note(message: str) -> None:
+    print(f"videogen: {_one_line(message)}", file=sys.stderr, flush=True)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.output)
     workdir = Path(args.workdir) if args.workdir else out / ".work"
+    # one process at a time in a work folder, from reading its checkpoints to the last file written
+    lock = WorkdirLock(workdir, wait=not args.no_wait, on_wait=_note)
+    try:
+        with lock:
+            return _build(args, out, workdir)
+    finally:
+        lock.remove_if_unused()  # bad input wrote nothing: leave no empty folders behind either
+
+
+def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
     progress = None if args.quiet else terminal_progress()
     given = given_settings(args)
     given["output_dir"] = out
-    if args.resume and (workdir / CHECKPOINT_DIR).is_dir():
-        saved = load_checkpoint(latest_checkpoint(workdir)).context.settings
+    resuming = args.resume and has_checkpoints(workdir)
+    if args.resume and not resuming:
+        _note(f"no complete checkpoint in {workdir} (the last run stopped before its first one): starting afresh")
+    if resuming:
+        saved = newest_valid_checkpoint(workdir)[1].context.settings
         engine = given.get("tts", saved.tts)
         flags = engine_flags(args, engine)
         if flags:  # options of the same engine add to the saved ones; another engine starts afresh
             given["tts_options"] = {**(saved.tts_options if engine == saved.tts else {}), **flags}
         p = Pipeline.resume(workdir, progress=progress, **given)
         print(f"resuming from {workdir}", file=sys.stderr)
+        for note in p.ctx.warnings:
+            if note.startswith("on resume:") and progress is None:
+                _note(note)
     else:
         given["tts_options"] = engine_flags(args, given.get("tts", "espeak"))
         p = Pipeline(Path(args.document), workdir, progress=progress, **given)
@@ -254,8 +285,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     p.run()
     ctx = p.ctx
     if ctx.output_dir is None:
-        print(f"video (output stage failed, see the warning above): {ctx.final_video_path}")
-        return EXIT_OK
+        # the video exists in the work folder, but the output folder holds no complete output: not a success
+        record = ctx.stage_records.get("output")
+        why = record.error if record is not None and record.error else "the output stage did not run"
+        print(
+            f"videogen: error: the output stage failed: {_one_line(why)}. The video is in the work folder "
+            f"({ctx.final_video_path}); fix that, then run again with --resume",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     w, h = ctx.settings.resolution
     print(f"video: {p.video_path} ({ctx.timing_report.total_duration:.1f} s, {w}x{h}, {ctx.settings.fps} fps)")
     print(f"subtitles: {ctx.subtitle_paths['srt']} {ctx.subtitle_paths['vtt']}")
@@ -270,17 +308,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv  # known before the parser exists: a plug-in may fail while it is imported
     try:
         import_plugins(argv)
-    except ValueError as exc:
-        print(f"videogen: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
         return cmd_preview(args) if args.command == "preview" else cmd_build(args)
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
@@ -291,6 +326,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("videogen: interrupted; continue later with --resume", file=sys.stderr)
         return 130
+    except Exception as exc:
+        mapped = storage_error(exc, "running videogen")
+        if mapped is not None:  # no permission, a read-only or full disk: ours to explain, not a traceback
+            print(f"videogen: error: {_one_line(mapped)}", file=sys.stderr)
+            return EXIT_USAGE
+        if debug:
+            raise
+        print(
+            f"videogen: unexpected error: {type(exc).__name__}: {_one_line(exc)}. This is a bug in videogen_nb "
+            "or a plug-in: run again with --debug for the traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 def _first_error(exc: ValueError) -> str:

@@ -92,6 +92,8 @@ def load_file(path: Path, spec: Optional[str] = None) -> Document:
 
 def split_front_matter(text: str, path: Optional[Path]) -> tuple[dict[str, Any], str, int]:
     """(front matter mapping, body, lines the front matter took)."""
+    if not text.lstrip(" \t").startswith("---"):
+        return {}, text, 0  # no front matter: not worth parsing the whole document to learn it
     md = MarkdownIt("commonmark").use(front_matter_plugin)
     tokens = md.parse(text)
     if not tokens or tokens[0].type != "front_matter":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -155,3 +156,88 @@ class RenderError(VideogenError):
 
 class CheckpointError(VideogenError):
     """A checkpoint is missing, foreign, tampered with, or of another format."""
+
+
+# --- files and folders ---------------------------------------------------------------
+
+
+class UnsafePathError(VideogenError, ValueError):
+    """A name made from the document would lead outside the folder it is written to."""
+
+    def __init__(self, folder: Path, name: str, problem: str) -> None:
+        self.folder = Path(folder)
+        self.name = name
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        super().__init__(
+            f"refusing to write {shown!r} in {self.folder}: {problem}, so it could land outside that folder. "
+            "Use plain names (scene ids are lower-case letters, digits and dashes)"
+        )
+
+
+class WorkdirBusyError(VideogenError):
+    """Another process is working in the work folder (and this one was told not to wait)."""
+
+    def __init__(self, folder: Path, holder: str) -> None:
+        self.folder = Path(folder)
+        super().__init__(
+            f"the work folder {self.folder} is in use by {holder}. Wait for it to finish (run again without "
+            "--no-wait to wait), or build into another folder (--workdir DIR or another -o)"
+        )
+
+
+class StorageError(VideogenError):
+    """A file or folder could not be written or read: no permission, a read-only or full disk."""
+
+    def __init__(self, path: str | Path | None, problem: str, advice: str) -> None:
+        self.path = None if path is None else Path(path)
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem}. {advice}")
+
+    def with_advice(self, more: str) -> "StorageError":
+        """The same error with more to do (how to resume) after its advice."""
+        made = type(self).__new__(type(self))
+        StorageError.__init__(made, self.path, self.problem, f"{self.advice.rstrip('. ')}; {more}")
+        return made
+
+
+class PermissionDeniedError(StorageError):
+    """The package may not write (or read) a file or folder."""
+
+
+class DiskFullError(StorageError):
+    """The disk (or the user's quota) filled up while writing."""
+
+
+_NO_PERMISSION = {errno.EACCES, errno.EPERM, errno.EROFS}
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def storage_error(exc: BaseException, doing: str = "") -> "StorageError | None":
+    """Our own error for a permission or disk-space failure anywhere in ``exc``'s chain (None for anything else).
+
+    The path comes from the OSError; ``doing`` says what was being done, for the message.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, StorageError):
+            return exc
+        if isinstance(exc, OSError) and exc.errno in _NO_PERMISSION | _NO_SPACE:
+            path = exc.filename
+            where = f" {path}" if path else ""
+            while_ = f" while {doing}" if doing else ""
+            if exc.errno in _NO_SPACE:
+                return DiskFullError(
+                    path, f"no space left on the disk to write{where}{while_} ({exc.strerror})",
+                    "Free some space (or choose a folder on another disk), then run again; what was finished is "
+                    "kept, and the output of the last complete run was left as it was",
+                )
+            read_only = exc.errno == errno.EROFS
+            return PermissionDeniedError(
+                path, f"cannot write{where}{while_}: " + ("the file system is read-only" if read_only else "permission denied"),
+                "Choose a folder you can write to (videogen: -o OUTDIR or --workdir DIR; Python: workdir=...), "
+                "or make this one writable (chmod u+w)",
+            )
+        exc = exc.__cause__ or exc.__context__
+    return None

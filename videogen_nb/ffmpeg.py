@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .errors import RenderError
+from .errors import DiskFullError, RenderError
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +38,11 @@ def run_ffmpeg(args: Sequence[str], what: str) -> str:
     proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
     if proc.returncode != 0:
         tail = " | ".join(proc.stderr.strip().splitlines()[-4:])
+        if "No space left on device" in proc.stderr or "Disk quota exceeded" in proc.stderr:
+            raise DiskFullError(
+                None, f"no space left on the disk while {what} (ffmpeg: {tail})",
+                "Free some space (or choose a folder on another disk), then run again; what was finished is kept",
+            )
         raise RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(proc.returncode)}")
     return proc.stderr
 

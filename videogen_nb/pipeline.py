@@ -20,17 +20,26 @@ from typing import Any, Iterator, Optional, Sequence, Union
 
 from pydantic import TypeAdapter, ValidationError
 
+from .atomic import inside, remove_stray_temporaries
 from .checkpoint import (
     check_keepable,
-    latest_checkpoint,
-    load_checkpoint,
+    newest_valid_checkpoint,
     rebase_paths,
     remove_foreign_checkpoints,
     save_checkpoint,
+    set_aside,
 )
 from .custom_scenes import clip_scene, figure_scene
 from .documents import looks_like_path
-from .errors import InputError, StageFailedError, StageGraphError, StageOrderError, VideogenError
+from .errors import (
+    InputError,
+    StageFailedError,
+    StageGraphError,
+    StageOrderError,
+    StorageError,
+    VideogenError,
+    storage_error,
+)
 from .events import EventBus, Subscriber, TqdmProgress
 from .kinds import ClipScene, OutroScene
 from .models import (
@@ -41,6 +50,7 @@ from .models import (
     StageRecord,
     SubtitleCue,
     VideoConfig,
+    derived_id,
     effective_theme,
 )
 from .render.export import ExportedSlides, export_slides
@@ -53,6 +63,7 @@ from .status import StatusView, compute_rows
 from .subtitles import build_cues
 from .text import slugify
 from .tts import SpeechEngine, get_engine, is_registered
+from .worklock import WorkdirLock
 
 Source = Union[str, Path, InputConfig, VideoConfig, list]
 Progress = Union[str, Subscriber, None]
@@ -134,6 +145,26 @@ def auto_progress() -> Optional[Subscriber]:
     return None
 
 
+def _event_bus(progress: Progress) -> EventBus:
+    events = EventBus()
+    bar = auto_progress() if progress == "auto" else progress
+    if bar is not None:
+        events.subscribe(bar)
+    return events
+
+
+def _waiting_note(events: EventBus):
+    """Say that the pipeline waits for another process: on its progress display, else on stderr."""
+
+    def note(message: str) -> None:
+        if events.subscribers:
+            events.warning("workdir", message)
+        else:
+            print(f"videogen: {message}", file=sys.stderr, flush=True)
+
+    return note
+
+
 class Pipeline:
     """Turn one document into a narrated video, one stage per call.
 
@@ -156,6 +187,7 @@ class Pipeline:
         executor: Optional[Executor] = None,
         progress: Progress = "auto",
         task_id: Optional[str] = None,
+        wait: bool = True,
         **options: Any,
     ) -> None:
         """Set up a pipeline; nothing runs until a stage method is called.
@@ -168,7 +200,9 @@ class Pipeline:
         a scene the engine fails on. ``enhancer(scene, draft) -> text``
         rewrites template narration; ``executor`` (a Dask client's, a shared
         pool) runs per-scene work. ``stages`` replaces the six stages of the
-        seed (see :func:`videogen_nb.stages.default_stages`).
+        seed (see :func:`videogen_nb.stages.default_stages`). One process at a time
+        works in a work folder: a stage waits while another process runs there,
+        or with ``wait=False`` raises WorkdirBusyError at once.
         """
         config = as_input_config(source)
         settings = settings or PipelineSettings()
@@ -190,18 +224,20 @@ class Pipeline:
             input_config=config,
             settings=settings,
         )
-        self._setup(ctx, stages if stages is not None else default_stages(), engine, fb, enhancer, executor, progress)
+        events = _event_bus(progress)
+        lock = WorkdirLock(ctx.workdir, wait, _waiting_note(events))
+        self._setup(ctx, stages if stages is not None else default_stages(), engine, fb, enhancer, executor, events, lock)
 
-    def _setup(self, ctx, stages, engine, fallback, enhancer, executor, progress: Progress) -> None:
+    def _setup(self, ctx, stages, engine, fallback, enhancer, executor, events: EventBus, lock: WorkdirLock) -> None:
         self.ctx: PipelineContext = ctx
         self.engine: SpeechEngine = engine
         self.fallback: Optional[SpeechEngine] = fallback
         self.enhancer: Optional[Enhancer] = enhancer
         self._executor = executor
-        self.events = EventBus()
-        bar = auto_progress() if progress == "auto" else progress
-        if bar is not None:
-            self.events.subscribe(bar)
+        self.events = events
+        #: the work folder's lock, held while stages run (``p.lock.wait = False``: fail at once when it is taken)
+        self.lock = lock
+        self._lock_depth = 0
         #: shown in a failure message as the command-line way to pick up again
         self.resume_command: Optional[str] = None
         self._last_change = ""
@@ -253,6 +289,7 @@ class Pipeline:
         enhancer: Optional[Enhancer] = None,
         executor: Optional[Executor] = None,
         progress: Progress = "auto",
+        wait: bool = True,
         **options: Any,
     ) -> "Pipeline":
         """Load the newest checkpoint in ``workdir``; ``.run()`` then continues where it stopped.
@@ -264,11 +301,30 @@ class Pipeline:
         custom engine object must be passed again, an enhancer when the script
         stage must run again. Audio files are checked against their hashes; a
         missing or changed one makes the audio stage stale, and only those
-        scenes are synthesised again.
+        scenes are synthesised again. A damaged newest checkpoint is set aside
+        (``.damaged``) with a warning and the one before it is used; files a
+        killed process left half-written are removed.
         """
         workdir = Path(workdir).absolute()
-        checkpoint = latest_checkpoint(workdir)
-        saved = load_checkpoint(checkpoint)
+        events = _event_bus(progress)
+        lock = WorkdirLock(workdir, wait, _waiting_note(events))
+        try:
+            with lock:
+                return cls._resume(workdir, events, lock, tts, fallback, enhancer, executor, options)
+        except OSError as exc:
+            mapped = storage_error(exc, f"resuming from {workdir}")
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    @classmethod
+    def _resume(cls, workdir: Path, events: EventBus, lock: WorkdirLock, tts, fallback, enhancer, executor, options) -> "Pipeline":
+        checkpoint, saved, skipped = newest_valid_checkpoint(workdir)
+        notes = []
+        for path, reason in skipped:
+            aside = set_aside(path)
+            notes.append(f"the checkpoint {path.name} cannot be used ({reason}); it was renamed {aside.name} and "
+                         f"the pipeline resumes from {checkpoint.name}, so later stages run again")  # fmt: skip
         ctx = saved.context
         rebase_paths(ctx, workdir)
         st = ctx.settings
@@ -287,7 +343,6 @@ class Pipeline:
         if fb_obj is None:
             _check_registered(st.fallback, "fallback")
         fb = fallback_engine(fb_obj or st.fallback, engine)
-        notes = []
         if enhancer is not None:
             st = st.updated(enhancer=describe_live(enhancer))
         elif st.enhancer:
@@ -302,7 +357,8 @@ class Pipeline:
             st = st.updated(executor=None)
         ctx.settings = st
         p = cls.__new__(cls)
-        p._setup(ctx, saved.stages or default_stages(), engine, fb, enhancer, executor, progress)
+        p._setup(ctx, saved.stages or default_stages(), engine, fb, enhancer, executor, events, lock)
+        p._clean_strays()
         for stage in p._stages:
             notes += stage.repair(ctx)
         for note in notes:
@@ -328,7 +384,7 @@ class Pipeline:
     def video_path(self) -> Optional[Path]:
         """The finished video in the output folder (or the work folder before output runs)."""
         if self.ctx.output_dir is not None and self.ctx.video_config is not None:
-            return self.ctx.output_dir / f"{self.ctx.video_config.video_id}.mp4"
+            return inside(self.ctx.output_dir, f"{self.ctx.video_config.video_id}.mp4")
         return self.ctx.final_video_path
 
     @property
@@ -451,8 +507,45 @@ class Pipeline:
                     f"declared as {getattr(kind, '__name__', kind)}: {exc.errors()[0]['msg']}"
                 ) from None
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the work folder's lock (waiting for another process, or failing, as ``self.lock.wait`` says).
+
+        Taking it (not re-entering it) removes what a killed process left half-written: no other
+        process can be writing here while the lock is held.
+        """
+        try:
+            self.lock.acquire()
+        except OSError as exc:  # the folder cannot be made or written: say so as our own error
+            mapped = storage_error(exc, "taking the lock of the work folder")
+            if mapped is None:
+                raise
+            raise mapped from None
+        self._lock_depth += 1
+        try:
+            if self._lock_depth == 1:  # held by this process (the CLI may have taken it first): no one else writes here
+                self._clean_strays()
+            yield
+        finally:
+            self._lock_depth -= 1
+            self.lock.release()
+            self.lock.remove_if_unused()  # bad input wrote nothing: leave no empty work folder behind either
+
+    def _clean_strays(self) -> None:
+        """Remove temporary files a killed process left in the work folder (and stages' own leftovers)."""
+        cache = Path(self.ctx.settings.cache_dir).absolute() if self.ctx.settings.cache_dir else None
+        strays = remove_stray_temporaries(self.ctx.workdir, exclude=cache)
+        for stage in self._stages:
+            strays += stage.remove_leftovers(self.ctx)
+        if strays:
+            self.events.warning("workdir", f"removed {len(strays)} half-written temporary files a stopped run left behind")
+
     def run_stage(self, name: str, **options) -> StatusView:
         """Run one stage by name (its prerequisites must be done); checkpoint after it."""
+        with self._locked():
+            return self._run_stage(name, **options)
+
+    def _run_stage(self, name: str, **options) -> StatusView:
         stage = self.stage(name)
         self._check_ready(stage)
         ctx = self.ctx
@@ -474,17 +567,29 @@ class Pipeline:
             ctx.stage_records[name] = StageRecord(stage=name, state="failed", seq=seq, seconds=seconds, error=reason)
             self.events.failed(name, reason)
             if any(r.state == "done" for r in ctx.stage_records.values()):
-                self._save(name)  # so a resumed pipeline knows where it stopped
+                try:
+                    self._save(name)  # so a resumed pipeline knows where it stopped
+                except (OSError, StorageError):
+                    pass  # the disk that failed the stage may refuse this too; the error below says why
             self._last_change = f"{name} failed"
             if isinstance(exc, KeyboardInterrupt):
                 raise
+            storage = storage_error(exc, f"running the {name} stage")
+            if storage is not None:  # no permission, no space: a problem the user fixes, not a bug of the stage
+                raise storage.with_advice(f"then pick up with {self._resume_hint()}") from exc
             raise StageFailedError(name, reason, ctx.workdir, self.resume_command) from exc
         seconds = time.perf_counter() - t0
         ctx.stage_records[name] = StageRecord(
             stage=name, state="done", seq=seq, seconds=seconds, summary=str(summary or ""),
             fingerprint=stage.fingerprint(ctx, services),
         )  # fmt: skip
-        self._save(name)
+        try:
+            self._save(name)
+        except OSError as exc:
+            mapped = storage_error(exc, f"writing the checkpoint of the {name} stage")
+            if mapped is None:
+                raise
+            raise mapped from exc
         self.events.finished(name, str(summary or ""))
         self._last_change = f"ran {name} in {seconds:.2f} s: {summary}"
         return self.status()
@@ -513,12 +618,22 @@ class Pipeline:
         """Write the video, thumbnail and metadata to the output folder (stage 6)."""
         return self.run_stage("output")
 
+    def _resume_hint(self) -> str:
+        python = f'Pipeline.resume("{self.ctx.workdir}").run()'
+        return f"`{self.resume_command}`" if self.resume_command else python
+
     def run(self, until: Optional[str] = None) -> StatusView:
         """Run every stage that is not done, in order, up to and including ``until``.
 
         A failing non-critical stage (output) is reported as a warning when
-        nothing after it needs it; any other failure raises StageFailedError.
+        nothing after it needs it; any other failure raises StageFailedError
+        (StorageError when a folder is not writable or the disk is full). The
+        work folder stays locked from the first stage to the last.
         """
+        with self._locked():
+            return self._run(until)
+
+    def _run(self, until: Optional[str]) -> StatusView:
         names = [s.name for s in self._stages]
         if until is not None:
             self.stage(until)
@@ -534,7 +649,7 @@ class Pipeline:
             if blocker and deferred is not None:
                 raise deferred
             try:
-                self.run_stage(name)
+                self._run_stage(name)
                 ran.append(name)
             except StageFailedError as exc:
                 if self.stage(name).critical:
@@ -553,8 +668,9 @@ class Pipeline:
         if not records:
             raise StageOrderError("save", "input", "has not run, so there is nothing to save")
         last = max(records, key=lambda r: r.seq)
-        self.ctx.seq += 1
-        return self._save(last.stage)
+        with self._locked():
+            self.ctx.seq += 1
+            return self._save(last.stage)
 
     def _save(self, stage: str) -> Path:
         if not self._claimed_workdir:
@@ -574,7 +690,7 @@ class Pipeline:
         taken = {s.scene_id for s in scenes}
         base, k = scene.scene_id, 2
         while scene.scene_id in taken:
-            scene.scene_id, k = f"{base}-{k}", k + 1
+            scene.scene_id, k = derived_id(base, str(k)), k + 1
         scenes.insert(at, scene)
         return scene
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .models import SceneConfig
+from .models import ID_MAX, SceneConfig, check_id, derived_id
 from .render.paging import paginate
 from .render.theme import Theme
+from .text import slugify
 
 
 def expand_scenes(scenes: list[SceneConfig]) -> list[SceneConfig]:
@@ -15,6 +16,11 @@ def expand_scenes(scenes: list[SceneConfig]) -> list[SceneConfig]:
     for i, s in enumerate(scenes):
         out += s.expand(scenes[i + 1] if i + 1 < len(scenes) else None)
     return out
+
+
+def made_id(number: int, slug: str) -> str:
+    """``NN-<slug>``: the id of a scene that was given none; a kind's ``id_slug`` is made safe for a file name."""
+    return check_id(f"{number:02d}-{slugify(slug, fallback='scene', max_len=ID_MAX)}"[:ID_MAX].rstrip("-"))
 
 
 def finish_scenes(
@@ -37,10 +43,10 @@ def finish_scenes(
         first_id = ""
         for k, page in enumerate(group):
             base = group[0].scene_id
-            sid = (f"{base}-{k + 1}" if k else base) if base else f"{len(out) + 1:02d}-{page.id_slug()}"
+            sid = (derived_id(base, str(k + 1)) if k else base) if base else made_id(len(out) + 1, page.id_slug())
             unique, n = sid, 2
             while unique in used:
-                unique, n = f"{sid}-{n}", n + 1
+                unique, n = derived_id(sid, str(n)), n + 1
             used.add(unique)
             first_id = first_id or unique
             out.append(

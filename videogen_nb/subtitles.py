@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .atomic import atomic_write_bytes
+from .atomic import AtomicBatch, atomic_write_bytes, inside
 from .models import SceneTiming, SubtitleCue, TimingReport
 
 MAX_COLUMNS = 42
@@ -177,9 +177,10 @@ def vtt_text(cues: list[SubtitleCue]) -> str:
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
-def write_subtitles(cues: list[SubtitleCue], folder: Path, stem: str) -> dict[str, Path]:
-    """Write ``<stem>.srt`` and ``<stem>.vtt`` into ``folder`` atomically; return their paths by kind."""
-    paths = {"srt": Path(folder) / f"{stem}.srt", "vtt": Path(folder) / f"{stem}.vtt"}
-    atomic_write_bytes(paths["srt"], srt_text(cues).encode("utf-8"))
-    atomic_write_bytes(paths["vtt"], vtt_text(cues).encode("utf-8"))
+def write_subtitles(cues: list[SubtitleCue], folder: Path, stem: str, batch: Optional[AtomicBatch] = None) -> dict[str, Path]:
+    """Write ``<stem>.srt`` and ``<stem>.vtt`` into ``folder`` atomically (or stage them in ``batch``); return their paths."""
+    paths = {"srt": inside(folder, f"{stem}.srt"), "vtt": inside(folder, f"{stem}.vtt")}
+    write = batch.write if batch is not None else atomic_write_bytes
+    write(paths["srt"], srt_text(cues).encode("utf-8"))
+    write(paths["vtt"], vtt_text(cues).encode("utf-8"))
     return paths

@@ -6,7 +6,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from ..models import SceneConfig, scene_kind
+from ..models import SceneConfig, derived_id, scene_kind
 from ..narration import join_words
 from ..render.blocks import Block, OptionBlock, Paragraph
 from ..render.designs import ContentSlide
@@ -71,7 +71,7 @@ class QuizScene(SceneConfig):
             return [self]
         if isinstance(following, QuizScene) and following.reveal and following.question == self.question:
             return [self]
-        answer_id = f"{self.scene_id}-answer" if self.scene_id else ""
+        answer_id = derived_id(self.scene_id, "answer") if self.scene_id else ""
         return [self, self.model_copy(update={"reveal": True, "narration": None, "scene_id": answer_id})]
 
     def id_slug(self) -> str:

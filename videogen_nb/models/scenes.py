@@ -75,6 +75,48 @@ def flatten_items(value: Any, level: int = 0) -> Any:
     return out
 
 
+# --- names that become file names ---------------------------------------------------------
+
+#: the longest scene id (and video id): both become parts of file names
+ID_MAX = 64
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def id_problem(value: str) -> Optional[str]:
+    """What is wrong with ``value`` as a scene or video id (None: nothing).
+
+    Ids become file names (slides, segments, the video), so they are kept to
+    lower-case ASCII letters, digits and dashes: no '/', no '..', no spaces.
+    """
+    if not value:
+        return "it is empty"
+    if len(value) > ID_MAX:
+        return f"it is {len(value)} characters long, more than {ID_MAX}"
+    bad = sorted(set(value) - _ID_CHARS)
+    if bad:
+        return "it may hold only lower-case letters, digits and dashes, not " + ", ".join(repr(c) for c in bad[:5])
+    if value.startswith("-"):
+        return "it may not start with a dash"
+    return None
+
+
+def check_id(value: str, what: str = "scene_id") -> str:
+    """``value`` if it is a valid id; a ValueError saying what is wrong and what would do otherwise."""
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(
+            f"{what} {short(value, 70)!r} cannot be used: {problem}. Use lower-case letters, digits and dashes "
+            f"(at most {ID_MAX}), e.g. {slugify(value, fallback='scene', max_len=ID_MAX)!r}"
+        )
+    return value
+
+
+def derived_id(base: str, suffix: str) -> str:
+    """``<base>-<suffix>``, with ``base`` shortened so the whole stays a valid id (a page, a quiz's answer)."""
+    room = ID_MAX - len(suffix) - 1
+    return f"{base[:room].rstrip('-')}-{suffix}"
+
+
 # --- the registry ----------------------------------------------------------------------
 
 #: installed packages declare their kinds here: ``chart = "my_package.charts:ChartScene"``
@@ -197,6 +239,11 @@ class SceneConfig(Model):
                 return super().__new__(sub)
         return super().__new__(cls)
 
+    @field_validator("scene_id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return check_id(value) if value else value  # empty: an id is made when the scenes are finished
+
     @field_validator("kind")
     @classmethod
     def _registered(cls, kind: str) -> str:
@@ -308,6 +355,7 @@ Scenes = Annotated[list[SerializeAsAny[SceneConfig]], BeforeValidator(_as_scenes
 
 __all__ = [
     "CONT",
+    "ID_MAX",
     "KIND_ENTRY_POINT_GROUP",
     "MAX_LIST_LEVEL",
     "Item",
@@ -315,7 +363,10 @@ __all__ = [
     "Scenes",
     "Unit",
     "UnknownSceneKind",
+    "check_id",
     "closest_kind",
+    "derived_id",
+    "id_problem",
     "flatten_items",
     "scene_class",
     "scene_kind",

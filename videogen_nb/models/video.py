@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .base import Accent, Model, ThemeName, short
-from .scenes import Scenes
+from .scenes import Scenes, check_id
 
 
 class InputConfig(Model):
@@ -67,6 +67,11 @@ class VideoConfig(Model):
     accent: Optional[Accent] = None
     source_path: Optional[Path] = None
     scenes: Scenes = Field(default_factory=list)
+
+    @field_validator("video_id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return check_id(value, "video_id")  # it names the video file
 
     def __repr__(self) -> str:
         return f"<VideoConfig {self.title!r}: {len(self.scenes)} scenes>"

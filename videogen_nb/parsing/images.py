@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Optional
 from urllib.parse import unquote, urlparse
 
-from ..errors import ImagePathError
+from ..errors import ImagePathError, InputError
 from .inline import InlineImage
 from .remote import Fetcher
 
@@ -62,10 +62,19 @@ def resolve_image(
         return None
     base = base_dir.resolve()
     allowed = (root or base).resolve()
-    path = (base / raw).resolve()
+    try:
+        path = (base / raw).resolve()
+        exists = path.is_file()
+    except (OSError, ValueError) as exc:  # a name longer than the file system allows, a NUL byte
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        src = image.src if len(image.src) <= 60 else image.src[:57] + "..."
+        raise InputError(
+            doc_path, f"{'line ' + str(line) + ': ' if line else ''}the image path '{src}' cannot be a file name ({reason})",
+            "Give the image a shorter name (at most 255 bytes a folder or file name) of plain characters.",
+        ) from None
     if confine and not path.is_relative_to(allowed):
         raise ImagePathError(doc_path, line, image.src, allowed)
-    if not path.is_file():
+    if not exists:
         warnings.append(f"{where}: the picture {image.src} does not exist in {base}; it is shown as a card")
         return None
     if path.suffix.lower() in UNREADABLE_SUFFIXES:

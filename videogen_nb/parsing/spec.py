@@ -78,7 +78,8 @@ def _load(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml
 
 def _describe(err: dict) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
-    return f"{loc}: {err['msg']}" if loc else err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
+    return f"{loc}: {msg}" if loc else msg
 
 
 def _kinds_advice() -> str:

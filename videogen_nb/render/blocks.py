@@ -18,7 +18,8 @@ from PIL import Image
 from ..mathspeak import written_math
 from .code import highlight
 from .layout import ELLIPSIS, clip_lines, longest_prefix, wrap_text
-from .text import is_rtl, line_height, measure, metrics
+from .fonts import fallback_setting
+from .text import is_rtl, line_height, measure, measure_with, metrics
 from .theme import RGB, Box, Theme
 
 MAX_CELL_LINES = 6
@@ -92,6 +93,8 @@ Op = Union[TextOp, ShapeOp, PictureOp]
 
 def shift(op: Op, dx: float, dy: float) -> Op:
     """The same operation moved by (dx, dy)."""
+    if not (dx or dy):
+        return op  # operations are never changed in place, so an unmoved one can be shared
     if isinstance(op, TextOp):
         return replace(op, x=op.x + dx, baseline=op.baseline + dy)
     x0, y0, x1, y1 = op.box
@@ -277,16 +280,19 @@ class TableBlock(Block):
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
         size = env.px(th.body_size, 0.85)
-        words = sum(self._longest_words(size, int(size * 0.45)))
+        longest = self._longest_words(size, int(size * 0.45))
+        words = sum(longest)
         if words > width:  # many columns: shrink (a little) before breaking words inside cells
             size = max(int(size * CODE_MIN_SHRINK), int(size * width / words))
+            longest = self._longest_words(size, int(size * 0.45))
         heads = sum(self._header_words(size, int(size * 0.45)))
         if heads > width:  # a header never breaks inside a word ("Edg/e"): shrink further if it must
             size = max(6, int(size * width / heads))
+            longest = self._longest_words(size, int(size * 0.45))
         pad = int(size * 0.45)
         lh = line_height("sans", size, 1.2)
         ascent, _ = metrics("sans", size)
-        widths = self._column_widths(width, size, pad)
+        widths = self._column_widths(width, size, pad, longest)
         ops: list[Op] = []
         y = 0
         cut = False
@@ -317,16 +323,20 @@ class TableBlock(Block):
 
     def _longest_words(self, size: int, pad: int) -> list[float]:
         cols = list(zip(*([self.headers] + self.rows)))
-        return [max((measure(w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad for col in cols]
+        fb = fallback_setting()  # read once: every word of every cell is measured
+        return [max((measure_with(fb, w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad
+                for col in cols]  # fmt: skip
 
     def _header_words(self, size: int, pad: int) -> list[float]:
-        return [max((measure(w, "sans-bold", size) for w in h.split()), default=0.0) + 2 * pad + 1 for h in self.headers]
+        fb = fallback_setting()
+        return [max((measure_with(fb, w, "sans-bold", size) for w in h.split()), default=0.0) + 2 * pad + 1
+                for h in self.headers]  # fmt: skip
 
-    def _column_widths(self, width: int, size: int, pad: int) -> list[int]:
+    def _column_widths(self, width: int, size: int, pad: int, longest_word: list[float]) -> list[int]:
         n = len(self.headers)
         cols = list(zip(*([self.headers] + self.rows)))
-        natural = [min(width * 0.6, max(measure(c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
-        longest_word = self._longest_words(size, pad)
+        fb = fallback_setting()
+        natural = [min(width * 0.6, max(measure_with(fb, c, "sans-bold", size) for c in col) + 2 * pad) for col in cols]
         heads = self._header_words(size, pad)
         least = [max(hw, min(width / n, max(lw, 3 * size))) for lw, hw in zip(longest_word, heads)]
         natural = [max(nat, hw) for nat, hw in zip(natural, heads)]

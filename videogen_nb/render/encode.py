@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..atomic import place_recorded, temporary_sibling
 from ..ffmpeg import run_ffmpeg
 
 
@@ -51,14 +52,14 @@ def encode_still_segments(image: Path, outputs: Iterable[tuple[Path, int]], sett
     chain += f",split={len(outputs)}{''.join(labels)}" if len(outputs) > 1 else labels[0]
     args: list[str] = ["-framerate", str(settings.fps), "-i", str(image), "-filter_complex", chain]
     tmps = []
-    for label, (path, frames) in zip(labels, outputs):
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmps.append((tmp, path))
-        args += ["-map", label, "-frames:v", str(frames), *settings.video_args(), "-f", "h264", str(tmp)]
     try:
+        for label, (path, frames) in zip(labels, outputs):
+            tmp = temporary_sibling(path)
+            tmps.append((tmp, path))
+            args += ["-map", label, "-frames:v", str(frames), *settings.video_args(), "-f", "h264", str(tmp)]
         run_ffmpeg(args, f"encoding the slide {image.name}")
         for tmp, path in tmps:
-            tmp.replace(path)
+            place_recorded(tmp, path)
     finally:
         for tmp, _ in tmps:
             tmp.unlink(missing_ok=True)
@@ -66,7 +67,7 @@ def encode_still_segments(image: Path, outputs: Iterable[tuple[Path, int]], sett
 
 def concat_raw(parts: Iterable[Path], out: Path) -> None:
     """Concatenate raw H.264 segments byte for byte (stream copy, no re-encode)."""
-    tmp = out.with_name(f".{out.name}.tmp")
+    tmp = temporary_sibling(out)
     try:
         with open(tmp, "wb") as dst:
             cache: dict[Path, bytes] = {}
@@ -79,9 +80,12 @@ def concat_raw(parts: Iterable[Path], out: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings) -> None:
-    """Mux raw H.264 (frame N at N/fps) and an AAC track into an MP4, both copied, never re-encoded."""
-    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings) -> str:
+    """Mux raw H.264 (frame N at N/fps) and an AAC track into an MP4, both copied, never re-encoded; return its hash.
+
+    The MP4's size and hash are recorded beside it, so a damaged video is noticed on resume.
+    """
+    tmp = temporary_sibling(out, out.suffix)
     try:
         run_ffmpeg(
             [
@@ -93,6 +97,6 @@ def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings)
             ],  # fmt: skip
             f"writing {out.name}",
         )
-        tmp.replace(out)
+        return place_recorded(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from ..atomic import atomic_write_bytes
+from ..atomic import atomic_write_bytes, inside
 from ..models import SceneConfig
 from .contact import contact_sheet
 from .slides import Slide
@@ -46,7 +46,7 @@ def export_slides(scenes: list[SceneConfig], slides: list[Slide], folder: Path) 
     folder = Path(folder)
     paths: list[Path] = []
     for i, (scene, slide) in enumerate(zip(scenes, slides)):
-        path = folder / slide_file_name(i, scene.scene_id or scene.kind)
+        path = inside(folder, slide_file_name(i, scene.scene_id or scene.kind))
         atomic_write_bytes(path, _png(slide.image))
         paths.append(path)
     labels = [f"{i + 1}. {s.kind}: {s.title or s.scene_id}" for i, s in enumerate(scenes)]

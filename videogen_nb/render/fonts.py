@@ -127,6 +127,18 @@ def font_chain(style: str) -> tuple[FontFace, ...]:
     DejaVu Sans comes second because the oblique and mono cuts lack scripts
     (Arabic, Hebrew) that the upright one has.
     """
+    # asked for at every measurement: kept per style and fallback setting (half of a long table's layout time)
+    return chain_for(style, fallback_setting())
+
+
+def fallback_setting() -> Optional[str]:
+    """The value of ``VIDEOGEN_FALLBACK_FONTS`` (None: search the system): with a style, it decides the chain."""
+    return os.environ.get(FALLBACK_ENV)
+
+
+@lru_cache(maxsize=64)
+def chain_for(style: str, fallback_setting: Optional[str]) -> tuple[FontFace, ...]:
+    """:func:`font_chain` for a given fallback setting (a cheap cache key for measurements)."""
     bold = "bold" in style
     main = FontFace(font_path(style))
     sans = FontFace(font_path("sans-bold" if bold else "sans"))

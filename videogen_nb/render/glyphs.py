@@ -59,8 +59,16 @@ def segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], fr
     return _segment(text, chain)
 
 
+@lru_cache(maxsize=64)
+def _covers_printable_ascii(face: FontFace) -> bool:
+    return not face.bitmap_size and all(cp in coverage(face) for cp in range(0x20, 0x7F))
+
+
 @lru_cache(maxsize=8192)
 def _segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], frozenset[str]]:
+    if text.isascii() and text.isprintable() and _covers_printable_ascii(chain[0]):
+        # most text on most slides: one run of the first font, found without a loop over characters
+        return ((Run(text, 0),) if text else ()), frozenset()
     covers = [coverage(f) for f in chain]
     colour = [i for i, f in enumerate(chain) if f.bitmap_size]
     runs: list[list] = []

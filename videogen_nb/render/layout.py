@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 
-from .fonts import font_chain
-from .text import measure
+from .fonts import fallback_setting
+from .text import measure, measure_with
 
 ELLIPSIS = "\u2026"
 # a long token (a URL, a path) is best broken just after one of these
@@ -40,16 +41,44 @@ def tokens(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def longest_prefix(text: str, style: str, size: int, room: float) -> int:
-    """How many leading characters of ``text`` fit in ``room`` pixels (by bisection: width is not linear per char)."""
-    lo, hi = 0, len(text)
+def most_that_fit(available: int, fits: Callable[[int], bool], guess: int = 0) -> int:
+    """The largest n <= ``available`` for which ``fits(n)`` holds (0 if none), when fitting is monotone in n.
+
+    Galloping from ``guess`` (steps of 1, 2, 4, ... up or down, then bisection
+    between the last two tries) costs a few tries around the answer, however
+    much is available: bisecting over all of it measured a whole
+    10,000-character word, or the rest of a 5,000-row table, at every step,
+    which made long inputs quadratic. A good guess (the size of the last page)
+    is confirmed in two tries.
+    """
+    guess = min(max(guess, 0), available)
+    if guess and not fits(guess):
+        hi, step = guess - 1, 1  # too many: gallop down to something that fits
+        while hi > 0 and not fits(max(0, hi - step + 1)):
+            hi, step = hi - step, step * 2
+        lo = max(0, hi - step + 1)
+    else:
+        lo, step = guess, 1
+        while True:
+            if lo >= available:
+                return lo
+            probe = min(available, lo + step)
+            if not fits(probe):
+                hi = probe - 1
+                break
+            lo, step = probe, step * 2
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if measure(text[:mid], style, size) <= room:
+        if fits(mid):
             lo = mid
         else:
             hi = mid - 1
     return lo
+
+
+def longest_prefix(text: str, style: str, size: int, room: float, guess: int = 0) -> int:
+    """How many leading characters of ``text`` fit in ``room`` pixels (width is not linear per character)."""
+    return most_that_fit(len(text), lambda n: measure(text[:n], style, size) <= room, guess)
 
 
 def break_token(token: str, style: str, size: int, max_width: float) -> list[str]:
@@ -57,10 +86,11 @@ def break_token(token: str, style: str, size: int, max_width: float) -> list[str
     pieces: list[str] = []
     rest = token
     while rest:
-        if measure(rest, style, size) <= max_width:
+        lo = longest_prefix(rest, style, size, max_width, len(pieces[-1]) if pieces else 0)
+        if lo == len(rest):
             pieces.append(rest)
             break
-        lo = max(1, longest_prefix(rest, style, size, max_width))  # at least one character, or this never ends
+        lo = max(1, lo)  # at least one character, or this never ends
         cut = lo
         soft = max(rest.rfind(c, 0, lo) for c in _SOFT_BREAKS)
         if soft >= int(lo * 0.6):
@@ -72,23 +102,23 @@ def break_token(token: str, style: str, size: int, max_width: float) -> list[str
 
 def wrap_text(text: str, style: str, size: int, max_width: float) -> tuple[str, ...]:
     """Greedy word wrap so every line is at most ``max_width`` pixels wide (line breaks in ``text`` kept)."""
-    return _wrap(text, style, int(size), float(max_width), font_chain(style))
+    return _wrap(text, style, int(size), float(max_width), fallback_setting())
 
 
 @lru_cache(maxsize=16384)
-def _wrap(text: str, style: str, size: int, max_width: float, chain: tuple) -> tuple[str, ...]:
-    # ``chain`` is part of the cache key only: other fallback fonts measure differently
+def _wrap(text: str, style: str, size: int, max_width: float, fallback: str | None) -> tuple[str, ...]:
+    # ``fallback`` is part of the cache key only: other fallback fonts measure differently
     lines: list[str] = []
     for raw in text.splitlines() or [""]:
         line = ""
         for tok, space in tokens(raw):
             candidate = f"{line} {tok}" if (line and space) else line + tok
-            if measure(candidate, style, size) <= max_width:
+            if measure_with(fallback, candidate, style, size) <= max_width:
                 line = candidate
                 continue
             if line:
                 lines.append(line)
-            if measure(tok, style, size) <= max_width:
+            if measure_with(fallback, tok, style, size) <= max_width:
                 line = tok
             else:
                 *full, line = break_token(tok, style, size, max_width)

@@ -21,7 +21,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..atomic import atomic_write_bytes
+from ..atomic import atomic_write_bytes, recorded_digest, write_recorded
 from ..audio_io import read_wav
 from ..errors import RenderError
 from ..ffmpeg import ffmpeg_exe
@@ -150,14 +150,15 @@ class NarrationTrack:
             self.encoded = [c.index for c in chunks]
             atomic_write_bytes(out, b"".join(frames))
             return out
-        missing = [c for c in chunks if not self._path(c).is_file()]
+        # a chunk is reused only if it still has the size and hash recorded when it was encoded
+        missing = [c for c in chunks if recorded_digest(self._path(c)) is None]
         for run in _runs(missing):
             # consecutive scenes are encoded in one go (the first build is one ffmpeg run), then split
             frames = encode_pcm((chunk_pcm(c) for c in run), sum(c.length for c in run), self.settings)
             k = 0
             for c in run:
                 n = c.length // AAC_FRAME
-                atomic_write_bytes(self._path(c), b"".join(frames[k : k + n]))
+                write_recorded(self._path(c), b"".join(frames[k : k + n]))
                 k += n
         self.encoded = [c.index for c in missing]
         atomic_write_bytes(out, b"".join(self._path(c).read_bytes() for c in chunks))

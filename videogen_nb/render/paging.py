@@ -14,8 +14,17 @@ from typing import Optional
 
 from ..models import Item, SceneConfig, Unit
 from ..narration import split_narration
+from .layout import most_that_fit
 from .slides import content_fits
 from .theme import Theme
+
+
+#: units (paragraphs, entries, lines, rows) tried first when a long scene is asked whether it fits one slide
+ONE_SLIDE_AT_MOST = 64
+
+
+#: up to this many pages, all of them are evened out; beyond it, only the last two
+BALANCE_ALL = 6
 
 
 def _halves(text: str) -> Optional[tuple[str, str]]:
@@ -56,7 +65,12 @@ def _balanced(pages: list[list[Unit]], fits) -> list[list[Unit]]:
     """The same number of pages with the units spread evenly (by length), if every page still fits.
 
     Filling pages greedily leaves the last one nearly empty (20 items, then 10); 15 and 15 read better.
+    Of many pages only the last two are evened out: the greedy ones before them are all full, and
+    laying every page out again would double the work on a long table.
     """
+    if len(pages) > BALANCE_ALL:
+        head = pages[:-2]
+        return head + _balanced(pages[-2:], lambda page, k: fits(page, k + len(head)))
     flat = [u for p in pages for u in p]
     weights = [len(str(v)) + 20 for _, v in flat]  # + a line's worth for each unit's own spacing
     total, n = sum(weights), len(pages)
@@ -72,22 +86,27 @@ def _balanced(pages: list[list[Unit]], fits) -> list[list[Unit]]:
 
 def paginate(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> list[SceneConfig]:
     """``[scene]`` if it fits one slide (shrunk within the theme's limits), else its pages."""
-    if not scene.continues_fields or content_fits(scene, size, theme, theme.min_body_scale):
+    if not scene.continues_fields:
         return [scene]
-    pending = scene.page_units()
+    units = scene.page_units()
+
+    def fits_one_slide(n: int) -> bool:  # shrunk as far as the theme allows
+        return content_fits(scene.page(units[:n], 0) if n < len(units) else scene, size, theme, theme.min_body_scale)
+
+    # a long section is first tried a slide's worth deep: when that does not fit, the whole cannot,
+    # and a 5,000-row table is not laid out in full to learn it
+    if (len(units) <= ONE_SLIDE_AT_MOST or fits_one_slide(ONE_SLIDE_AT_MOST)) and fits_one_slide(len(units)):
+        return [scene]
+    pending = units
     pages: list[list[Unit]] = []
 
     def fits(page: list[Unit], scale: float) -> bool:
         return content_fits(scene.page(page, len(pages)), size, theme, scale)
 
     while pending:
-        lo, hi = 0, len(pending)  # the most units that fit at the page scale, by bisection
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if fits(pending[:mid], theme.page_scale):
-                lo = mid
-            else:
-                hi = mid - 1
+        # pages of one scene hold about as much as the one before: start from there
+        guess = len(pages[-1]) if pages else 0
+        lo = most_that_fit(len(pending), lambda n: fits(pending[:n], theme.page_scale), guess)
         if lo == 0:
             smaller = _split_unit(pending[0])  # one paragraph longer than a page: it continues too
             if smaller is not None:
@@ -97,7 +116,7 @@ def paginate(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> list[Sc
         if 1 < lo < len(pending) and leads_in(pending[lo - 1]):
             lo -= 1  # "You will learn:" goes to the next page with the list it introduces
         pages.append(pending[:lo])
-        pending = pending[lo:]
+        del pending[:lo]
     if len(pages) == 1:
         return [scene]
     pages = _balanced(pages, lambda page, k: content_fits(scene.page(page, k), size, theme, theme.page_scale))

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Optional
 import numpy as np
 from PIL import Image
 
+from ..atomic import place_recorded, recorded_digest, temporary_sibling
 from ..errors import RenderError
 from ..ffmpeg import ffmpeg_exe, run_ffmpeg
 from ..fingerprint import stable_hash
@@ -34,6 +35,26 @@ class SegmentStore:
         self.unit = max(1, unit)
         self._lock = threading.Lock()
         self.encoded_frames = 0  # frames encoded by this store: the work a render really did
+        self._checked: set[Path] = set()  # segments found intact (or made) by this store: checked once
+
+    def _ready(self, path: Path) -> bool:
+        """Whether the segment at ``path`` can be reused: there, with the size and hash recorded when it was made.
+
+        A segment truncated by a killed process or a full disk, or changed by
+        hand, is made again: concatenated as it is, it would break the video.
+        """
+        with self._lock:
+            if path in self._checked:
+                return True
+        if recorded_digest(path) is None:
+            return False
+        with self._lock:
+            self._checked.add(path)
+        return True
+
+    def _made(self, *paths: Path) -> None:
+        with self._lock:
+            self._checked.update(paths)
 
     def _key(self, *parts) -> str:
         return stable_hash(*parts, self.settings.__dict__, self.size)[:24]
@@ -51,9 +72,10 @@ class SegmentStore:
         unit_path = self.folder / f"{key}_{self.unit}.h264"
         rest_path = self.folder / f"{key}_{rest}.h264"
         wanted = ([(unit_path, self.unit)] if repeats else []) + ([(rest_path, rest)] if rest else [])
-        todo = [(p, n) for p, n in wanted if not p.is_file()]
+        todo = [(p, n) for p, n in wanted if not self._ready(p)]
         if todo:
             encode_still_segments(image, todo, self.settings)
+            self._made(*(p for p, _ in todo))
             self._count(sum(n for _, n in todo))
         return [unit_path] * repeats + ([rest_path] if rest else [])
 
@@ -62,7 +84,7 @@ class SegmentStore:
         if frames <= 0:
             return []
         path = self.folder / f"{self._key('fade', a_hash, b_hash, frames)}_fade{frames}.h264"
-        if not path.is_file():
+        if not self._ready(path):
             fps, n = self.settings.fps, frames
             loop = f"loop=loop={n}:size=1:start=0,setpts=N/({fps}*TB)"
             graph = (
@@ -72,7 +94,7 @@ class SegmentStore:
                 f"[1:v]format=yuva420p,{loop},fade=in:st=0:d={(n + 1) / fps:.6f}:alpha=1[b];"
                 f"[a][b]overlay=format=yuv420,format=yuv420p[v]"
             )
-            tmp = path.with_name(f".{path.name}.tmp")
+            tmp = temporary_sibling(path)
             try:
                 run_ffmpeg(
                     ["-framerate", str(fps), "-i", str(a), "-framerate", str(fps), "-i", str(b),
@@ -80,9 +102,10 @@ class SegmentStore:
                      "-f", "h264", str(tmp)],
                     f"encoding a crossfade into {b.name}",
                 )  # fmt: skip
-                tmp.replace(path)
+                place_recorded(tmp, path)
             finally:
                 tmp.unlink(missing_ok=True)
+            self._made(path)
             self._count(n)
         return [path]
 
@@ -97,10 +120,10 @@ class SegmentStore:
         are scaled to fit and centred on ``background``.
         """
         path = self.folder / f"{self._key('frames', key, frames)}_clip{frames}.h264"
-        if path.is_file():
+        if self._ready(path):
             return [path]
         w, h = self.size
-        tmp = path.with_name(f".{path.name}.tmp")
+        tmp = temporary_sibling(path)
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", str(self.settings.fps),
                "-i", "pipe:0", "-frames:v", str(frames), *self.settings.video_args(), "-f", "h264", str(tmp)]  # fmt: skip
@@ -122,7 +145,8 @@ class SegmentStore:
             err = proc.stderr.read().decode(errors="replace")
             if proc.wait() != 0:
                 raise RenderError(f"ffmpeg failed while encoding a clip: {err[-300:]}")
-            tmp.replace(path)
+            place_recorded(tmp, path)
+            self._made(path)
         except BrokenPipeError:
             proc.wait()
             raise RenderError(f"ffmpeg stopped while encoding a clip: {proc.stderr.read().decode(errors='replace')[-300:]}")

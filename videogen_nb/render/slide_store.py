@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..atomic import atomic_write_bytes
+from ..atomic import atomic_write_bytes, inside, recorded_digest, write_recorded
 from .slides import Slide
 
 
@@ -31,18 +30,16 @@ class SlideStore:
 
     def get(self, key: str, draw: Callable[[], Slide], name: str = "") -> StoredSlide:
         """The slide stored under ``key``, drawn with ``draw()`` if it is not there yet."""
-        png, meta = self.folder / f"{name}{key}.png", self.folder / f"{name}{key}.json"
+        png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
         try:
             m = json.loads(meta.read_text(encoding="utf-8"))
-            if png.is_file():
+            if recorded_digest(png) == m["sha256"]:
                 return StoredSlide(png, m["sha256"], tuple(m["warnings"]))
-        except (OSError, ValueError, KeyError):
-            pass  # not drawn yet, or an unfinished entry: draw it
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not drawn yet, an unfinished entry, or a PNG that changed since: draw it
         slide = draw()
         buf = io.BytesIO()
         slide.image.save(buf, format="PNG", compress_level=1)
-        data = buf.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
-        atomic_write_bytes(png, data)
+        digest = write_recorded(png, buf.getvalue())
         atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"))
         return StoredSlide(png, digest, tuple(slide.warnings))

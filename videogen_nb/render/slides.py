@@ -117,14 +117,24 @@ def _header(scene: SceneConfig, tag: Optional[str], size: tuple[int, int], theme
 
 def layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: Optional[float] = None) -> SlideLayout:
     """Lay out a content slide at the largest scale that fits (or only at ``scale``)."""
+    return _layout_slide(scene, size, theme, scale, place=True)
+
+
+def _layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: Optional[float], place: bool) -> SlideLayout:
     design = as_design(scene.slide())
-    return layout_content(scene, design if isinstance(design, ContentSlide) else ContentSlide(), size, theme, scale)
+    return _layout_content(scene, design if isinstance(design, ContentSlide) else ContentSlide(), size, theme, scale, place)
 
 
 def layout_content(
     scene: SceneConfig, design: ContentSlide, size: tuple[int, int], theme: Theme, scale: Optional[float] = None
 ) -> SlideLayout:
     """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``)."""
+    return _layout_content(scene, design, size, theme, scale, place=True)
+
+
+def _layout_content(
+    scene: SceneConfig, design: ContentSlide, size: tuple[int, int], theme: Theme, scale: Optional[float], place: bool
+) -> SlideLayout:
     warnings: list[str] = []
     tag, blocks = design.label, design.blocks
     if scene.section and scene.section != scene.title:  # an H3's scene shows its H2 small above its title
@@ -139,13 +149,14 @@ def layout_content(
         placed = stack(blocks, x1 - x0, env, avail)
         if placed.height <= avail:
             break
-    ops = head_ops + [shift(op, x0, top) for op in placed.ops]
+    # moving every operation into place is only worth it when the slide is drawn, not when its fit is asked
+    ops = head_ops + [shift(op, x0, top) for op in placed.ops] if place else []
     return SlideLayout(ops, placed.height <= avail, s, bottom, warnings + env.warnings)
 
 
 def content_fits(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: float) -> bool:
     """Whether ``scene``'s content fits its slide at ``scale`` (used to split long sections)."""
-    return layout_slide(scene, size, theme, scale).fits
+    return _layout_slide(scene, size, theme, scale, place=False).fits
 
 
 def _cut(ops: list[Op], bottom: int) -> list[Op]:

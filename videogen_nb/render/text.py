@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from .fonts import FontFace, font_chain, load_font
+from .fonts import FontFace, chain_for, fallback_setting, font_chain, load_font
 from .glyphs import Run, segment
 from .theme import RGB, Box
 
@@ -34,14 +34,21 @@ def _run_width(run: Run, face: FontFace, size: int, rtl: bool) -> float:
 
 
 @lru_cache(maxsize=65536)
-def _measure(text: str, chain: tuple[FontFace, ...], size: int, rtl: bool) -> float:
+def _measure(text: str, style: str, size: int, rtl: bool, fallback: str | None) -> float:
+    # keyed by the style and the fallback setting (strings hash fast), not by the chain of font faces
+    chain = chain_for(style, fallback)
     runs, _ = segment(text, chain)
     return sum(_run_width(r, chain[r.face], size, rtl) for r in runs)
 
 
 def measure(text: str, style: str, size: int, rtl: bool = False) -> float:
     """Width in pixels of ``text`` drawn in ``style`` at ``size``, fallback fonts included."""
-    return _measure(text, font_chain(style), int(size), rtl)
+    return _measure(text, style, int(size), rtl, fallback_setting())
+
+
+def measure_with(fallback: str | None, text: str, style: str, size: int, rtl: bool = False) -> float:
+    """:func:`measure` with the fallback setting already read (``fallback_setting()``), for loops that measure a lot."""
+    return _measure(text, style, int(size), rtl, fallback)
 
 
 @lru_cache(maxsize=1024)

@@ -49,7 +49,7 @@ class TaskRecorder(ProgressDisplay):
         )
         if started:
             self.task.status, self.task.current_stage = "running", task.stage
-        if self.path.parent.is_dir():  # bad input creates no work folder; keep it that way
+        if (self.path.parent / CHECKPOINT_DIR).is_dir():  # bad input leaves no work folder behind; keep it that way
             self.save()
 
 

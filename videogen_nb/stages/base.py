@@ -103,6 +103,13 @@ class Stage(ABC):
                 problems.append(f"{name} ({value.name}) is missing")
         return problems
 
+    def remove_leftovers(self, ctx: PipelineContext) -> list[Path]:
+        """Remove temporary files of this stage that a killed run left outside the work folder; return them.
+
+        (Those inside the work folder are removed by the pipeline.)
+        """
+        return []
+
     def repair(self, ctx: PipelineContext) -> list[str]:
         """Check artifacts deeply (on resume), discarding any that cannot be trusted."""
         return self.check_artifacts(ctx, deep=True)

@@ -13,7 +13,7 @@ from typing import Optional
 
 from PIL import Image
 
-from ..atomic import atomic_place, atomic_write_bytes
+from ..atomic import AtomicBatch, inside, is_temporary
 from ..ffmpeg import extract_frame
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneMetadata, VideoMetadata
@@ -34,6 +34,22 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def thumbnail_png(video: Path, report) -> bytes:
+    """A frame from the middle of the first scene, as PNG at most 1280x720: what a viewer sees, not a re-render."""
+    first = report.scenes[0]
+    frame_png = Path(tempfile.mkdtemp(prefix="videogen-thumb-")) / "frame.png"
+    try:
+        extract_frame(video, (first.start + first.end) / 2, frame_png)
+        with Image.open(frame_png) as im:
+            im = im.convert("RGB")
+            im.thumbnail(THUMBNAIL_SIZE)
+            buf = io.BytesIO()
+            im.save(buf, format="PNG")
+        return buf.getvalue()
+    finally:
+        shutil.rmtree(frame_png.parent, ignore_errors=True)
+
+
 class OutputStage(Stage):
     """Non-critical: when it fails, the video already exists in the work folder."""
 
@@ -46,31 +62,33 @@ class OutputStage(Stage):
         return Path(ctx.settings.output_dir) if ctx.settings.output_dir else ctx.workdir / "output"
 
     def run(self, ctx: PipelineContext, services: Services) -> str:
-        vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
+        vc, report = ctx.video_config, ctx.timing_report
         out = self.target_dir(ctx)
         out.mkdir(parents=True, exist_ok=True)
-        video = out / f"{vc.video_id}.mp4"
-        atomic_place(ctx.final_video_path, video)
+        video = inside(out, f"{vc.video_id}.mp4")
+        thumbnail = out / "thumbnail.png"
+        meta_path = out / "metadata.json"
+        # every file is staged first and all are renamed together at the end: a full disk or a kill on
+        # the way leaves the output of the previous run whole, never half old and half new
+        with AtomicBatch() as batch:
+            batch.place(ctx.final_video_path, video)
+            batch.write(thumbnail, thumbnail_png(ctx.final_video_path, report))
+            cues = build_cues(report)
+            subtitles = write_subtitles(cues, out, vc.video_id, batch)
+            meta = self.metadata(ctx, services, video, thumbnail, len(cues), subtitles)
+            batch.write(meta_path, meta.model_dump_json(indent=2).encode("utf-8"))
+        ctx.output_dir = out
+        ctx.metadata_path = meta_path
+        ctx.thumbnail_path = thumbnail
+        ctx.subtitle_paths = subtitles
+        return f"{video} with {len(cues)} subtitles (.srt, .vtt), metadata.json and thumbnail.png"
 
-        # the thumbnail is a real frame of the video: what a viewer sees, not a re-render
-        first = report.scenes[0]
-        frame_png = Path(tempfile.mkdtemp(prefix="videogen-thumb-")) / "frame.png"
-        try:
-            extract_frame(video, (first.start + first.end) / 2, frame_png)
-            with Image.open(frame_png) as im:
-                im = im.convert("RGB")
-                im.thumbnail(THUMBNAIL_SIZE)
-                buf = io.BytesIO()
-                im.save(buf, format="PNG")
-            thumbnail = out / "thumbnail.png"
-            atomic_write_bytes(thumbnail, buf.getvalue())
-        finally:
-            shutil.rmtree(frame_png.parent, ignore_errors=True)
-
-        cues = build_cues(report)
-        subtitles = write_subtitles(cues, out, vc.video_id)
-
-        meta = VideoMetadata(
+    def metadata(
+        self, ctx: PipelineContext, services: Services, video: Path, thumbnail: Path, cues: int, subtitles: dict[str, Path]
+    ) -> VideoMetadata:
+        """What metadata.json says about the video."""
+        vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
+        return VideoMetadata(
             title=vc.title,
             subtitle=vc.subtitle,
             author=vc.author,
@@ -87,7 +105,7 @@ class OutputStage(Stage):
             loudness_target=st.loudness,
             pronunciations={**vc.pronunciations, **st.pronunciations},
             subtitles={kind: path.name for kind, path in subtitles.items()},
-            subtitle_cues=len(cues),
+            subtitle_cues=cues,
             source=ctx.input_metadata.get("source"),
             source_sha256=ctx.input_metadata.get("sha256"),
             stages=list(services.stage_names),
@@ -115,23 +133,29 @@ class OutputStage(Stage):
             versions=package_versions(),
             created_at=datetime.now(timezone.utc).replace(microsecond=0),
         )
-        meta_path = out / "metadata.json"
-        atomic_write_bytes(meta_path, meta.model_dump_json(indent=2).encode("utf-8"))
-        ctx.output_dir = out
-        ctx.metadata_path = meta_path
-        ctx.thumbnail_path = thumbnail
-        ctx.subtitle_paths = subtitles
-        return f"{video} with {len(cues)} subtitles (.srt, .vtt), metadata.json and thumbnail.png"
 
     def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         vc = ctx.video_config
         return stable_hash(str(self.target_dir(ctx)), str(ctx.final_video_path), [s.narration for s in vc.scenes] if vc else None)
 
+    def remove_leftovers(self, ctx: PipelineContext) -> list[Path]:
+        """Temporary files of this video's output files (``.<name>.XXXX.tmp``) left in the output folder by a killed run."""
+        out, vc = self.target_dir(ctx), ctx.video_config
+        if vc is None or not out.is_dir():
+            return []
+        names = (f"{vc.video_id}.mp4", f"{vc.video_id}.srt", f"{vc.video_id}.vtt", "thumbnail.png", "metadata.json")
+        removed = []
+        for p in out.iterdir():
+            if is_temporary(p) and any(p.name.startswith(f".{n}.") for n in names):
+                p.unlink(missing_ok=True)
+                removed.append(p)
+        return removed
+
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
         made = (ctx.metadata_path, ctx.thumbnail_path, *ctx.subtitle_paths.values())
         missing = [p.name for p in made if p is not None and not Path(p).is_file()]
         if ctx.output_dir is not None and ctx.video_config is not None:
-            video = Path(ctx.output_dir) / f"{ctx.video_config.video_id}.mp4"
+            video = inside(Path(ctx.output_dir), f"{ctx.video_config.video_id}.mp4")
             if not video.is_file():
                 missing.append(video.name)
         return [f"{name} is missing from the output folder" for name in missing]

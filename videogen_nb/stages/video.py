@@ -12,6 +12,7 @@ from typing import Any, Iterator, Mapping, Optional
 
 from PIL import Image
 
+from ..atomic import inside, recorded_digest
 from ..errors import RenderError, StageOrderError
 from ..ffmpeg import probe
 from ..fingerprint import stable_hash
@@ -96,7 +97,7 @@ class VideoStage(Stage):
         events.progress(self.name, steps - 1, steps, "muxing")
         stream = video_dir / "stream.h264"
         concat_raw((p for scene in parts for p in scene), stream)
-        final = video_dir / f"{vc.video_id}.mp4"
+        final = inside(video_dir, f"{vc.video_id}.mp4")
         mux(stream, narration, final, render.encoder)
         stream.unlink(missing_ok=True)  # as large as the video and rebuilt from segments in milliseconds
         info = probe(final)
@@ -123,7 +124,15 @@ class VideoStage(Stage):
         p = ctx.final_video_path
         if p is not None and not Path(p).is_file():
             return [f"the video {Path(p).name} is missing"]
+        if p is not None and deep and recorded_digest(Path(p)) is None:
+            return [f"the video {Path(p).name} is damaged or was changed (its size or hash differs from when it was made)"]
         return []
+
+    def repair(self, ctx: PipelineContext) -> list[str]:
+        problems = self.check_artifacts(ctx, deep=True)
+        if problems and ctx.final_video_path is not None:
+            Path(ctx.final_video_path).unlink(missing_ok=True)  # so the stage reads as stale and makes it again
+        return problems
 
 
 class _Render:
