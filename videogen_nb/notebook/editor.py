@@ -37,7 +37,7 @@ def narration_stats(pipeline: "Pipeline", index: int, text: str) -> str:
     words = len(text.split())  # as the audio stage counts them
     wpm = speaking_rate(pipeline, index)
     seconds = 60.0 * words / wpm if wpm else 0.0
-    out = f"{words} words · ≈ {seconds:.1f} s at {wpm:.0f} wpm"
+    out = f"{words} word{'' if words == 1 else 's'} · ≈ {seconds:.1f} s at {wpm:.0f} wpm"
     t = scene_timing(pipeline, index)
     if t is not None and t.words >= 3:
         pace = t.words_per_minute

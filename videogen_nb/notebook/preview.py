@@ -42,7 +42,7 @@ class _Progress(ProgressDisplay):
         self.bar.max, self.bar.value = task.total, task.done
         if task.status == "done":
             self.bar.bar_style = "success"
-            self.label.value = html.escape(task.message[:120])
+            self.label.value = "done"  # its summary is in the status table above
         elif task.status == "failed":
             self.bar.bar_style = "danger"
             self.label.value = f"<span class='videogen-error'>{html.escape(task.message[:160])}</span>"
@@ -139,8 +139,9 @@ class PipelinePreview(widgets.VBox):
         self.status.value = status._repr_html_()
         todo = [name for name, state in status.items() if state != "done"]
         self.banner.value = (
-            f"{html.escape(', '.join(todo))} {'is' if len(todo) == 1 else 'are'} not up to date: press Render" if todo else ""
-        )
+            f"<div class='videogen-banner'>{html.escape(', '.join(todo))} {'is' if len(todo) == 1 else 'are'} "
+            "not up to date: press Render</div>" if todo else ""
+        )  # fmt: skip
         self.undo_button.disabled = len(p.edits) == 0
         parsed = "parse" in p.ctx.stage_records and p.ctx.video_config is not None
         changed = p.changed_scenes() if parsed else {"narration": [], "slide": []}
@@ -175,11 +176,11 @@ class PipelinePreview(widgets.VBox):
                                 if changed else "click a bar to play the video from there")  # fmt: skip
 
     def _mark_player(self, status) -> None:
-        stages = [s for s in ("video", "output") if s in status]
-        stale = self.player.has_video and any(status[s] != "done" for s in stages)
+        # the video stage's own state: before output runs, the video in the work folder is the current one
+        stale = self.player.has_video and status.get("video", "done") != "done"
         self.player.stale = stale
         if not self.player.has_video:
-            self.player.note = "no video yet: press Render (or run p.run())"
+            self.player.note = "no video yet: press Render"
         elif stale:
             self.player.note = "out of date: the scenes changed since this video was made; press Render"
         else:
