@@ -743,8 +743,8 @@ class Pipeline:
 
     def template_narration(self, index: int) -> str:
         """The narration the script stage writes for scene ``index`` from its slide (no enhancer)."""
-        lang = self.ctx.video_config.lang or self.ctx.settings.lang
-        return template_narration(self.scenes[index], lang)
+        scene = self.scenes[index]  # first: before parse this says what to run
+        return template_narration(scene, self.ctx.video_config.lang or self.ctx.settings.lang)
 
     def revert(self, index: int) -> SceneConfig:
         """Put the template narration back on scene ``index`` (see :meth:`template_narration`); undoable."""
