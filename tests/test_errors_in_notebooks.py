@@ -125,7 +125,8 @@ def _attempts(p: Pipeline):
     ]
 
 
-@pytest.mark.parametrize("index", range(13))
+# video and output need the whole pipeline run first: slow
+@pytest.mark.parametrize("index", [pytest.param(i, marks=pytest.mark.slow) if i in (3, 4) else i for i in range(13)])
 def test_every_call_an_error_suggests_is_valid_and_fixes_it(three_scene_doc, tmp_path, index):
     p = Pipeline(three_scene_doc, workdir=tmp_path / "w", progress=None, tts="silent", resolution=SMALL,
                  transition=0, stages=[*default_stages(), Poster()])  # fmt: skip

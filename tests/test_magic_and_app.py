@@ -110,5 +110,9 @@ def test_videogen_app_serves_a_one_cell_notebook_with_voila(tmp_path):
     assert cmd[1:4] == ["-m", "voila", "videogen_app.ipynb"] and "--port=9999" in cmd and "--theme=dark" in cmd
     assert "--no-browser" in cmd and "--Voila.ip=127.0.0.1" in cmd
     assert cmd[cmd.index("--VoilaConfiguration.file_allowlist") + 1].endswith("(png|jpg|jpeg|mp4|vtt|srt|wav)")
+
+
+@pytest.mark.slow
+def test_videogen_app_help():
     proc = subprocess.run([sys.executable, "-m", "videogen_nb", "app", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "Voila" in proc.stdout and "--folder" in proc.stdout
