@@ -37,7 +37,13 @@ COLOURS_JS = """(el) => {
   }
   const style = getComputedStyle(el);
   const fg = rgb(el instanceof SVGElement ? style.fill : style.color).slice(0, 3);
-  return { fg, bg: bg || [255, 255, 255] };
+  // nothing opaque behind it: the page's own background (JupyterLab's layout colour)
+  const probe = document.createElement("div");
+  probe.style.backgroundColor = "var(--jp-layout-color0, white)";
+  document.body.appendChild(probe);
+  const page = rgb(getComputedStyle(probe).backgroundColor).slice(0, 3);
+  probe.remove();
+  return { fg, bg: bg || page };
 }"""
 
 
@@ -134,6 +140,9 @@ def test_notebook_02_in_jupyterlab_edit_render_and_themes(tmp_path):
         ed.get_by_role("tab", name="Slides").click()
         ed.locator(".videogen-card button").nth(3).click()
         page.wait_for_function("() => document.querySelector('.videogen-editor video').currentTime > 1", timeout=30_000)
+        # ... where a subtitle cue is on screen
+        page.wait_for_function("() => { const t = document.querySelector('.videogen-editor video').textTracks[0];"
+                               " return t.activeCues && t.activeCues.length > 0 }", timeout=30_000)  # fmt: skip
         # the status table keeps its time column on one line at 1366 px
         cell = ed.locator(".videogen-status td:nth-child(3)").first
         assert cell.evaluate("(el) => getComputedStyle(el).whiteSpace") == "nowrap"

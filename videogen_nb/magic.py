@@ -64,6 +64,7 @@ def videogen_cell(line: str, cell: str, user_ns: Optional[dict[str, Any]] = None
 
 def load_ipython_extension(ipython) -> None:
     """``%load_ext videogen_nb``: registers ``%%videogen``."""
+    from IPython.core.error import UsageError
 
     def videogen(line: str, cell: str):
         try:
@@ -72,7 +73,5 @@ def load_ipython_extension(ipython) -> None:
             if isinstance(exc, VideogenError):
                 raise
             raise UsageError(str(exc)) from None
-
-    from IPython.core.error import UsageError
 
     ipython.register_magic_function(videogen, magic_kind="cell", magic_name="videogen")

@@ -63,10 +63,3 @@ def serve(folder: Path, port: int = 8866, theme: str = "light", open_browser: bo
             proc.terminate()
             proc.wait(10)
     return proc
-
-
-def app_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/"
-
-
-__all__ = ["app_url", "serve", "voila_command", "write_app_notebook"]

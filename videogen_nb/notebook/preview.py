@@ -93,7 +93,8 @@ class PipelinePreview(widgets.VBox):
     def editor(self) -> NarrationEditor:
         """The narration tab (built when first opened: 40 scenes make a few hundred widgets)."""
         if self._editor is None:
-            self._editor = NarrationEditor(self.pipeline, on_change=self._edited_here, on_select=self.seek)
+            # its edits and audio runs come back as the pipeline's events, like those made in code
+            self._editor = NarrationEditor(self.pipeline, on_select=self.seek)
             self.tabs.children = (self.gallery, self._editor, self.tabs.children[2])
         return self._editor
 
@@ -146,12 +147,9 @@ class PipelinePreview(widgets.VBox):
         parsed = "parse" in p.ctx.stage_records and p.ctx.video_config is not None
         changed = p.changed_scenes() if parsed else {"narration": [], "slide": []}
         parts = {"scenes", "narration", "audio", "video"} if what == "all" else REDRAWS.get(what, set())
-        if what == "edit":
-            if self._editor is not None:
-                self._editor.sync(index)
-        if parsed and ("scenes" in parts or what == "edit"):
-            self.gallery.refresh(tuple(changed["slide"]), tuple(changed["narration"]))
-        elif parsed and parts:
+        if what == "edit" and self._editor is not None:
+            self._editor.sync(index)
+        if parsed and (parts or what == "edit"):
             self.gallery.refresh(tuple(changed["slide"]), tuple(changed["narration"]))
         if self._editor is not None:
             if "scenes" in parts:
@@ -187,9 +185,6 @@ class PipelinePreview(widgets.VBox):
             self.player.note = "click a scene (or a bar of the timing chart) to play from there"
 
     # --- actions --------------------------------------------------------------------------------------
-
-    def _edited_here(self, what: str) -> None:
-        pass  # edits and audio runs made here come back as events, like those made in code
 
     def seek(self, index: int) -> None:
         """Play the video from scene ``index`` (where the last audio run put it)."""
