@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -116,6 +117,11 @@ def video_duration(page, scope: str) -> Optional[float]:
 
 
 def copy_notebook(root: Path, name: str) -> None:
+    """The notebook without its stored outputs (so what shows was made now), and the examples it reads."""
     here = Path(__file__).resolve().parents[1] / "notebooks"
-    shutil.copy(here / name, root / name)
+    nb = json.loads((here / name).read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    (root / name).write_text(json.dumps(nb), encoding="utf-8")
     shutil.copytree(here / "examples", root / "examples")

@@ -63,11 +63,15 @@ def contrast(colours: dict) -> float:
 
 
 def lab_settings(folder: Path) -> None:
-    """JupyterLab user settings: light theme, no news or update pop-ups over the page."""
+    """JupyterLab user settings: light theme, no news or update pop-ups, no kernel dialog."""
     apputils = folder / "@jupyterlab" / "apputils-extension"
     apputils.mkdir(parents=True)
     (apputils / "themes.jupyterlab-settings").write_text(json.dumps({"theme": "JupyterLab Light"}))
     (apputils / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # start the notebook's own kernel without asking (the dialog can come late and swallow a click)
+    notebook = folder / "@jupyterlab" / "notebook-extension"
+    notebook.mkdir(parents=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"autoStartDefaultKernel": True}))
 
 
 def menu(page, *path: str) -> None:
@@ -89,11 +93,31 @@ def start_kernel(page) -> None:
     page.wait_for_selector(idle, timeout=120_000)
 
 
+def run_all_cells(page) -> None:
+    """Run every cell; JupyterLab may ask for a kernel after it looks idle, which swallows the first click."""
+    for _attempt in range(3):
+        start_kernel(page)
+        dialog = page.get_by_role("button", name="Select", exact=True)
+        if dialog.is_visible():
+            dialog.click()
+        menu(page, "Run", "Run All Cells")
+        try:  # the first cell gets its execution count, or waits its turn with [*]
+            page.wait_for_function("() => [...document.querySelectorAll('.jp-InputPrompt')]"
+                                   ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))", timeout=30_000, polling=500)
+            return
+        except Exception:
+            if dialog.is_visible():
+                dialog.click()
+            else:
+                page.keyboard.press("Escape")  # a menu left open
+    raise AssertionError("JupyterLab did not start running the notebook")
+
+
 def wait_duration_change(page, scope: str, old: float | None, timeout: float) -> float:
     page.wait_for_function(
         "([s, old]) => { const v = document.querySelector(s + ' video');"
         " return v && v.duration > 0 && (old === null || Math.abs(v.duration - old) > 0.3) }",
-        arg=[scope, old], timeout=timeout * 1000,
+        arg=[scope, old], timeout=timeout * 1000, polling=500,  # not per animation frame: those stall on a busy machine
     )  # fmt: skip
     return video_duration(page, scope)
 
@@ -116,8 +140,7 @@ def test_notebook_02_in_jupyterlab_edit_render_and_themes(tmp_path):
             browser(failure_shot=shots / "lab-failure.png") as page:
         page.goto(f"{base}/lab/tree/02_edit_narration.ipynb?token={token}", timeout=120_000)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-        start_kernel(page)
-        menu(page, "Run", "Run All Cells")
+        run_all_cells(page)
         editor = ".videogen-editor"
         # the editor follows p.run() from a later cell: its player gets the video
         first = wait_duration_change(page, editor, None, timeout=240)
@@ -128,7 +151,7 @@ def test_notebook_02_in_jupyterlab_edit_render_and_themes(tmp_path):
         area = ed.locator("textarea").nth(2)
         area.fill(LONGER)
         page.wait_for_function("() => [...document.querySelectorAll('.videogen-editor .videogen-banner')]"
-                               ".some(b => b.textContent.includes('audio'))", timeout=30_000)  # fmt: skip
+                               ".some(b => b.textContent.includes('audio'))", timeout=30_000, polling=500)  # fmt: skip
         ed.get_by_role("button", name="Render").click()
         second = wait_duration_change(page, editor, first, timeout=300)
         assert second > first + 3, (first, second)  # a longer narration: a longer scene, a longer video
@@ -139,10 +162,15 @@ def test_notebook_02_in_jupyterlab_edit_render_and_themes(tmp_path):
         # a click on a scene seeks the video there
         ed.get_by_role("tab", name="Slides").click()
         ed.locator(".videogen-card button").nth(3).click()
-        page.wait_for_function("() => document.querySelector('.videogen-editor video').currentTime > 1", timeout=30_000)
-        # ... where a subtitle cue is on screen
+        page.wait_for_function("() => document.querySelector('.videogen-editor video').currentTime > 1",
+                               timeout=30_000, polling=500)  # fmt: skip
+        # the subtitles are loaded and shown: one cue on screen in the middle of the scene's speech
+        cues = page.evaluate("""() => { const v = document.querySelector('.videogen-editor video');
+            const t = v.textTracks[0]; const c = t.cues[Math.min(2, t.cues.length - 1)];
+            v.currentTime = (c.startTime + c.endTime) / 2; return t.cues.length }""")  # fmt: skip
+        assert cues >= 5
         page.wait_for_function("() => { const t = document.querySelector('.videogen-editor video').textTracks[0];"
-                               " return t.activeCues && t.activeCues.length > 0 }", timeout=30_000)  # fmt: skip
+                               " return t.activeCues && t.activeCues.length > 0 }", timeout=30_000, polling=500)  # fmt: skip
         # the status table keeps its time column on one line at 1366 px
         cell = ed.locator(".videogen-status td:nth-child(3)").first
         assert cell.evaluate("(el) => getComputedStyle(el).whiteSpace") == "nowrap"
@@ -150,7 +178,7 @@ def test_notebook_02_in_jupyterlab_edit_render_and_themes(tmp_path):
         for theme in ("light", "dark"):
             if theme == "dark":
                 menu(page, "Settings", "Theme", "JupyterLab Dark")
-                page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000)
+                page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'", timeout=30_000, polling=500)
                 page.wait_for_timeout(1000)
             for w, h in ((1366, 768), (1920, 1080)):
                 page.set_viewport_size({"width": w, "height": h})

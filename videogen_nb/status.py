@@ -96,7 +96,7 @@ class StatusView(dict):
             body.append(
                 f"<tr><td><code>{r.stage}</code></td>"
                 f"<td style='color:{_COLOURS[r.state]};font-weight:bold'>{r.state}</td>"
-                f"<td style='text-align:right'>{t}</td><td style='text-align:left'>{text}</td></tr>"
+                f"<td style='text-align:right;white-space:nowrap'>{t}</td><td style='text-align:left'>{text}</td></tr>"
             )
         head = f"<div><b>{html.escape(self.title)}</b></div>" if self.title else ""
         if self.changed:

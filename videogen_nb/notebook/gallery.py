@@ -132,8 +132,10 @@ class SceneGallery(widgets.VBox):
         w, h = self.pipeline.ctx.settings.resolution
         return round(self.thumb_width * h / w)
 
-    def refresh(self, changed_slides: tuple[int, ...] = (), changed_narration: tuple[int, ...] = ()) -> None:
-        """Titles, durations and change marks of every card; thumbnails of scenes whose slide changed."""
+    def refresh(
+        self, changed_slides: tuple[int, ...] = (), changed_narration: tuple[int, ...] = (), redraw: bool = True
+    ) -> None:
+        """Titles, durations and change marks of every card; with ``redraw``, thumbnails of slides that changed."""
         if len(self.cards) != len(live_scenes(self.pipeline)):
             self.rebuild()
             return
@@ -151,7 +153,8 @@ class SceneGallery(widgets.VBox):
                 self.cards[i].add_class("videogen-changed")
             else:
                 self.cards[i].remove_class("videogen-changed")
-        self.draw_thumbnails()
+        if redraw:
+            self.draw_thumbnails()
 
     def draw_thumbnails(self) -> None:
         """Show every thumbnail drawn already; draw the others (in a thread when ``background``)."""

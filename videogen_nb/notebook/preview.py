@@ -124,7 +124,8 @@ class PipelinePreview(widgets.VBox):
         if self.closed:
             return
         if event.type == "changed":
-            self.refresh("edit", event.done)
+            # a narration is not on the slide: typing one must not look at every thumbnail again
+            self.refresh("edit", event.done, slides=event.message != "narration")
             return
         if event.type == "warning":
             self.message.value = f"<span class='videogen-muted'>warning ({html.escape(event.stage)}): {html.escape(event.message[:300])}</span>"
@@ -133,8 +134,9 @@ class PipelinePreview(widgets.VBox):
         if event.type in ("finished", "failed"):
             self.refresh(event.stage)
 
-    def refresh(self, what: str = "all", index: int = -1) -> None:
-        """Redraw what ``what`` changed: ``"all"``, ``"edit"`` (of scene ``index``) or a stage's name."""
+    def refresh(self, what: str = "all", index: int = -1, slides: bool = True) -> None:
+        """Redraw what ``what`` changed: ``"all"``, ``"edit"`` (of scene ``index``; ``slides``: one may look
+        different) or a stage's name."""
         p = self.pipeline
         status = p.status()
         self.status.value = status._repr_html_()
@@ -150,7 +152,8 @@ class PipelinePreview(widgets.VBox):
         if what == "edit" and self._editor is not None:
             self._editor.sync(index)
         if parsed and (parts or what == "edit"):
-            self.gallery.refresh(tuple(changed["slide"]), tuple(changed["narration"]))
+            redraw = "scenes" in parts or (what == "edit" and slides)
+            self.gallery.refresh(tuple(changed["slide"]), tuple(changed["narration"]), redraw=redraw)
         if self._editor is not None:
             if "scenes" in parts:
                 self._editor.rebuild()
@@ -161,13 +164,14 @@ class PipelinePreview(widgets.VBox):
         if self._chart is not None and "audio" in parts:
             self._chart.show(p.ctx.timing_report, self._scenes())
         if self._chart is not None:
-            self._mark_chart()
+            self._mark_chart(status)
         if "video" in parts:
             self.player.load(p.video_path, p.ctx.subtitle_paths.get("vtt"), p.ctx.settings.lang or "en")
         self._mark_player(status)
 
-    def _mark_chart(self) -> None:
-        changed = self.pipeline.ctx.timing_report is not None and self.pipeline.status().get("audio") != "done"
+    def _mark_chart(self, status=None) -> None:
+        status = status if status is not None else self.pipeline.status()
+        changed = self.pipeline.ctx.timing_report is not None and status.get("audio") != "done"
         self._chart.stale = changed
         if self.pipeline.ctx.timing_report is not None:
             self._chart.note = ("out of date: the narration changed since this timing was made; press Render"
