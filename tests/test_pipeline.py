@@ -157,7 +157,7 @@ def test_run_until_stops_there(three_scene_doc, tmp_path):
 
 def test_scenes_before_parse_says_what_to_run(three_scene_doc, tmp_path):
     p = make(three_scene_doc, tmp_path)
-    with pytest.raises(errors.StageOrderError, match=r"p\.input\(\)"):
+    with pytest.raises(errors.StageOrderError, match=r"p\.run\(until='parse'\)"):
         p.scenes
 
 

@@ -12,7 +12,7 @@ with :func:`register_engine` or by the entry-point group ``videogen_nb.engines``
 """
 
 from . import errors
-from .errors import VideogenError
+from .errors import VideogenError, show_traceback
 from .kinds import (
     BulletsScene,
     CheckpointScene,
@@ -55,7 +55,16 @@ from .tts import EngineOptions, Speech, SpeechEngine, register_engine
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext videogen_nb`` registers the ``%%videogen`` cell magic (Markdown in a cell becomes a video)."""
+    from .magic import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = [
+    "show_traceback",
     "BulletsScene",
     "CheckpointScene",
     "ClipScene",

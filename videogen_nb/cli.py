@@ -39,6 +39,7 @@ examples:
   videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
   videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
   videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
+  videogen app                                                     # a page to upload, edit, render and download
 
 By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
 imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
@@ -114,7 +115,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _document_options(v, "folder for the PNG files")
     _look_options(v)
+    a = sub.add_parser(
+        "app",
+        help="a page in the browser for people who do not code (served by Voila)",
+        description="Serve the videogen app with Voila: upload a document or paste Markdown, choose voice, theme "
+        "and size, see the slides, edit the narration, render, and download the MP4 and its subtitles. Jobs are "
+        "kept in FOLDER/jobs.",
+    )
+    a.add_argument("--folder", metavar="FOLDER", default="videogen-app", help="where jobs are kept (default: ./videogen-app)")
+    a.add_argument("--port", type=int, default=8866, help="port on localhost (default: 8866)")
+    a.add_argument("--theme", choices=("light", "dark"), default="light", help="the page's theme (default: light)")
+    a.add_argument("--no-browser", action="store_true", help="do not open a browser")
     return parser
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from .app import serve
+
+    print(f"videogen app on http://127.0.0.1:{args.port}/ (jobs in {Path(args.folder).absolute()}); Ctrl-C stops it",
+          file=sys.stderr)  # fmt: skip
+    proc = serve(Path(args.folder), port=args.port, theme=args.theme, open_browser=not args.no_browser)
+    return EXIT_OK if proc.returncode in (0, None, -2, -15) else proc.returncode
 
 
 def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
@@ -316,8 +337,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
+        if args.command == "app":
+            return cmd_app(args)
         return cmd_preview(args) if args.command == "preview" else cmd_build(args)
     except VideogenError as exc:
+        print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    except RuntimeError as exc:  # the app without Voila installed
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except ValueError as exc:  # bad option values (resolution, theme, engine) from the models

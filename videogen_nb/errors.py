@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 import errno
+import sys
+import textwrap
 from pathlib import Path
+from typing import Optional
+
+#: shown under every short error block: how to see what the short block leaves out
+FULL_TRACEBACK_HINT = "full traceback: videogen_nb.show_traceback()"
 
 
-class VideogenError(Exception):
-    """Base class of every error videogen_nb raises on purpose."""
+def short_block(kind: str, what: str, where: Optional[str] = None, todo: Optional[str] = None) -> list[str]:
+    """An error as a few lines (what, where, what to do) for a notebook, instead of a long traceback."""
+    red, bold, dim, reset = "\x1b[31m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
+    lines = [f"{red}{bold}{kind}{reset}: " + textwrap.fill(what, 100, subsequent_indent="  ")]
+    if where:
+        lines.append(f"  {bold}where{reset}: {where}")
+    if todo:
+        lines.append(f"  {bold}to do{reset}: " + textwrap.fill(todo, 100, subsequent_indent="         "))
+    lines.append(f"  {dim}({FULL_TRACEBACK_HINT}){reset}")
+    return lines
+
+
+class ShortTraceback:
+    """Mixin: IPython shows the error as :func:`short_block` (``_render_traceback_``), not as a traceback.
+
+    ``what``, ``where`` and ``todo`` split the message where an error knows
+    them; otherwise the whole message is the ``what``.
+    """
+
+    what: Optional[str] = None
+    where: Optional[str] = None
+    todo: Optional[str] = None
+
+    def _render_traceback_(self) -> list[str]:
+        return short_block(type(self).__name__, self.what or str(self) or type(self).__name__, self.where, self.todo)
+
+
+class VideogenError(ShortTraceback, Exception):
+    """Base class of every error videogen_nb raises on purpose; a notebook shows it as a short block."""
 
 
 # --- bad input -------------------------------------------------------------
@@ -21,6 +54,7 @@ class InputError(VideogenError):
         self.problem = problem
         self.advice = advice
         where = f"{self.path}: " if self.path is not None else ""
+        self.what, self.where, self.todo = problem, str(self.path) if self.path is not None else None, advice
         super().__init__(f"{where}{problem}. {advice}")
 
 
@@ -112,15 +146,25 @@ class DocumentStructureError(VideogenError):
 
 
 class StageOrderError(VideogenError):
-    """A stage was asked to run before the stages it needs."""
+    """Something was asked of a pipeline before the stage it needs has run.
 
-    def __init__(self, stage: str, first: str, reason: str = "has not run") -> None:
+    ``calls`` are the calls that fix it, each valid Python on the pipeline
+    ``p`` (a test runs every one); the default runs the missing stage by name.
+    ``action`` is what was asked: ``"run 'audio'"`` (the default) or
+    ``"call p.timing_chart()"``.
+    """
+
+    def __init__(
+        self, stage: str, first: str, reason: str = "has not run", *,
+        calls: Optional[list[str]] = None, action: Optional[str] = None,
+    ) -> None:  # fmt: skip
         self.stage = stage
         self.first = first
-        super().__init__(
-            f"cannot run '{stage}': stage '{first}' {reason}. "
-            f"Run p.{first}() first, or p.run(until='{stage}') to run everything up to it."
-        )
+        self.reason = reason
+        self.calls = list(calls) if calls else [f"p.run_stage('{first}')"]
+        self.what = f"cannot {action or f'run {stage!r}'}: stage '{first}' {reason}"
+        self.todo = f"run {' or '.join(self.calls)} first"
+        super().__init__(f"{self.what}. Run {' or '.join(self.calls)} first.")
 
 
 class StageGraphError(VideogenError, ValueError):
@@ -139,7 +183,26 @@ class StageFailedError(VideogenError):
         hint = f"pick up from there with {self.python_resume}"
         if cli_hint:
             hint += f" or `{cli_hint}`"
+        self.what = f"stage '{stage}' failed: {reason.rstrip('. ')}"
+        self.where = str(self.workdir)
+        self.todo = f"earlier stages are kept; {hint}"
         super().__init__(f"stage '{stage}' failed: {reason.rstrip('. ')}. Earlier stages are kept; {hint}")
+
+
+class StageInterrupted(ShortTraceback, KeyboardInterrupt):
+    """A stage was interrupted (Ctrl-C, or the notebook's stop button); what finished before it is kept.
+
+    Still a KeyboardInterrupt, so code that stops on one still stops.
+    """
+
+    def __init__(self, stage: str, workdir: Path, done: int = 0, total: int = 0) -> None:
+        self.stage = stage
+        self.workdir = Path(workdir)
+        where = f" after {done} of {total} steps" if total > 1 else ""
+        self.what = f"stage '{stage}' was interrupted{where}"
+        self.where = str(self.workdir)
+        self.todo = "earlier stages are kept; run p.run() to go on (the interrupted stage starts again)"
+        super().__init__(f"{self.what}. {self.todo[0].upper()}{self.todo[1:]}.")
 
 
 class SpeechError(VideogenError):
@@ -241,3 +304,22 @@ def storage_error(exc: BaseException, doing: str = "") -> "StorageError | None":
             )
         exc = exc.__cause__ or exc.__context__
     return None
+def show_traceback(exc: Optional[BaseException] = None) -> None:
+    """Print the full traceback of ``exc`` (default: the last error in this notebook or session)."""
+    exc = exc if exc is not None else getattr(sys, "last_value", None)
+    if exc is None:
+        print("no error yet")
+        return
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None:
+        stb = shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__)
+        print(shell.InteractiveTB.stb2text(stb))
+    else:
+        import traceback
+
+        traceback.print_exception(type(exc), exc, exc.__traceback__)

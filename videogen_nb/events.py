@@ -17,7 +17,8 @@ from typing import Callable, Literal, Optional
 
 log = logging.getLogger("videogen_nb")
 
-EventType = Literal["started", "progress", "finished", "failed", "warning"]
+#: "changed": the pipeline's content changed outside a stage (an edit, an undo): views redraw, bars ignore it
+EventType = Literal["started", "progress", "finished", "failed", "warning", "changed"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class EventBus:
     def warning(self, stage: str, message: str) -> None:
         self.emit(Event("warning", stage, message=message))
 
+    def changed(self, what: str, message: str = "", index: int = -1) -> None:
+        """Something was edited (``what``: "edit", "revert", "undo", "scenes"); ``index``: the scene, -1 for many."""
+        self.emit(Event("changed", what, message=message, done=index))
+
 
 # --- one progress state, many ways to show it ---------------------------------------------
 
@@ -110,6 +115,8 @@ class ProgressState:
         if event.type == "warning":
             self.warnings.append((event.stage, event.message))
             return None
+        if event.type == "changed":
+            return None  # an edit is no stage: nothing to show on a bar
         if event.type == "started" or event.stage not in self.stages:
             self.stages[event.stage] = StageProgress(event.stage, total=max(event.total, 1))
             self.current = event.stage
@@ -140,7 +147,8 @@ class ProgressDisplay:
     def __call__(self, event: Event) -> None:
         task = self.state.apply(event)
         if task is None:
-            self.show_warning(event.stage, event.message)
+            if event.type == "warning":
+                self.show_warning(event.stage, event.message)
         else:
             self.show(task, started=event.type == "started")
 

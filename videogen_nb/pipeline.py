@@ -31,16 +31,19 @@ from .checkpoint import (
 )
 from .custom_scenes import clip_scene, figure_scene
 from .documents import looks_like_path
+from .edits import Edit, EditHistory, field_text, parse_field_text, text_fields
 from .errors import (
     InputError,
     StageFailedError,
     StageGraphError,
+    StageInterrupted,
     StageOrderError,
     StorageError,
     VideogenError,
     storage_error,
 )
 from .events import EventBus, Subscriber, TqdmProgress
+from .fingerprint import stable_hash
 from .kinds import ClipScene, OutroScene
 from .models import (
     InputConfig,
@@ -55,6 +58,7 @@ from .models import (
 )
 from .render.export import ExportedSlides, export_slides
 from .render.theme import get_theme
+from .narration import template_narration
 from .speech_cache import SpeechCache
 from .stages import Enhancer, Services, Stage, default_stages, dependencies, order_stages
 from .stages.graph import suggest
@@ -67,6 +71,11 @@ from .worklock import WorkdirLock
 
 Source = Union[str, Path, InputConfig, VideoConfig, list]
 Progress = Union[str, Subscriber, None]
+
+#: the stages that have a method of their own (``p.audio()``); any other is run with ``p.run_stage(name)``
+STAGE_METHODS = ("input", "parse", "script", "audio", "video", "output")
+#: per-scene marks: which stage's run a change of the scene's narration, or of its slide, makes out of date
+SCENE_MARKS = {"narration": "audio", "slide": "video"}
 
 
 def as_input_config(source: Source) -> InputConfig:
@@ -244,6 +253,11 @@ class Pipeline:
         #: moviepy clips of clip scenes by their clip_id: live objects, never in a checkpoint
         self.clips: dict[str, Any] = {}
         self._claimed_workdir = False
+        #: edits made through p.edit / p.revert, newest last; p.undo() takes back the newest
+        self.edits = EditHistory()
+        #: per mark ("narration", "slide"): each scene's hash when the stage that uses it was last seen done
+        self._seen: dict[str, dict[str, str]] = {}
+        self._preview = None
         self._declared: list[Stage] = list(stages)
         self._stages: list[Stage] = order_stages(self._declared)
         check_keepable(self._declared)
@@ -373,7 +387,8 @@ class Pipeline:
     def scenes(self) -> list[SceneConfig]:
         """The live scene list: edit a scene here and the stages that depend on it go stale."""
         if self.ctx.video_config is None or "parse" not in self.ctx.stage_records:
-            raise StageOrderError("scenes", "parse" if self.ctx.document else "input", "has not run")
+            first = "parse" if self.ctx.document else "input"
+            raise StageOrderError("scenes", first, "has not run", action="read p.scenes", calls=["p.run(until='parse')"])
         return self.ctx.video_config.scenes
 
     @property
@@ -405,7 +420,7 @@ class Pipeline:
     def subtitle_cues(self) -> list[SubtitleCue]:
         """The subtitle cues of the current audio (times on the video's timeline), before output writes them."""
         if self.ctx.timing_report is None:
-            raise StageOrderError("subtitle_cues", "audio", "has not run")
+            raise self._needs("audio", "call p.subtitle_cues()")
         return build_cues(self.ctx.timing_report)
 
     # --- stages -------------------------------------------------------------------------
@@ -450,7 +465,39 @@ class Pipeline:
     def status(self) -> StatusView:
         """Each stage's state: done, stale, pending or failed (a dict that prints as a table)."""
         rows = compute_rows(self._stages, self.ctx, self._services())
-        return StatusView(rows, title=self._title(), changed=self._last_change)
+        view = StatusView(rows, title=self._title(), changed=self._last_change)
+        self._note_done(view)
+        return view
+
+    def _scene_hashes(self, mark: str) -> dict[str, str]:
+        scenes = self.ctx.video_config.scenes if self.ctx.video_config is not None else []
+        if mark == "narration":
+            return {s.scene_id: stable_hash(s.narration) for s in scenes}
+        return {s.scene_id: stable_hash(s.visual_dict()) for s in scenes}
+
+    def _note_done(self, status: StatusView) -> None:
+        """A stage that is done used the scenes as they are now: remember them, to tell later which changed."""
+        for mark, stage in SCENE_MARKS.items():
+            if status.get(stage) == "done":
+                self._seen[mark] = self._scene_hashes(mark)
+
+    def changed_scenes(self) -> dict[str, list[int]]:
+        """Scenes changed since the stage that uses them ran: ``{"narration": [...], "slide": [...]}`` (0-based).
+
+        ``narration``: spoken differently from the audio there is; ``slide``:
+        drawn differently from the video there is. A scene the stage never saw
+        counts as changed; before the stage ever ran the list is empty.
+        """
+        status = self.status()
+        out: dict[str, list[int]] = {}
+        for mark, stage in SCENE_MARKS.items():
+            seen = self._seen.get(mark)
+            if seen is None or stage not in status or status[stage] == "pending":
+                out[mark] = []
+                continue
+            now = self._scene_hashes(mark)
+            out[mark] = [i for i, (sid, h) in enumerate(now.items()) if seen.get(sid) != h]
+        return out
 
     def _title(self) -> str:
         st = self.ctx.settings
@@ -490,7 +537,15 @@ class Pipeline:
                 "stale": "is stale (what it read has changed since it ran)",
                 "failed": "failed",
             }[state]
-            raise StageOrderError(stage.name, name, reason)
+            raise StageOrderError(stage.name, name, reason, calls=[self._stage_call(name), f"p.run(until='{stage.name}')"])
+
+    def _stage_call(self, name: str) -> str:
+        """The call that runs stage ``name``: its own method if it has one, else ``p.run_stage(name)``."""
+        return f"p.{name}()" if name in STAGE_METHODS else f"p.run_stage({name!r})"
+
+    def _needs(self, stage: str, action: str, reason: str = "has not run") -> StageOrderError:
+        """The error for ``action`` (not a stage) asked before ``stage`` ran: it says to run up to that stage."""
+        return StageOrderError(stage, stage, reason, action=action, calls=[f"p.run(until={stage!r})"])
 
     def _check_made(self, stage: Stage) -> None:
         """A stage must leave in ``ctx.artifacts`` what it provides there, of the types it declares."""
@@ -563,7 +618,12 @@ class Pipeline:
             raise  # bad input: nothing was made, nothing to resume; the error says what to fix
         except (Exception, KeyboardInterrupt) as exc:
             seconds = time.perf_counter() - t0
-            reason = str(exc) if isinstance(exc, VideogenError) else f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, KeyboardInterrupt):
+                reason = "interrupted (Ctrl-C or the stop button)"
+            elif isinstance(exc, VideogenError):
+                reason = str(exc)
+            else:
+                reason = f"{type(exc).__name__}: {exc}".rstrip(": ")
             ctx.stage_records[name] = StageRecord(stage=name, state="failed", seq=seq, seconds=seconds, error=reason)
             self.events.failed(name, reason)
             if any(r.state == "done" for r in ctx.stage_records.values()):
@@ -573,7 +633,7 @@ class Pipeline:
                     pass  # the disk that failed the stage may refuse this too; the error below says why
             self._last_change = f"{name} failed"
             if isinstance(exc, KeyboardInterrupt):
-                raise
+                raise StageInterrupted(name, ctx.workdir) from exc
             storage = storage_error(exc, f"running the {name} stage")
             if storage is not None:  # no permission, no space: a problem the user fixes, not a bug of the stage
                 raise storage.with_advice(f"then pick up with {self._resume_hint()}") from exc
@@ -590,8 +650,9 @@ class Pipeline:
             if mapped is None:
                 raise
             raise mapped from exc
-        self.events.finished(name, str(summary or ""))
+        self.edits.seal()
         self._last_change = f"ran {name} in {seconds:.2f} s: {summary}"
+        self.events.finished(name, str(summary or ""))
         return self.status()
 
     def input(self) -> StatusView:
@@ -666,7 +727,7 @@ class Pipeline:
         """Checkpoint the context now (edits made since the last stage included); return the file."""
         records = list(self.ctx.stage_records.values())
         if not records:
-            raise StageOrderError("save", "input", "has not run, so there is nothing to save")
+            raise self._needs("input", "save", "has not run, so there is nothing to save")
         last = max(records, key=lambda r: r.seq)
         with self._locked():
             self.ctx.seq += 1
@@ -732,26 +793,103 @@ class Pipeline:
     # --- notebook views -----------------------------------------------------------------------
 
     def preview(self):
-        """Slides, narration editors, audio players, timing chart and video in one widget."""
+        """The pipeline's live editor: status, slides, narration, audio, timing chart and video in one widget.
+
+        There is one per pipeline: it follows every stage run from any cell and
+        every edit made in code; showing it in two cells shows two views of it.
+        """
         from .notebook import build_preview
 
-        return build_preview(self)
+        if self._preview is None or getattr(self._preview, "closed", False):
+            self._preview = build_preview(self)
+        return self._preview
 
     def timing_chart(self):
         """A matplotlib Figure: one bar per scene on the timeline, speech inside, pace flagged."""
         from .notebook import timing_chart
 
         if self.ctx.timing_report is None:
-            raise StageOrderError("timing_chart", "audio", "has not run")
+            raise self._needs("audio", "call p.timing_chart()")
         return timing_chart(self.ctx.timing_report, self.scenes)
 
     # --- conveniences --------------------------------------------------------------------------
 
-    def edit(self, index: int, narration: str) -> SceneConfig:
-        """Set the narration of scene ``index`` (0-based); audio, video and output go stale."""
+    def edit(self, index: int, narration: Optional[str] = None, *, title: Optional[str] = None, **fields: Any) -> SceneConfig:
+        """Change scene ``index`` (0-based): its ``narration``, its slide's ``title``, any field of its kind.
+
+        A text field may be given as text, one line per paragraph or entry
+        (``items="light\\nwater\\n  from the roots"``: two spaces nest an
+        entry); see :meth:`slide_text`. A new narration makes audio, video and
+        output stale, a new slide video and output. ``p.undo()`` takes it back.
+        """
         scene = self.scenes[index]
-        scene.narration = narration
+        updates: dict[str, Any] = dict(fields)
+        if narration is not None:
+            updates["narration"] = narration
+        if title is not None:
+            updates["title"] = title
+        for name, value in list(updates.items()):
+            if name not in type(scene).model_fields or name in ("kind", "scene_id"):
+                editable = ", ".join(["narration", "title", *text_fields(scene)])
+                raise ValueError(f"scene {index} ({scene.kind}) has no field {name!r} to edit: it has {editable}")
+            if isinstance(value, str) and name in text_fields(scene):
+                updates[name] = parse_field_text(scene, name, value)
+        return self._change(index, updates, "edit")
+
+    def _change(self, index: int, updates: dict[str, Any], what: str) -> SceneConfig:
+        scene = self.scenes[index]
+        changes = {}
+        for name, value in updates.items():
+            before = getattr(scene, name)
+            setattr(scene, name, value)  # validated: a wrong value raises and leaves the field as it was
+            after = getattr(scene, name)
+            if after != before:
+                changes[name] = (before, after)
+        if changes:
+            self.edits.record(Edit(index, scene.scene_id, changes, what))
+            if what != "edit":
+                self.edits.seal()
+            self._last_change = f"{what}: scene {index + 1} {', '.join(changes)}"
+            self.events.changed(what, ", ".join(changes), index)
         return scene
+
+    def slide_text(self, index: int) -> dict[str, str]:
+        """The text fields of scene ``index``'s slide as text (``{"body": ..., "items": ...}``), to edit and pass to :meth:`edit`."""
+        scene = self.scenes[index]
+        return {name: field_text(scene, name) for name in text_fields(scene)}
+
+    def template_narration(self, index: int) -> str:
+        """The narration the script stage writes for scene ``index`` from its slide (no enhancer)."""
+        scene = self.scenes[index]  # first: before parse this says what to run
+        return template_narration(scene, self.ctx.video_config.lang or self.ctx.settings.lang)
+
+    def revert(self, index: int) -> SceneConfig:
+        """Put the template narration back on scene ``index`` (see :meth:`template_narration`); undoable."""
+        return self._change(index, {"narration": self.template_narration(index)}, "revert")
+
+    def undo(self) -> Optional[Edit]:
+        """Take back the newest edit (or revert); None when there is none. Returns what was taken back."""
+        edit = self.edits.pop()
+        if edit is None:
+            return None
+        scenes = self.scenes
+        index = next((i for i, s in enumerate(scenes) if s.scene_id == edit.scene_id), None)
+        if index is None:
+            raise ValueError(f"cannot undo {edit!r}: scene {edit.scene_id} is no longer in the video")
+        scene = scenes[index]
+        for name, (before, _after) in edit.changes.items():
+            setattr(scene, name, before)
+        self._last_change = f"undid the {edit.what} of scene {index + 1} ({', '.join(edit.changes)})"
+        self.events.changed("undo", ", ".join(edit.changes), index)
+        return edit
+
+    def resynthesize(self, index: int) -> StatusView:
+        """Speak scene ``index`` again (even if its narration is unchanged); the others come from the cache."""
+        return self.audio(force=[index])
+
+    def render(self) -> StatusView:
+        """Run every stage that is stale or pending (what the editor's Render button does): ``p.run()``."""
+        return self.run()
 
     def _theme(self):
         return get_theme(effective_theme(self.ctx.settings, self.ctx.video_config))

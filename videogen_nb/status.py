@@ -9,7 +9,13 @@ from typing import Optional, Sequence
 from .models import PipelineContext
 from .stages import Services, Stage, dependencies
 
-_COLOURS = {"done": "#15803d", "stale": "#b45309", "pending": "#64748b", "failed": "#b91c1c"}
+# JupyterLab's theme variables first (readable on its light and dark themes), fixed colours where there are none
+_COLOURS = {
+    "done": "var(--jp-success-color1, #15803d)",
+    "stale": "var(--jp-warn-color1, #b45309)",
+    "pending": "var(--jp-ui-font-color2, #64748b)",
+    "failed": "var(--jp-error-color1, #b91c1c)",
+}
 
 
 @dataclass(frozen=True)
@@ -90,11 +96,11 @@ class StatusView(dict):
             body.append(
                 f"<tr><td><code>{r.stage}</code></td>"
                 f"<td style='color:{_COLOURS[r.state]};font-weight:bold'>{r.state}</td>"
-                f"<td style='text-align:right'>{t}</td><td style='text-align:left'>{text}</td></tr>"
+                f"<td style='text-align:right;white-space:nowrap'>{t}</td><td style='text-align:left'>{text}</td></tr>"
             )
         head = f"<div><b>{html.escape(self.title)}</b></div>" if self.title else ""
         if self.changed:
-            head += f"<div style='color:#475569'>{html.escape(self.changed)}</div>"
+            head += f"<div style='color:var(--jp-ui-font-color2, #475569)'>{html.escape(self.changed)}</div>"
         return (
             f"{head}<table><thead><tr><th>stage</th><th>state</th><th>time</th>"
             f"<th style='text-align:left'>result</th></tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Optional
 import ipywidgets as widgets
 
 from ..models import SceneTiming
+from .media import media_url
+from .player import VideoPlayer
 
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
@@ -15,9 +17,15 @@ if TYPE_CHECKING:
 
 def placeholder(text: str) -> widgets.HTML:
     """A grey note standing where a player will be."""
-    w = widgets.HTML(f"<span style='color:#64748b;font-style:italic'>{text}</span>")
+    w = widgets.HTML(f"<span class='videogen-muted' style='font-style:italic'>{text}</span>")
     w.add_class("videogen-placeholder")
     return w
+
+
+def live_scenes(pipeline: "Pipeline") -> list:
+    """The pipeline's scenes once parse has run, else none (a view of an unparsed pipeline is empty, not an error)."""
+    vc = pipeline.ctx.video_config
+    return vc.scenes if vc is not None and "parse" in pipeline.ctx.stage_records else []
 
 
 def scene_timing(pipeline: "Pipeline", index: int) -> Optional[SceneTiming]:
@@ -31,20 +39,25 @@ def scene_timing(pipeline: "Pipeline", index: int) -> Optional[SceneTiming]:
 
 
 def audio_player(pipeline: "Pipeline", index: int) -> widgets.Widget:
-    """An ``ipywidgets.Audio`` of scene ``index``'s speech, or a placeholder saying what to run."""
+    """An ``ipywidgets.Audio`` of scene ``index``'s speech (by URL where a server serves it), or a placeholder."""
     t = scene_timing(pipeline, index)
     if t is None or not Path(t.audio_path).is_file():
         return placeholder("no audio yet: run p.audio()")
-    player = widgets.Audio(value=Path(t.audio_path).read_bytes(), format="wav", autoplay=False, loop=False)
+    url = media_url(Path(t.audio_path))
+    if url is not None:
+        player = widgets.Audio(value=url.encode(), format="url", autoplay=False, loop=False)
+    else:
+        player = widgets.Audio(value=Path(t.audio_path).read_bytes(), format="wav", autoplay=False, loop=False)
     player.add_class("videogen-audio")
+    player.layout.width = "100%"
     return player
 
 
 def video_player(pipeline: "Pipeline", width: int = 640) -> widgets.Widget:
-    """An ``ipywidgets.Video`` of the finished video, or a placeholder before it exists."""
+    """The finished video with its subtitles (a :class:`VideoPlayer`), or a placeholder before it exists."""
     path = pipeline.video_path
     if path is None or not Path(path).is_file():
         return placeholder("no video yet: run p.video() (or p.run())")
-    player = widgets.Video.from_file(str(path), autoplay=False, loop=False, controls=True, width=width)
-    player.add_class("videogen-video")
+    player = VideoPlayer(width=width)
+    player.load(path, pipeline.ctx.subtitle_paths.get("vtt"), pipeline.ctx.settings.lang or "en")
     return player
