@@ -180,6 +180,16 @@ def test_fenced_code_keeps_its_language_and_narration_describes_it(write_doc, tm
             assert line.strip() not in narration
 
 
+def test_a_yaml_block_with_plain_scalars_is_highlighted_and_drawn(write_doc, tmp_path):
+    # YAML's lexer makes token types (Literal.Scalar.Plain) no Pygments style lists: their parent's colour is used
+    doc = write_doc("cfg.md", "# Site\n\n## Config\n\n```yaml\nsite_name: My Docs\nnav:\n  - Home: index.md\n```\n")
+    p = scenes_of(doc, tmp_path, script=True)
+    code = p.scenes[1]
+    assert code.kind == "code" and code.language == "yaml"
+    slide = p.slide(1, size=(640, 360))
+    assert not slide.warnings and len(slide.boxes) >= 4  # title and three lines of code
+
+
 def test_code_in_another_language_names_its_definitions_from_the_tokens(write_doc, tmp_path):
     doc = write_doc("js.md", "# J\n\n## Script\n\n```js\nfunction loadData(url) {\n  return fetch(url);\n}\n```\n")
     p = scenes_of(doc, tmp_path, script=True)

@@ -21,13 +21,20 @@ def _hex(colour: str) -> Optional[RGB]:
     return (int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)) if len(colour) == 6 else None
 
 
+def _colour(style, ttype) -> Optional[RGB]:
+    """The style's colour for a token type; a type the style does not know (YAML's plain scalars) takes its parent's."""
+    while ttype not in style and ttype.parent is not None:
+        ttype = ttype.parent
+    return _hex(style.style_for_token(ttype).get("color") or "")
+
+
 @lru_cache(maxsize=256)
 def highlight(code: str, language: str, style: str) -> tuple[tuple[Piece, ...], ...]:
     """``code`` as lines of coloured pieces, coloured by the Pygments ``style``."""
     st = get_style_by_name(style)
     lines: list[list[Piece]] = [[]]
     for ttype, value in lexer_for(language).get_tokens(code.expandtabs(len(TAB))):
-        colour = _hex(st.style_for_token(ttype).get("color") or "")
+        colour = _colour(st, ttype)
         parts = value.split("\n")
         for k, part in enumerate(parts):
             if k:
