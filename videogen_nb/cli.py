@@ -343,9 +343,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
-    except RuntimeError as exc:  # the app without Voila installed
-        print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_USAGE
     except ValueError as exc:  # bad option values (resolution, theme, engine) from the models
         print(f"videogen: error: {_one_line(_first_error(exc))}", file=sys.stderr)
         return EXIT_USAGE

@@ -29,7 +29,13 @@ def _shape(scene: SceneConfig, name: str) -> Optional[str]:
         return "str"
     if typing.get_origin(ann) is list:
         (arg,) = typing.get_args(ann) or (None,)
-        return "strs" if arg is str else "items" if arg is Item else None
+        if arg is str:
+            return "strs"
+        if arg is Item:
+            return "items"
+        if str in typing.get_args(arg):
+            # a body of parts (paragraphs, code, tables ...) is text only while it holds nothing but paragraphs
+            return "strs" if all(isinstance(v, str) for v in getattr(scene, name)) else None
     return None
 
 

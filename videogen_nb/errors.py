@@ -217,6 +217,10 @@ class RenderError(VideogenError):
     """Drawing or encoding the video failed."""
 
 
+class MissingExtraError(VideogenError):
+    """A feature needs an optional part of the package that is not installed (an extra)."""
+
+
 class CheckpointError(VideogenError):
     """A checkpoint is missing, foreign, tampered with, or of another format."""
 

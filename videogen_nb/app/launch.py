@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 
+from ..errors import MissingExtraError
 from ..notebook.media import ROOT_ENV, URL_ENV
 
 NOTEBOOK = "videogen_app.ipynb"
@@ -49,7 +50,7 @@ def serve(folder: Path, port: int = 8866, theme: str = "light", open_browser: bo
     try:
         import voila  # noqa: F401  (only to say clearly that it is missing)
     except ImportError:
-        raise RuntimeError("the app needs Voila: pip install 'videogen_nb[app]' (or pip install voila)") from None
+        raise MissingExtraError("the app needs Voila: pip install 'videogen_nb[app]' (or pip install voila)") from None
     folder = Path(folder).absolute()
     write_app_notebook(folder)
     env = dict(os.environ)
