@@ -186,3 +186,25 @@ def online() -> None:
         socket.create_connection(("translate.google.com", 443), timeout=3).close()
     except OSError as exc:
         pytest.skip(f"no network: translate.google.com is unreachable ({exc}); gTTS needs the internet")
+
+
+@pytest.fixture(scope="session")
+def dask_client(_private_config):
+    """A Dask ``LocalCluster`` of 2 worker processes (one thread each), shared by the tests that ask for it.
+
+    Its workers are started after the session's private config folder is set, so they sign and
+    read checkpoints with the same key as the tests.
+    """
+    import logging
+
+    try:
+        import distributed
+    except ImportError as exc:  # never skipped: the README's test command installs the dask extra
+        raise RuntimeError("the cluster tests need the dask extra: pip install -e '.[dev,dask]'") from exc
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()

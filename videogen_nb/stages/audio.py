@@ -9,7 +9,6 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Optional
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -52,16 +51,22 @@ class _Result:
     warning: Optional[str] = None
 
 
-_ENGINE_LOCKS: "WeakKeyDictionary[SpeechEngine, threading.Lock]" = WeakKeyDictionary()
+# Locks live in this process, never in what is sent to an executor: on a Dask worker every task
+# unpickles its own copy of the engine, so a lock per engine object would exclude nothing there.
+_ENGINE_LOCKS: dict[type, threading.Lock] = {}
 _ENGINE_LOCKS_GUARD = threading.Lock()
 
 
 def engine_lock(engine: SpeechEngine) -> AbstractContextManager:
-    """What to hold while calling ``engine``: nothing if it is thread-safe, else one lock per engine object."""
+    """What to hold while calling ``engine``: nothing if it is thread-safe, else one lock per engine class and process.
+
+    An engine that is not thread-safe usually keeps state of its module or
+    library (espeak does), which every object of its class shares.
+    """
     if engine.thread_safe:
         return nullcontext()
     with _ENGINE_LOCKS_GUARD:
-        return _ENGINE_LOCKS.setdefault(engine, threading.Lock())
+        return _ENGINE_LOCKS.setdefault(type(engine), threading.Lock())
 
 
 def _has_words(text: str) -> bool:
