@@ -12,6 +12,7 @@ with :func:`register_engine` or by the entry-point group ``videogen_nb.engines``
 """
 
 from . import errors
+from .batch import BatchResult, VideoResult, run_batch
 from .errors import VideogenError
 from .kinds import (
     BulletsScene,
@@ -56,6 +57,7 @@ from .tts import EngineOptions, Speech, SpeechEngine, register_engine
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchResult",
     "BulletsScene",
     "CheckpointScene",
     "ClipScene",
@@ -93,11 +95,13 @@ __all__ = [
     "TitleScene",
     "VideoConfig",
     "VideoMetadata",
+    "VideoResult",
     "VideogenError",
     "create_complete_pipeline",
     "default_stages",
     "errors",
     "register_engine",
+    "run_batch",
     "scene_class",
     "scene_kind",
     "scene_kinds",

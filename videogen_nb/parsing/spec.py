@@ -75,6 +75,11 @@ def _load(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml
     return data, node
 
 
+def load_spec_text(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml.Node]]:
+    """The data of a YAML (``fmt="yaml"``) or JSON text and its node tree for line numbers; a SpecError names the line."""
+    return _load(text, fmt, path)
+
+
 def _describe(err: dict) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     return f"{loc}: {err['msg']}" if loc else err["msg"]
@@ -117,8 +122,19 @@ def _scene(raw: Any, index: int, node: Optional[yaml.Node], path: Optional[Path]
 
 def read_spec(doc: Document) -> tuple[dict[str, Any], list[SceneConfig], list[str]]:
     """(the video's fields, the scenes, warnings) of a YAML/JSON spec; a SpecError names file and line."""
+    data, root = _load(doc.text, "yaml" if doc.format == "yaml" else "json", doc.path)
+    return spec_from_data(data, root, doc)
+
+
+def spec_from_data(
+    data: Any, root: Optional[yaml.Node], doc: Document
+) -> tuple[dict[str, Any], list[SceneConfig], list[str]]:
+    """Like :func:`read_spec`, for a spec already loaded: ``root`` is its YAML node (for line numbers), if known.
+
+    A spec inside another file (a video of a set) is checked this way, with
+    the lines and the folder of that file.
+    """
     path = doc.path
-    data, root = _load(doc.text, "yaml" if doc.format == "yaml" else "json", path)
     if isinstance(data, list):
         data, root = {"scenes": data}, yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "scenes"), root)]) if root is not None else None
     if not isinstance(data, dict):
