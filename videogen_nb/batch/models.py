@@ -187,9 +187,12 @@ def _thumbnail_uri(path: Optional[Path]) -> Optional[str]:
 
     from PIL import Image
 
-    with Image.open(path) as im:
-        im = im.convert("RGB")
-        im.thumbnail((320, 180))
-        buf = io.BytesIO()
-        im.save(buf, format="JPEG", quality=80)
+    try:
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            im.thumbnail((320, 180))
+            buf = io.BytesIO()
+            im.save(buf, format="JPEG", quality=80)
+    except OSError:  # a damaged thumbnail must not break the table
+        return None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()

@@ -65,8 +65,6 @@ def run_batch(
     cache = SpeechCache(settings.get("cache_dir")).folder
     for job in plan.jobs:
         job.settings.setdefault("cache_dir", cache)
-    (out / WORK_DIR).mkdir(parents=True, exist_ok=True)
-    cache.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc)
     state = BatchProgress([j.name for j in plan.jobs], len(default_stages()), auto_display(progress))
     results: dict[str, VideoResult] = {}
@@ -84,8 +82,13 @@ def run_batch(
         state.finish(res)
         report(address, count, dashboard)  # the index is up to date as each video ends
 
+    def prepare() -> None:  # only once the batch can run: a batch that cannot start writes nothing
+        (out / WORK_DIR).mkdir(parents=True, exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
+
     try:
         if client == SEQUENTIAL:
+            prepare()
             for job in plan.jobs:
                 ended(render_video(job, out, resume, state.message), SEQUENTIAL, 1, None)
             return report(SEQUENTIAL, 1, None)
@@ -93,6 +96,7 @@ def run_batch(
             info = dask_client.scheduler_info()
             address, count = info["address"], len(info["workers"])
             dashboard = _dashboard(dask_client)
+            prepare()
             _check_shared(dask_client, [out / WORK_DIR, cache])
             for job in plan.jobs:
                 if job.problem:  # known bad before it starts: no worker needed to say so
