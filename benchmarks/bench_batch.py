@@ -1,0 +1,168 @@
+"""A course of generated lectures made sequentially and on a Dask LocalCluster: wall time, speed-up, memory (issue 18).
+
+    python benchmarks/bench_batch.py [--documents 12] [--resolution 1080p] [--workers N] [--json out.json]
+
+Each run happens in a fresh process with a speech cache of its own (nothing comes from an
+earlier run), on the same generated documents (benchmarks/documents.py; 5, 7 and 9 scenes in
+turn, like lectures of different lengths):
+  1. sequential: ``run_batch(..., client="sequential")``, one document after another in one
+     process (each pipeline still runs its scenes on its own threads);
+  2. cluster: a ``distributed.LocalCluster`` of one single-threaded worker process a core
+     (``--workers``), ``run_batch(..., client=client)``, one pipeline per document as a task.
+It prints wall time, minutes of video, the cost in core-seconds per minute of video, the
+speed-up, the peak memory of each worker process (and of the ffmpeg it ran), the MB of MP4
+per minute, and checks that both runs made the same frames; and writes JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from documents import lecture  # benchmarks/documents.py: run these scripts from anywhere
+
+
+def peak_rss() -> dict:
+    """Peak resident memory (MB) of this process and of its largest finished child (ffmpeg)."""
+    return {
+        "self_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "children_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    }
+
+
+def write_course(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for k in range(n):
+        doc = folder / f"lecture-{k + 1:02d}.md"
+        doc.write_text(lecture((5, 7, 9)[k % 3], title=f"Lecture {k + 1}"), encoding="utf-8")
+        docs.append(doc)
+    return docs
+
+
+def summary(result) -> dict:
+    return {
+        "wall_seconds": round(result.seconds, 2),
+        "videos": len(result.videos),
+        "failed": [v.name for v in result.failed],
+        "video_seconds": round(result.video_seconds, 2),
+        "frames": {v.name: v.frames for v in result.videos},
+        "mp4_bytes": sum(v.video.stat().st_size for v in result.videos if v.ok),
+        "per_video_seconds": {v.name: round(v.seconds, 2) for v in result.videos},
+    }
+
+
+def child_sequential(docs: list[Path], out: Path, resolution: str) -> dict:
+    from videogen_nb import run_batch
+
+    result = run_batch(docs, out, client="sequential", progress=None, resolution=resolution)
+    return {**summary(result), "workers": 1, "peak": [peak_rss()]}
+
+
+def child_cluster(docs: list[Path], out: Path, resolution: str, workers: int) -> dict:
+    from distributed import Client, LocalCluster
+
+    from videogen_nb import run_batch
+
+    t0 = time.perf_counter()
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                           silence_logs=logging.ERROR)  # fmt: skip
+    client = Client(cluster)
+    client.run(lambda: __import__("videogen_nb"))  # what a worker imports once, not counted per video
+    startup = time.perf_counter() - t0
+    try:
+        t0 = time.perf_counter()
+        result = run_batch(docs, out, client=client, progress=None, resolution=resolution)
+        wall = time.perf_counter() - t0
+        peaks = client.run(peak_rss)
+    finally:
+        client.close()
+        cluster.close()
+    row = summary(result)
+    row["wall_seconds"] = round(wall, 2)
+    return {**row, "workers": workers, "cluster_startup_seconds": round(startup, 2), "peak": list(peaks.values()),
+            "per_worker_videos": _per_worker(result)}  # fmt: skip
+
+
+def _per_worker(result) -> dict:
+    out: dict = {}
+    for v in result.videos:
+        out[v.worker] = out.get(v.worker, 0) + 1
+    return out
+
+
+def run_child(args: list[str], env: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cost(row: dict, cores: int) -> float:
+    """Core-seconds per minute of video: what the machine spent on each minute made."""
+    return row["wall_seconds"] * cores / (row["video_seconds"] / 60)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--documents", type=int, default=12)
+    ap.add_argument("--resolution", default="1080p")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one a core)")
+    ap.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "bench_batch.json")
+    ap.add_argument("--child", nargs=2, metavar=("MODE", "DIR"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.child:
+        mode, folder = args.child
+        docs = sorted((Path(folder) / "docs").glob("*.md"))
+        out = Path(folder) / mode
+        if mode == "sequential":
+            row = child_sequential(docs, out, args.resolution)
+        else:
+            row = child_cluster(docs, out, args.resolution, args.workers)
+        print(json.dumps(row))
+        return 0
+
+    cores = os.cpu_count() or 1
+    rows = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        write_course(Path(tmp) / "docs", args.documents)
+        for mode in ("sequential", "cluster"):
+            # a cache of its own for each run: both speak every scene
+            env = dict(os.environ, VIDEOGEN_CACHE_DIR=str(Path(tmp) / f"cache-{mode}"))
+            extra = ["--workers", str(args.workers)] if mode == "cluster" else []
+            rows[mode] = run_child(["--child", mode, tmp, "--resolution", args.resolution, *extra], env)
+    seq, clu = rows["sequential"], rows["cluster"]
+    for mode, row in rows.items():
+        if row["failed"]:
+            raise SystemExit(f"{mode}: videos failed: {row['failed']}")
+    same = seq["frames"] == clu["frames"]
+    minutes = seq["video_seconds"] / 60
+    print(f"{args.documents} documents, {minutes:.1f} min of {args.resolution} video, {cores} cores")
+    print(f"{'run':<11} {'workers':>7} {'wall s':>7} {'x real':>7} {'core-s/min':>10} {'speed-up':>8} "
+          f"{'peak MB per worker (ffmpeg)':>28} {'MB/min':>7}")  # fmt: skip
+    for mode, row in rows.items():
+        peaks = ", ".join(f"{p['self_mb']:.0f} ({p['children_mb']:.0f})" for p in row["peak"])
+        print(f"{mode:<11} {row['workers']:>7} {row['wall_seconds']:>7.1f} {row['video_seconds'] / row['wall_seconds']:>7.1f} "
+              f"{cost(row, cores):>10.1f} {seq['wall_seconds'] / row['wall_seconds']:>8.2f} {peaks:>28} "
+              f"{row['mp4_bytes'] / 2**20 / minutes:>7.2f}")  # fmt: skip
+    print(f"cluster start-up (not in the wall time): {clu['cluster_startup_seconds']:.1f} s; videos per worker: "
+          f"{sorted(clu['per_worker_videos'].values())}")
+    print(f"same frames in both runs: {'yes' if same else 'NO: ' + str({k: (seq['frames'][k], clu['frames'].get(k)) for k in seq['frames'] if seq['frames'][k] != clu['frames'].get(k)})}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"documents": args.documents, "resolution": args.resolution, "cpus": cores,
+                                     "same_frames": same, "runs": rows}, indent=2))  # fmt: skip
+    print(f"written: {args.json}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
