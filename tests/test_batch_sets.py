@@ -215,3 +215,12 @@ def test_progress_counts_each_video_and_the_batch():
     lines = out.getvalue().splitlines()
     assert lines[:4] == ["a: started on tcp://w1", "a: input done", "a: parse done", "a: script done"]
     assert lines[-1] == "[1/2] FAILED b (b.md): it broke"
+
+
+def test_a_set_given_as_one_document_says_to_make_it_as_a_batch(lessons, tmp_path):
+    from videogen_nb import Pipeline
+    from videogen_nb.errors import InputError
+
+    course = lessons("course.yaml", "videos:\n  - lessons/intro.md\n")
+    with pytest.raises(InputError, match=r"line 1: this is a video set .* videogen batch .*course.yaml -o OUT"):
+        Pipeline(course, tmp_path / "w", progress=None).run(until="input")

@@ -139,6 +139,11 @@ def spec_from_data(
         data, root = {"scenes": data}, yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "scenes"), root)]) if root is not None else None
     if not isinstance(data, dict):
         raise SpecError(path, 1, "a scene spec must be a mapping with a 'scenes' list (or the list itself)", "Start the file with 'title: ...' and 'scenes:'.")
+    if "videos" in data and "scenes" not in data:
+        raise SpecError(
+            path, _node_line(_key_node(root, "videos")), "this is a video set (it lists 'videos:'), not one video",
+            f"Make its videos with: videogen batch {path or 'SET'} -o OUT (or run_batch in Python).",
+        )  # fmt: skip
     unknown = [k for k in data if k not in VIDEO_KEYS]
     if unknown:
         raise SpecError(
