@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
 from ..timeline import scene_frames
 from ..tts.base import Speech, SpeechEngine, estimate_word_timings
-from .base import Services, Stage
+from .base import Services, Stage, collect
 
 
 @dataclass
@@ -153,14 +152,7 @@ class AudioStage(Stage):
             # its calls take turns and only the work after them (loudness, files) runs side by side
             preferred = engine.concurrency if engine.thread_safe else (os.cpu_count() or 1)
             with services.executor(preferred) as pool:
-                futures = {pool.submit(speaker.make, job): job for job in todo}
-                try:
-                    for fut in as_completed(futures):
-                        done(futures[fut], fut.result())
-                except BaseException:
-                    for f in futures:
-                        f.cancel()
-                    raise
+                collect({pool.submit(speaker.make, job): job for job in todo}, done)
         else:
             for job in todo:
                 done(job, speaker.make(job))

@@ -7,7 +7,6 @@ render encodes that scene's segment and sound and copies the rest.
 
 from __future__ import annotations
 
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -35,7 +34,7 @@ from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import frame_quantum
-from .base import Services, Stage
+from .base import Services, Stage, collect
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 
@@ -141,15 +140,14 @@ class VideoStage(Stage):
                     job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following)
                     futures[pool.submit(encode_scene, *job)] = i
             for i, scene in enumerate(vc.scenes):
-                if scene.plays_clip is not None:
+                if scene.plays_clip is not None:  # while the executor works on the rest
                     t = report.scenes[i]
                     finished(i, encode_clip_scene(enc, i, scene, t.end_frame - t.start_frame, services.clips))
-            for fut in as_completed(futures):
-                finished(futures[fut], fut.result())
         except BaseException:
             for f in futures:
                 f.cancel()
             raise
+        collect(futures, finished)
         return done
 
     def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
