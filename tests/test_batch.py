@@ -189,3 +189,25 @@ def test_the_command_runs_a_folder_and_a_set_on_a_scheduler_and_resumes(dask_cli
     (lessons / "two.md").write_text("# Two\n\nNow it has words.\n", encoding="utf-8")
     assert main([*argv, "--resume"]) == 0
     assert "1 rendered, 2 unchanged, 0 failed" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_video_that_fails_in_a_later_stage_picks_up_from_its_checkpoints(tmp_path):
+    """Sequential, without Dask: a language espeak lacks fails the audio stage; set right, resume goes on from there."""
+    doc = tmp_path / "lesson.md"
+    doc.write_text("---\nlang: xx-none\n---\n\n# Lesson\n\n## Idea\n\nOne idea, said once.\n", encoding="utf-8")
+    course = tmp_path / "course.yaml"
+    course.write_text("videos:\n  - source: lesson.md\n    resolution: 320x180\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_batch([course], out, client="sequential", progress=None)
+    lesson = first["lesson"]
+    assert lesson.status == "failed" and lesson.failed_stage == "audio"
+    assert lesson.error.startswith("stage 'audio' failed: espeak has no voice for 'xx-none'")
+    assert (out / ".work" / "lesson" / "checkpoints" / "03_script.pkl").is_file()
+
+    course.write_text("videos:\n  - source: lesson.md\n    resolution: 320x180\n    lang: en\n", encoding="utf-8")
+    again = run_batch([course], out, client="sequential", resume=True, progress=None)
+    assert again["lesson"].status == "rendered" and again["lesson"].frames > 0
+    p = Pipeline.resume(out / ".work" / "lesson", progress=None)
+    assert p.ctx.stage_records["script"].seq < p.ctx.stage_records["audio"].seq  # script was not run again
+    assert p.ctx.settings.lang == "en" and p.ctx.settings.output_dir == out / "lesson"
