@@ -69,7 +69,7 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #1e293b; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #e2e8f0; padding: .5rem; vertical-align: top; text-align: left; }
-td.thumb img { width: 192px; border-radius: 4px; display: block; }
+td.thumb { width: 192px; } td.thumb img { width: 192px; border-radius: 4px; display: block; }
 div.none { width: 192px; height: 108px; background: #f1f5f9; color: #94a3b8; display: flex;
            align-items: center; justify-content: center; border-radius: 4px; }
 .title { font-weight: 600; } .origin, .detail { color: #64748b; font-size: .9em; }
