@@ -153,8 +153,6 @@ def _batch_parser(sub) -> None:
     _making_options(p, workers_flag="--scene-workers")
 
 
-
-
 def _document_options(p: argparse.ArgumentParser, output_help: str) -> None:
     """DOC, -o OUTDIR and --plugin, which every command takes."""
     p.add_argument("document", metavar="DOC", help=DOC_HELP)
@@ -328,8 +326,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"index: {result.index_path}")
     print(f"data: {result.data_path}")
     if result.failed:
-        plugins = [x for name in args.plugin for x in ("--plugin", name)]
-        again = shlex.join(["videogen", "batch", *args.sources, "-o", args.output, *plugins, "--resume"])
+        # the same command, settings included: a video that never started is made with them
+        again = shlex.join(["videogen", *args.argv, *([] if args.resume else ["--resume"])])
         print(f"fix what failed, then make only that again: {again}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -347,6 +345,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    args.argv = argv
     try:
         commands = {"preview": cmd_preview, "build": cmd_build, "batch": cmd_batch}
         return commands[args.command](args)
