@@ -250,3 +250,24 @@ def small_disk():
     yield make
     for folder in mounted:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+@pytest.fixture(scope="session")
+def dask_client(_private_config):
+    """A Dask ``LocalCluster`` of 2 worker processes (one thread each), shared by the tests that ask for it.
+
+    Its workers are started after the session's private config folder is set, so they sign and
+    read checkpoints with the same key as the tests.
+    """
+    import logging
+
+    try:
+        import distributed
+    except ImportError as exc:  # never skipped: the README's test command installs the dask extra
+        raise RuntimeError("the cluster tests need the dask extra: pip install -e '.[dev,dask]'") from exc
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()

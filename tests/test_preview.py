@@ -81,11 +81,17 @@ def test_save_slides_from_python(write_doc, tmp_path):
 def test_the_bundled_examples_preview_cleanly(tmp_path):
     from pathlib import Path
 
+    from videogen_nb.batch import plan_batch
+
     examples = sorted((Path(__file__).parent.parent / "notebooks" / "examples").iterdir())
     assert {p.suffix for p in examples} >= {".md", ".yaml"}
-    for doc in examples:
-        p = Pipeline(doc, workdir=tmp_path / doc.stem, progress=None, tts="silent", resolution=(640, 360))
+    # a video set (course.yaml) lists videos: each of them, the one written inline included, must preview cleanly
+    sources = {job.name: job.input_config() for job in plan_batch([d for d in examples if d.name == "course.yaml"]).jobs}
+    sources.update({doc.stem: doc for doc in examples if doc.name != "course.yaml"})
+    assert len(sources) == len(examples) + 1
+    for name, doc in sources.items():
+        p = Pipeline(doc, workdir=tmp_path / name, progress=None, tts="silent", resolution=(640, 360))
         p.run(until="script")
-        saved = p.save_slides(tmp_path / doc.stem / "png")
-        assert saved.warnings == [] and p.ctx.warnings == [], doc.name
-        assert len(saved.slides) == len(p.scenes) >= 5
+        saved = p.save_slides(tmp_path / name / "png")
+        assert saved.warnings == [] and p.ctx.warnings == [], name
+        assert len(saved.slides) == len(p.scenes) >= 5, name

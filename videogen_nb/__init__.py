@@ -12,6 +12,7 @@ with :func:`register_engine` or by the entry-point group ``videogen_nb.engines``
 """
 
 from . import errors
+from .batch import BatchResult, VideoResult, run_batch
 from .errors import VideogenError, show_traceback
 from .kinds import (
     BulletsScene,
@@ -64,7 +65,7 @@ def load_ipython_extension(ipython) -> None:
 
 
 __all__ = [
-    "show_traceback",
+    "BatchResult",
     "BulletsScene",
     "CheckpointScene",
     "ClipScene",
@@ -102,11 +103,14 @@ __all__ = [
     "TitleScene",
     "VideoConfig",
     "VideoMetadata",
+    "VideoResult",
     "VideogenError",
     "create_complete_pipeline",
     "default_stages",
     "errors",
     "register_engine",
+    "run_batch",
+    "show_traceback",
     "scene_class",
     "scene_kind",
     "scene_kinds",

@@ -25,8 +25,8 @@ from .pipeline import Pipeline
 from .tts import engine_names, engine_options
 from .worklock import WorkdirLock
 
-#: 1: the run did not finish (no complete output, or an unexpected error); 2: something to fix first
-#: (bad input or options, a folder that cannot be written, a full disk); 130: interrupted
+#: 1: the run did not finish (no complete output, an unexpected error, a batch where some videos failed);
+#: 2: something to fix first (bad input or options, a folder that cannot be written, a full disk); 130: interrupted
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DOC_HELP = "a Markdown (.md), plain text (.txt), or YAML/JSON scene spec (.yaml, .json) file"
 _ENGINE_DEST = "engine_option_"  # argparse dest prefix of the engines' flags
@@ -39,6 +39,7 @@ examples:
   videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
   videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
   videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
+  videogen batch course.yaml -o out                                # many videos on a Dask cluster (see batch --help)
   videogen app                                                     # a page to upload, edit, render and download
 
 By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
@@ -85,6 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
                    "(with none complete, start afresh)")  # fmt: skip
     b.add_argument("--no-wait", action="store_true", help="when another videogen process is using the work folder, "
                    "stop at once with an error instead of waiting for it")  # fmt: skip
+    _making_options(b)
+    v = sub.add_parser(
+        "preview",
+        help="draw every slide as PNG plus a contact sheet, without audio or video",
+        description="Run input, parse and script on DOC and write each slide to OUTDIR as NN-<scene_id>.png, "
+        "plus contact_sheet.png with all of them. Takes seconds: no speech, no encoding.",
+    )
+    _document_options(v, "folder for the PNG files")
+    _look_options(v)
+    _batch_parser(sub)
+    _app_parser(sub)
+    return parser
+
+
+def _making_options(b: argparse.ArgumentParser, workers_flag: str = "--workers") -> None:
+    """The settings of a whole build (speech, look, timing, workers), the same for build and batch."""
     names = engine_names()
     _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: espeak, offline; gtts needs the "
              "internet; silent makes timed silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
@@ -101,20 +118,52 @@ def build_parser() -> argparse.ArgumentParser:
     _setting(b, "--loudness", "loudness", type=float, metavar="LUFS", help="loudness of every scene (default: -16)")
     _setting(b, "--notes-only", "notes_only", action="store_true")
     _setting(b, "--silent-hold", "silent_hold", type=float, metavar="SECONDS")
-    _setting(b, "--workers", "max_workers", type=int, metavar="N")
+    _setting(b, workers_flag, "max_workers", type=int, metavar="N",
+             help="parallel workers of each pipeline (threads for scenes; default: what the work prefers)")
     _look_options(b)
     _setting(b, "--fps", "fps", type=int)
     _setting(b, "--transition", "transition", type=float, metavar="SECONDS")
     _setting(b, "--burn-subtitles", "burn_subtitles", action="store_true")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    v = sub.add_parser(
-        "preview",
-        help="draw every slide as PNG plus a contact sheet, without audio or video",
-        description="Run input, parse and script on DOC and write each slide to OUTDIR as NN-<scene_id>.png, "
-        "plus contact_sheet.png with all of them. Takes seconds: no speech, no encoding.",
+
+
+BATCH_EPILOG = """\
+examples:
+  videogen batch course.yaml -o out                       # a set: a YAML/JSON file with 'videos:'
+  videogen batch lessons/ -o out --resolution 720p        # every document in a folder
+  videogen batch course.yaml -o out --resume              # again: only what failed or changed
+  videogen batch course.yaml -o /shared/out --scheduler tcp://10.0.0.5:8786 --cache-dir /shared/speech
+
+Without --scheduler, a Dask LocalCluster of one worker process a core (or --workers N) runs the
+videos. On a cluster, the output folder and the speech cache must be on a file system every
+worker mounts at the same path. Each video goes to OUT/<name>/; OUT/index.html lists them all
+with thumbnails, durations and status, and OUT/batch.json holds the same as data. Exit code 0
+when every video exists, 1 when some failed (the others are made all the same), 2 for bad usage.
+"""
+
+
+def _batch_parser(sub) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="many documents -> many videos, one pipeline per document on a Dask cluster",
+        description="Make a video of every document of SRC (video sets: YAML/JSON files with 'videos:'; "
+        "folders of documents; documents), one pipeline per document as Dask tasks.",
+        epilog=BATCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _document_options(v, "folder for the PNG files")
-    _look_options(v)
+    p.add_argument("sources", nargs="+", metavar="SRC", help="a video set, a folder of documents, or a document")
+    p.add_argument("-o", "--output", metavar="OUT", required=True, help="folder for the videos, index.html and batch.json")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="the Dask scheduler to run on (default: a local cluster)")
+    where.add_argument("--sequential", action="store_true", help="no cluster: one document after another in this process")
+    p.add_argument("--workers", dest="batch_workers", type=int, metavar="N",
+                   help="worker processes of the local cluster (default: one a core); with --scheduler, wait for N workers")  # fmt: skip
+    p.add_argument("--resume", action="store_true", help="make again only the videos that failed or changed since the last run")
+    p.add_argument("--plugin", action="append", default=[], metavar="MODULE", help=PLUGIN_HELP)
+    _making_options(p, workers_flag="--scene-workers")
+
+
+def _app_parser(sub) -> None:
     a = sub.add_parser(
         "app",
         help="a page in the browser for people who do not code (served by Voila)",
@@ -126,7 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--port", type=int, default=8866, help="port on localhost (default: 8866)")
     a.add_argument("--theme", choices=("light", "dark"), default="light", help="the page's theme (default: light)")
     a.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    return parser
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -327,6 +375,31 @@ def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .batch.runner import SEQUENTIAL
+
+    given = given_settings(args)
+    flags = engine_flags(args, given.get("tts", "espeak"))
+    if flags:
+        given["tts_options"] = flags
+    result = run_batch(
+        args.sources, args.output, SEQUENTIAL if args.sequential else args.scheduler, workers=args.batch_workers,
+        resume=args.resume, progress=None if args.quiet else "auto", plugins=args.plugin, **given,
+    )  # fmt: skip
+    print(result.summary())
+    for v in result.failed:
+        print(f"failed: {v.name} ({v.origin}): {_one_line(v.error or '')}", file=sys.stderr)
+    print(f"index: {result.index_path}")
+    print(f"data: {result.data_path}")
+    if result.failed:
+        # the same command, settings included: a video that never started is made with them
+        again = shlex.join(["videogen", *args.argv, *([] if args.resume else ["--resume"])])
+        print(f"fix what failed, then make only that again: {again}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv  # known before the parser exists: a plug-in may fail while it is imported
@@ -337,9 +410,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        if args.command == "app":
-            return cmd_app(args)
-        return cmd_preview(args) if args.command == "preview" else cmd_build(args)
+        args.argv = argv
+        commands = {"preview": cmd_preview, "build": cmd_build, "batch": cmd_batch, "app": cmd_app}
+        return commands[args.command](args)
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE

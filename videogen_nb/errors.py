@@ -138,6 +138,10 @@ class SpecError(InputError):
         super().__init__(path, f"{where}{problem}", advice)
 
 
+class SetError(SpecError):
+    """A video set (a YAML or JSON file with ``videos:``) or a batch's list of sources cannot be read."""
+
+
 class DocumentStructureError(VideogenError):
     """The document parsed, but the result cannot become a video."""
 

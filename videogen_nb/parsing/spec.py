@@ -76,6 +76,11 @@ def _load(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml
     return data, node
 
 
+def load_spec_text(text: str, fmt: str, path: Optional[Path]) -> tuple[Any, Optional[yaml.Node]]:
+    """The data of a YAML (``fmt="yaml"``) or JSON text and its node tree for line numbers; a SpecError names the line."""
+    return _load(text, fmt, path)
+
+
 def _describe(err: dict) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     msg = err["msg"].removeprefix("Value error, ")  # pydantic's prefix for a validator's own message
@@ -122,12 +127,28 @@ def read_spec(doc: Document, options: Any = None) -> tuple[dict[str, Any], list[
 
     ``options`` (a :class:`~videogen_nb.parsing.ParseOptions`): pictures on the web are fetched unless offline.
     """
+    data, root = _load(doc.text, "yaml" if doc.format == "yaml" else "json", doc.path)
+    return spec_from_data(data, root, doc, options)
+
+
+def spec_from_data(
+    data: Any, root: Optional[yaml.Node], doc: Document, options: Any = None
+) -> tuple[dict[str, Any], list[SceneConfig], list[str]]:
+    """Like :func:`read_spec`, for a spec already loaded: ``root`` is its YAML node (for line numbers), if known.
+
+    A spec inside another file (a video of a set) is checked this way, with
+    the lines and the folder of that file.
+    """
     path = doc.path
-    data, root = _load(doc.text, "yaml" if doc.format == "yaml" else "json", path)
     if isinstance(data, list):
         data, root = {"scenes": data}, yaml.MappingNode("tag:yaml.org,2002:map", [(yaml.ScalarNode("tag:yaml.org,2002:str", "scenes"), root)]) if root is not None else None
     if not isinstance(data, dict):
         raise SpecError(path, 1, "a scene spec must be a mapping with a 'scenes' list (or the list itself)", "Start the file with 'title: ...' and 'scenes:'.")
+    if "videos" in data and "scenes" not in data:
+        raise SpecError(
+            path, _node_line(_key_node(root, "videos")), "this is a video set (it lists 'videos:'), not one video",
+            f"Make its videos with: videogen batch {path or 'SET'} -o OUT (or run_batch in Python).",
+        )  # fmt: skip
     unknown = [k for k in data if k not in VIDEO_KEYS]
     if unknown:
         raise SpecError(

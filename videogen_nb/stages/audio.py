@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import as_completed
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Optional
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -27,7 +25,7 @@ from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
 from ..timeline import scene_frames
 from ..tts.base import Speech, SpeechEngine, estimate_word_timings
-from .base import Services, Stage
+from .base import Services, Stage, collect
 
 
 @dataclass
@@ -52,16 +50,22 @@ class _Result:
     warning: Optional[str] = None
 
 
-_ENGINE_LOCKS: "WeakKeyDictionary[SpeechEngine, threading.Lock]" = WeakKeyDictionary()
+# Locks live in this process, never in what is sent to an executor: on a Dask worker every task
+# unpickles its own copy of the engine, so a lock per engine object would exclude nothing there.
+_ENGINE_LOCKS: dict[type, threading.Lock] = {}
 _ENGINE_LOCKS_GUARD = threading.Lock()
 
 
 def engine_lock(engine: SpeechEngine) -> AbstractContextManager:
-    """What to hold while calling ``engine``: nothing if it is thread-safe, else one lock per engine object."""
+    """What to hold while calling ``engine``: nothing if it is thread-safe, else one lock per engine class and process.
+
+    An engine that is not thread-safe usually keeps state of its module or
+    library (espeak does), which every object of its class shares.
+    """
     if engine.thread_safe:
         return nullcontext()
     with _ENGINE_LOCKS_GUARD:
-        return _ENGINE_LOCKS.setdefault(engine, threading.Lock())
+        return _ENGINE_LOCKS.setdefault(type(engine), threading.Lock())
 
 
 def _has_words(text: str) -> bool:
@@ -148,14 +152,7 @@ class AudioStage(Stage):
             # its calls take turns and only the work after them (loudness, files) runs side by side
             preferred = engine.concurrency if engine.thread_safe else (os.cpu_count() or 1)
             with services.executor(preferred) as pool:
-                futures = {pool.submit(speaker.make, job): job for job in todo}
-                try:
-                    for fut in as_completed(futures):
-                        done(futures[fut], fut.result())
-                except BaseException:
-                    for f in futures:
-                        f.cancel()
-                    raise
+                collect({pool.submit(speaker.make, job): job for job in todo}, done)
         else:
             for job in todo:
                 done(job, speaker.make(job))

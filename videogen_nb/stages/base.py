@@ -20,7 +20,7 @@ keeps what it makes in ``ctx.artifacts`` under the names it provides::
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,21 @@ from ..tts.base import SpeechEngine
 ExecutorFactory = Callable[[Optional[int]], AbstractContextManager[Executor]]
 #: rewrites one scene's template narration (an LLM, a style guide ...); returns the new text
 Enhancer = Callable[[SceneConfig, str], Optional[str]]
+
+
+def collect(futures: Mapping[Future, Any], done: Callable[[Any, Any], None]) -> None:
+    """Call ``done(key, result)`` for each future of ``{future: key}`` as it finishes; on a failure cancel the rest.
+
+    The futures may come from any executor (a thread pool, a Dask client's):
+    only ``result`` and ``cancel`` are used, and ``done`` runs in the caller's thread.
+    """
+    try:
+        for fut in as_completed(futures):
+            done(futures[fut], fut.result())
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
 
 
 @dataclass

@@ -7,6 +7,8 @@ render encodes that scene's segment and sound and copies the rest.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
@@ -22,7 +24,6 @@ from ..models import (
     SceneConfig,
     SubtitleCue,
     TimingReport,
-    VideoConfig,
     effective_theme,
 )
 from ..render.captions import draw_caption
@@ -34,7 +35,7 @@ from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import frame_quantum
-from .base import Services, Stage
+from .base import Services, Stage, collect
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 
@@ -59,7 +60,14 @@ def transition_frames(settings: PipelineSettings) -> int:
 
 
 class VideoStage(Stage):
-    """Encodes every still stretch once as a short segment; the rest is stream copy."""
+    """Encodes every still stretch once as a short segment; the rest is stream copy.
+
+    Per-scene work (drawing a slide, encoding a scene's segments, the
+    narration track) goes to the pipeline's executor as module functions of
+    small, picklable arguments, so a Dask client's executor runs it in other
+    processes with the same result. A moviepy clip lives in this process:
+    clip scenes are encoded here, while the executor does the rest.
+    """
 
     name = "video"
     requires = ("scenes", "timing_report")
@@ -69,26 +77,30 @@ class VideoStage(Stage):
         return len(ctx.video_config.scenes) if ctx.video_config else 1
 
     def run(self, ctx: PipelineContext, services: Services) -> str:
-        vc, report = ctx.video_config, ctx.timing_report
+        vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
         if [t.scene_id for t in report.scenes] != [s.scene_id for s in vc.scenes]:
             raise StageOrderError("video", "audio", "is out of date with the scenes (they were added or removed)")
         video_dir = ctx.workdir / "video"
-        render = _Render(vc, report, ctx.settings, video_dir, services.clips)
-        events = services.events
         total = len(vc.scenes)
+        theme_name = effective_theme(st, vc)
+        look = SlideLook(video_dir / "slides", st.resolution, theme_name, total, vc.title)
+        enc = Encoding.for_video(video_dir, st, theme_name)
+        cues: dict[int, list[SubtitleCue]] = {}
+        if st.burn_subtitles:
+            for cue in build_cues(report):
+                cues.setdefault(cue.scene_index, []).append(cue)
+        events = services.events
         steps = 2 * total + 1
         events.progress(self.name, 0, steps, "drawing slides")
         with services.executor(None) as pool:
-            sound = pool.submit(render.track.build, report, video_dir / "narration.aac")  # runs beside the picture
-            drawn = []
-            for i, s in enumerate(pool.map(render.draw, range(total))):
+            # the sound is built beside the picture
+            sound = pool.submit(build_narration, video_dir / "narration", enc.encoder, report, video_dir / "narration.aac")
+            drawn: list[StoredSlide] = []
+            for i, s in enumerate(pool.map(partial(draw_slide, look), vc.scenes, range(total))):
                 drawn.append(s)
                 events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
-            parts = []
-            for i, p in enumerate(pool.map(lambda i: render.picture(i, drawn), range(total))):
-                parts.append(p)
-                events.progress(self.name, total + i + 1, steps, f"scene {i + 1}: {vc.scenes[i].title[:40]}")
-            narration = sound.result()
+            pictures = self._pictures(vc, report, enc, cues, drawn, services, pool, steps)
+            narration, sounds = sound.result()
         warnings = [w for s in drawn for w in s.warnings]
         for w in warnings:
             events.warning(self.name, w)
@@ -96,19 +108,48 @@ class VideoStage(Stage):
 
         events.progress(self.name, steps - 1, steps, "muxing")
         stream = video_dir / "stream.h264"
-        concat_raw((p for scene in parts for p in scene), stream)
+        concat_raw((p for i in range(total) for p in pictures[i].parts), stream)
         final = inside(video_dir, f"{vc.video_id}.mp4")
-        mux(stream, narration, final, render.encoder)
+        mux(stream, narration, final, enc.encoder)
         stream.unlink(missing_ok=True)  # as large as the video and rebuilt from segments in milliseconds
         info = probe(final)
         ctx.video_dir = video_dir
         ctx.final_video_path = final
-        sounds = len(render.track.encoded)
+        frames = sum(p.encoded_frames for p in pictures.values())
         return (
-            f"{final.name}: {info.width}x{info.height}, {render.encoder.fps} fps, {info.duration:.1f} s "
-            f"(encoded {render.store.encoded_frames} frames and the sound of {sounds} "
-            f"scene{'' if sounds == 1 else 's'}; the rest reused)"
+            f"{final.name}: {info.width}x{info.height}, {enc.encoder.fps} fps, {info.duration:.1f} s "
+            f"(encoded {frames} frames and the sound of {len(sounds)} "
+            f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
+
+    def _pictures(self, vc, report, enc, cues, drawn, services, pool, steps) -> dict[int, "ScenePicture"]:
+        """Every scene's segments: still scenes on the executor, clip scenes here, progress as each ends."""
+        total = len(vc.scenes)
+        events = services.events
+        done: dict[int, ScenePicture] = {}
+
+        def finished(i: int, picture: ScenePicture) -> None:
+            done[i] = picture
+            events.progress(self.name, total + len(done), steps, f"scene {i + 1}: {vc.scenes[i].title[:40]}")
+
+        futures = {}
+        try:
+            for i, scene in enumerate(vc.scenes):
+                if scene.plays_clip is None:
+                    t = report.scenes[i]
+                    following = drawn[i + 1] if i + 1 < total else None
+                    job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following)
+                    futures[pool.submit(encode_scene, *job)] = i
+            for i, scene in enumerate(vc.scenes):
+                if scene.plays_clip is not None:  # while the executor works on the rest
+                    t = report.scenes[i]
+                    finished(i, encode_clip_scene(enc, i, scene, t.end_frame - t.start_frame, services.clips))
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+        collect(futures, finished)
+        return done
 
     def fingerprint(self, ctx: PipelineContext, services: Services) -> Optional[str]:
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
@@ -135,85 +176,124 @@ class VideoStage(Stage):
         return problems
 
 
-class _Render:
-    """One video run's picture: slides by content, still segments, captions, fades, clips, and the sound track."""
+# --- per-scene work: module functions of picklable arguments, run by whatever executor the pipeline has ---
 
-    def __init__(
-        self, vc: VideoConfig, report: TimingReport, st: PipelineSettings, video_dir: Path, clips: Mapping[str, Any]
-    ) -> None:
-        self.vc, self.report, self.st, self.clips = vc, report, st, clips
-        self.theme_name = effective_theme(st, vc)
-        self.theme = get_theme(self.theme_name)
-        self.size = st.resolution
-        self.encoder = EncoderSettings(fps=st.fps)
-        self.slides = SlideStore(video_dir / "slides")
+
+@dataclass(frozen=True)
+class SlideLook:
+    """What every slide of one video shares: where slides are kept, their size, theme, count and footer."""
+
+    folder: Path
+    size: tuple[int, int]
+    theme_name: str
+    total: int
+    title: str
+
+
+def draw_slide(look: SlideLook, scene: SceneConfig, index: int) -> StoredSlide:
+    """Scene ``index``'s slide, drawn once for what it shows (kept as a PNG by content)."""
+    key = stable_hash(RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:24]
+    theme = get_theme(look.theme_name)
+    return SlideStore(look.folder).get(
+        key, lambda: draw_scene(scene, look.size, theme, index, look.total, look.title), name=f"{scene.scene_id}-"
+    )
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """What every segment of one video shares: where segments and slides are kept, the codec, the size, the fade."""
+
+    segments: Path
+    slides: Path
+    encoder: EncoderSettings
+    size: tuple[int, int]
+    unit: int
+    fade: int
+    theme_name: str
+
+    @classmethod
+    def for_video(cls, video_dir: Path, st: PipelineSettings, theme_name: str) -> "Encoding":
         q = frame_quantum(st.fps)
-        self.store = SegmentStore(video_dir / "segments", self.encoder, self.size, unit=q if q > 1 else st.fps)
-        self.track = NarrationTrack(video_dir / "narration", self.encoder)
-        self.fade = transition_frames(st)
-        self.cues: dict[int, list[SubtitleCue]] = {}
-        if st.burn_subtitles:
-            for cue in build_cues(report):
-                self.cues.setdefault(cue.scene_index, []).append(cue)
+        return cls(
+            video_dir / "segments", video_dir / "slides", EncoderSettings(fps=st.fps), st.resolution,
+            q if q > 1 else st.fps, transition_frames(st), theme_name,
+        )  # fmt: skip
 
-    def draw(self, i: int) -> StoredSlide:
-        """Scene ``i``'s slide, drawn once for what it shows."""
-        vc, scene, total = self.vc, self.vc.scenes[i], len(self.vc.scenes)
-        key = stable_hash(RENDERER, scene.visual_dict(), self.size, self.theme_name, i, total, vc.title)[:24]
-        return self.slides.get(
-            key, lambda: draw_scene(scene, self.size, self.theme, i, total, vc.title), name=f"{scene.scene_id}-"
-        )
+    def store(self) -> SegmentStore:
+        # one store per task: its count of encoded frames is that task's work, added up by the stage
+        return SegmentStore(self.segments, self.encoder, self.size, self.unit)
 
-    def captioned(self, i: int, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:
-        """The slide with one subtitle cue burnt in."""
-        key = stable_hash("caption", slide.sha256, cue.lines, self.theme_name)[:24]
 
-        def draw() -> Slide:
-            with Image.open(slide.path) as im:
-                return Slide(draw_caption(im.convert("RGB"), cue.lines, self.theme))
+@dataclass(frozen=True)
+class ScenePicture:
+    """One scene's picture: its segments in order, and how many frames had to be encoded for it."""
 
-        return self.slides.get(key, draw, name=f"{self.vc.scenes[i].scene_id}-cue{cue.index}-")
+    parts: tuple[Path, ...]
+    encoded_frames: int
 
-    def clip_frames(self, i: int, frames: int) -> list[Path]:
-        """The frames of scene ``i``'s moving clip, encoded one by one (once for its content)."""
-        scene = self.vc.scenes[i]
-        clip_id = scene.plays_clip
-        clip = self.clips.get(clip_id)
 
-        def make() -> Iterator:
-            if clip is None:
-                raise RenderError(
-                    f"scene {i + 1} ({scene.scene_id}) plays a moviepy clip this pipeline no longer holds "
-                    f"(checkpoints cannot keep clips): give it back with p.attach_clip({i}, clip), then run video again"
-                )
-            return clip.iter_frames(fps=self.st.fps, dtype="uint8")
+def encode_scene(
+    enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...],
+    slide: StoredSlide, following: Optional[StoredSlide],
+) -> ScenePicture:  # fmt: skip
+    """A still scene's segments, frames ``start`` to ``end``: its slide (and captions), then the fade into ``following``."""
+    store = enc.store()
+    frames = end - start
+    # the fade takes the end of this scene, so the next one opens on its own slide
+    f = enc.fade if following is not None and frames > enc.fade else 0
+    still_end = end - f
+    parts: list[Path] = []
+    cursor = start
+    fps = enc.encoder.fps
+    for cue in cues:
+        # each cue is a still of its own: the slide with the caption, for the cue's frames
+        a, b = max(cursor, round(cue.start * fps)), min(still_end, round(cue.end * fps))
+        if b <= a:
+            continue
+        parts += store.still(slide.path, slide.sha256, a - cursor)
+        cap = _captioned(enc, scene_id, slide, cue)
+        parts += store.still(cap.path, cap.sha256, b - a)
+        cursor = b
+    parts += store.still(slide.path, slide.sha256, still_end - cursor)
+    if f:
+        parts += store.fade(slide.path, slide.sha256, following.path, following.sha256, f)
+    return ScenePicture(tuple(parts), store.encoded_frames)
 
-        # the letterbox is the theme's background, so the theme is part of what the segment shows
-        background = slide_background(self.size, self.theme)
-        return self.store.frames(f"{clip_id}-{self.theme_name}", frames, make, background=background)
 
-    def picture(self, i: int, drawn: list[StoredSlide]) -> list[Path]:
-        """The segments of scene ``i``: its still (and captions), then the fade into the next scene."""
-        t = self.report.scenes[i]
-        frames = t.end_frame - t.start_frame
-        if self.vc.scenes[i].plays_clip is not None:  # moving pictures: every frame encoded, and a cut after it
-            return self.clip_frames(i, frames)
-        # the fade takes the end of this scene, so the next one opens on its own slide
-        f = self.fade if i + 1 < len(drawn) and frames > self.fade else 0
-        still_end = t.end_frame - f
-        parts: list[Path] = []
-        cursor = t.start_frame
-        for cue in self.cues.get(i, []):
-            # each cue is a still of its own: the slide with the caption, for the cue's frames
-            a, b = max(cursor, round(cue.start * self.st.fps)), min(still_end, round(cue.end * self.st.fps))
-            if b <= a:
-                continue
-            parts += self.store.still(drawn[i].path, drawn[i].sha256, a - cursor)
-            cap = self.captioned(i, drawn[i], cue)
-            parts += self.store.still(cap.path, cap.sha256, b - a)
-            cursor = b
-        parts += self.store.still(drawn[i].path, drawn[i].sha256, still_end - cursor)
-        if f:
-            nxt = drawn[i + 1]
-            parts += self.store.fade(drawn[i].path, drawn[i].sha256, nxt.path, nxt.sha256, f)
-        return parts
+def _captioned(enc: Encoding, scene_id: str, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:
+    """The slide with one subtitle cue burnt in."""
+    theme = get_theme(enc.theme_name)
+    key = stable_hash("caption", slide.sha256, cue.lines, enc.theme_name)[:24]
+
+    def draw() -> Slide:
+        with Image.open(slide.path) as im:
+            return Slide(draw_caption(im.convert("RGB"), cue.lines, theme))
+
+    return SlideStore(enc.slides).get(key, draw, name=f"{scene_id}-cue{cue.index}-")
+
+
+def encode_clip_scene(enc: Encoding, i: int, scene: SceneConfig, frames: int, clips: Mapping[str, Any]) -> ScenePicture:
+    """The frames of scene ``i``'s moving clip, encoded one by one (once for its content), in this process."""
+    clip_id = scene.plays_clip
+    clip = clips.get(clip_id)
+
+    def make() -> Iterator:
+        if clip is None:
+            raise RenderError(
+                f"scene {i + 1} ({scene.scene_id}) plays a moviepy clip this pipeline no longer holds "
+                f"(checkpoints cannot keep clips): give it back with p.attach_clip({i}, clip), then run video again"
+            )
+        return clip.iter_frames(fps=enc.encoder.fps, dtype="uint8")
+
+    # the letterbox is the theme's background, so the theme is part of what the segment shows
+    store = enc.store()
+    background = slide_background(enc.size, get_theme(enc.theme_name))
+    parts = store.frames(f"{clip_id}-{enc.theme_name}", frames, make, background=background)
+    return ScenePicture(tuple(parts), store.encoded_frames)
+
+
+def build_narration(folder: Path, encoder: EncoderSettings, report: TimingReport, out: Path) -> tuple[Path, tuple[int, ...]]:
+    """The narration track at ``out``, and the scenes whose sound had to be encoded for it."""
+    track = NarrationTrack(folder, encoder)
+    track.build(report, out)
+    return out, tuple(track.encoded)
