@@ -96,7 +96,7 @@ def test_the_fallback_must_make_sound_and_differ_from_the_engine(three_scene_doc
     with pytest.raises(ValueError, match="makes silence"):
         make(three_scene_doc, tmp_path, tts=gtts(), fallback="silent")
     with pytest.raises(ValueError, match="is the main engine"):
-        make(three_scene_doc, tmp_path, fallback="espeak")
+        make(three_scene_doc, tmp_path, tts="espeak", fallback="espeak")
 
 
 def test_a_fallback_that_cannot_speak_the_language_fails_before_any_request(fake_google, write_doc, tmp_path):

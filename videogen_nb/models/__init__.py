@@ -41,7 +41,7 @@ from .state import (
     StageRecord,
     effective_theme,
 )
-from .timing import AudioSource, SceneTiming, SubtitleCue, TimingReport, WordTiming
+from .timing import AudioSource, SceneTiming, SubtitleCue, TimingReport, WordTiming, WordTimingSource
 from .video import Document, InputConfig, VideoConfig
 
 __all__ = [
@@ -74,6 +74,7 @@ __all__ = [
     "VideoConfig",
     "VideoMetadata",
     "WordTiming",
+    "WordTimingSource",
     "check_pronunciations",
     "closest_kind",
     "effective_theme",
