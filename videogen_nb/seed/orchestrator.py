@@ -60,12 +60,13 @@ class CompletePipeline:
         self,
         work_root: Union[str, Path, None] = None,
         *,
-        tts: Union[str, SpeechEngine] = "espeak",
+        tts: Union[str, SpeechEngine, None] = None,
         progress: Optional[Subscriber] = None,
         stages: Optional[Sequence[Stage]] = None,
         **options: Any,
     ) -> None:
-        """Tasks run in ``work_root/<task_id>``; ``options`` go to every Pipeline, new or resumed
+        """Tasks run in ``work_root/<task_id>``, spoken by ``tts`` (default: the settings' own, ``auto``);
+        ``options`` go to every Pipeline, new or resumed
         (settings such as ``resolution=``, ``lang=``, ``burn_subtitles=``; ``fallback=``, ``enhancer=``,
         ``executor=``)."""
         root = work_root or os.environ.get("VIDEOGEN_WORK_ROOT") or "videogen_tasks"

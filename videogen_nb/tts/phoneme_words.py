@@ -82,8 +82,10 @@ def word_timings(
     """Times of ``words`` (the text's tokens, in order) from the phones the model spoke.
 
     ``phonemize(word)`` gives a word's phonemes as the voice's phonemizer
-    writes them. A word none of whose phonemes can be found (a dash, an
-    emoji) gets no timing: the caller shares out the time around it.
+    writes them. A word whose phonemes are not found (said alone, "a" is the
+    letter's name) takes a phoneme word no other word claimed between its
+    neighbours; a word with none (a dash) gets no timing: the caller shares
+    out the time around it.
     """
     spoken = [k for k, p in enumerate(phones) if p.group is not None and _matchable(p.symbol)]
     expected: list[str] = []
@@ -104,19 +106,65 @@ def word_timings(
         if p.group is not None:
             s, e = group_span.get(p.group, (p.start, p.end))
             group_span[p.group] = (min(s, p.start), max(e, p.end))
-
-    timed = [i for i, m in enumerate(matched) if m]
+    spans = _matched_spans(matched, phones, group_span)
+    _fill_unclaimed(words, spans, matched, phones, group_span)
     out: list[WordTiming] = []
     last_end = 0.0
+    for word, span in zip(words, spans):
+        if span is None:
+            continue
+        start = max(span[0], last_end)
+        end = max(span[1], start)
+        out.append(WordTiming(word=word, start=round(start, 4), end=round(end, 4)))
+        last_end = end
+    return out
+
+
+def _matched_spans(
+    matched: list[list[int]], phones: Sequence[Phone], group_span: dict[int, tuple[float, float]]
+) -> list[Optional[tuple[float, float]]]:
+    """Each word's span from its matched phones: a phoneme word that is the word's alone gives its whole span."""
+    timed = [i for i, m in enumerate(matched) if m]
+    spans: list[Optional[tuple[float, float]]] = [None] * len(matched)
     for n, i in enumerate(timed):
         first, last = phones[min(matched[i])], phones[max(matched[i])]
         prev_group = phones[max(matched[timed[n - 1]])].group if n > 0 else None
         next_group = phones[min(matched[timed[n + 1]])].group if n + 1 < len(timed) else None
-        # a phoneme word that is this word's alone gives it its whole span (unmatched sounds included)
         start = group_span[first.group][0] if first.group != prev_group else first.start
         end = group_span[last.group][1] if last.group != next_group else last.end
-        start = max(start, last_end)
-        end = max(end, start)
-        out.append(WordTiming(word=words[i], start=round(start, 4), end=round(end, 4)))
-        last_end = end
-    return out
+        spans[i] = (start, end)
+    return spans
+
+
+def _fill_unclaimed(
+    words: Sequence[str],
+    spans: list[Optional[tuple[float, float]]],
+    matched: list[list[int]],
+    phones: Sequence[Phone],
+    group_span: dict[int, tuple[float, float]],
+) -> None:
+    """Words whose phonemes were not found (alone, "a" reads as the letter) take the phoneme words nobody claimed
+    between their timed neighbours: one each when the counts agree, else shared by length."""
+    owner_groups = [{phones[k].group for k in m} for m in matched]
+    k = 0
+    while k < len(words):
+        if spans[k] is not None:
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(words) and spans[run_end] is None:
+            run_end += 1
+        after = max(owner_groups[k - 1]) if k > 0 and owner_groups[k - 1] else -1
+        before = min(owner_groups[run_end]) if run_end < len(words) and owner_groups[run_end] else len(group_span)
+        free = [g for g in range(after + 1, before) if g in group_span]
+        if len(free) == run_end - k:
+            for i, g in zip(range(k, run_end), free):
+                spans[i] = group_span[g]
+        elif free:
+            t0, t1 = group_span[free[0]][0], group_span[free[-1]][1]
+            weights = [len(words[i]) + 1 for i in range(k, run_end)]
+            t, step = t0, (t1 - t0) / sum(weights)
+            for i, w in zip(range(k, run_end), weights):
+                spans[i] = (t, t + w * step)
+                t += w * step
+        k = run_end
