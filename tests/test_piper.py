@@ -260,3 +260,4 @@ def test_a_word_said_differently_alone_takes_the_phoneme_word_left_between_its_n
     lexicon = {"then": "ðɛn", "a": "eɪ", "second": "sɛk"}
     timed = word_timings(["then", "a", "second"], phones, lambda w: list(lexicon[w]))
     assert [(w.word, w.start, w.end) for w in timed] == [("then", 0.0, 0.3), ("a", 0.4, 0.5), ("second", 0.6, 0.9)]
+
