@@ -261,3 +261,14 @@ def test_a_word_said_differently_alone_takes_the_phoneme_word_left_between_its_n
     timed = word_timings(["then", "a", "second"], phones, lambda w: list(lexicon[w]))
     assert [(w.word, w.start, w.end) for w in timed] == [("then", 0.0, 0.3), ("a", 0.4, 0.5), ("second", 0.6, 0.9)]
 
+
+
+def test_the_command_line_says_which_engines_take_a_flag_and_what_it_means_to_each(three_scene_doc, tmp_path, capsys):
+    assert main(["build", str(three_scene_doc), "-o", str(tmp_path / "out"), "--rate", "1.2", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "--rate does not apply to --tts auto: it is an option of espeak, piper, silent; choose one with --tts" in err
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "espeak: speaking rate in words a minute; piper: speed against the voice's own" in text
+    assert "--tts ENGINE speech engine: auto, espeak, piper" in text

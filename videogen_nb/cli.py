@@ -173,15 +173,21 @@ def _engine_flags(p: argparse.ArgumentParser) -> None:
         types = {info.annotation for _, info in takers}
         typ = types.pop() if len(types) == 1 else str
         typ = next((a for a in get_args(typ) if a is not type(None)), typ) if get_args(typ) else typ  # Optional[x]
-        text = f"{engines}: {info.description or field}"
+        meanings = {name: i.description or field for name, i in takers}
+        if len(set(meanings.values())) == 1:
+            text = f"{engines}: {info.description or field}"
+        else:  # the same flag means something else to each engine (--rate: words a minute, or a speed)
+            text = "; ".join(f"{name}: {meaning}" for name, meaning in meanings.items())
         defaults = {name: i.default for name, i in takers}
         default = info.default if len(set(map(str, defaults.values()))) == 1 else ", ".join(f"{n} {d}" for n, d in defaults.items())
+        if "(default" not in text and typ is not bool:
+            text += f" (default: {default})"
         if typ is bool:
             p.add_argument(flag, dest=_ENGINE_DEST + field, action="store_true", default=argparse.SUPPRESS, help=text)
         else:
             number = typ in (int, float)
             p.add_argument(flag, dest=_ENGINE_DEST + field, type=typ if number else str, metavar="N" if number else
-                           field.upper(), default=argparse.SUPPRESS, help=f"{text} (default: {default})")  # fmt: skip
+                           field.upper(), default=argparse.SUPPRESS, help=text)  # fmt: skip
 
 
 def engine_flags(args: argparse.Namespace, engine: str) -> dict[str, Any]:

@@ -49,11 +49,13 @@ class PiperOptions(EngineOptions):
         None, description="a Piper voice: an installed voice's name (en_US-joe-medium) or a path to its .onnx "
         "(default: the best installed voice for the language)",
     )  # fmt: skip
-    speaker: Optional[str] = Field(None, description="speaker of a multi-speaker voice: its name or number")
+    speaker: Optional[str] = Field(
+        None, description="speaker of a multi-speaker voice: its name or number (default: the voice's)"
+    )
     rate: float = Field(1.0, ge=0.25, le=4.0, description="speed against the voice's own (1.2: a fifth faster)")
     noise_scale: Optional[float] = Field(None, ge=0.0, le=2.0, description="variation of the voice (default: the voice's)")
     noise_w: Optional[float] = Field(None, ge=0.0, le=2.0, description="variation of phoneme lengths (default: the voice's)")
-    threads: Optional[int] = Field(None, ge=1, le=64, description="onnxruntime threads per call (default: 1)")
+    threads: Optional[int] = Field(None, ge=1, le=64, description="onnxruntime threads per call (default: 1, with one call per core)")
 
 
 # --- the voices loaded in this process -----------------------------------------------------------
