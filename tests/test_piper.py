@@ -272,3 +272,17 @@ def test_the_command_line_says_which_engines_take_a_flag_and_what_it_means_to_ea
     text = " ".join(capsys.readouterr().out.split())
     assert "espeak: speaking rate in words a minute; piper: speed against the voice's own" in text
     assert "--tts ENGINE speech engine: auto, espeak, piper" in text
+
+
+def test_a_checkpoint_pickled_before_the_new_fields_loads_them_with_their_defaults(three_scene_doc, tmp_path):
+    import pickle
+
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", tts="espeak", resolution=SMALL, progress=None)
+    p.run(until="audio")
+    report = p.ctx.timing_report
+    del report.__dict__["requested"]  # as a pipeline of the version before this field pickled it
+    for s in report.scenes:
+        del s.__dict__["word_timing"]
+    again = pickle.loads(pickle.dumps(report))
+    assert again.requested == "" and [s.word_timing for s in again.scenes] == ["engine"] * 3
+    assert again.describe_engine() == "espeak en-us"
