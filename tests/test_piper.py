@@ -286,3 +286,11 @@ def test_a_checkpoint_pickled_before_the_new_fields_loads_them_with_their_defaul
     again = pickle.loads(pickle.dumps(report))
     assert again.requested == "" and [s.word_timing for s in again.scenes] == ["engine"] * 3
     assert again.describe_engine() == "espeak en-us"
+
+
+def test_auto_with_espeak_as_fallback_speaks_where_auto_chose_espeak_itself(three_scene_doc, tmp_path):
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", fallback="espeak", resolution=SMALL, progress=None)
+    p.run(until="audio")  # here auto chose espeak (see conftest): the fallback has nothing to stand in for
+    report = p.ctx.timing_report
+    assert (report.engine, report.requested, report.fallback_scenes) == ("espeak", "auto", [])
+    assert p.status().title.endswith("auto: espeak en-us)")

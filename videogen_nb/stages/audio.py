@@ -119,7 +119,9 @@ class AudioStage(Stage):
         lang, voice = scene_voice(ctx)
         engine = services.engine.resolve(lang, voice)  # what ``auto`` picks for this language
         identity = engine.identity(lang, voice)  # an unknown voice fails here, before any work
-        fallback = services.fallback if services.fallback is None or services.fallback.name != engine.name else None
+        fallback = services.fallback.resolve(lang, voice) if services.fallback is not None else None
+        if fallback is not None and fallback.name == engine.name:
+            fallback = None  # auto chose the fallback itself: there is nothing else to fall back to
         if fallback is not None:
             try:
                 fallback.identity(lang, voice)
