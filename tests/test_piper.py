@@ -21,6 +21,7 @@ from videogen_nb.cli import main
 from videogen_nb.speech_cache import clip_key
 from videogen_nb.tts import PiperEngine, get_engine, installed_voices
 from videogen_nb.tts.phoneme_words import timeline, word_timings
+from videogen_nb.tts.piper import load_voice
 from videogen_nb.tts.piper_voices import voice_digest
 
 TWO_SENTENCES = "The first sentence is over here. And then a second one follows after a pause."
@@ -78,6 +79,7 @@ def test_rate_and_speaker_options(piper_voice):
     normal = PiperEngine().synthesize(TWO_SENTENCES)
     fast = PiperEngine(rate=1.5).synthesize(TWO_SENTENCES)
     assert fast.duration < 0.8 * normal.duration
+    assert load_voice(piper_voice, 1) is load_voice(piper_voice, 1)  # loaded once per process, shared by engines
     with pytest.raises(errors.UnknownVoiceError, match="has one speaker"):
         PiperEngine(speaker="3").identity("en", None)
     with pytest.raises(ValueError, match="piper option rate=9.0 is out of range"):

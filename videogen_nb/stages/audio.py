@@ -168,7 +168,7 @@ class AudioStage(Stage):
 
         report = _timeline(ctx, jobs, results, engine, lang, voice)
         if services.engine.name != engine.name:
-            report.requested = services.engine.name
+            report.requested = services.engine.name  # auto: say what was asked beside what spoke
         warnings = [results[j.index].warning for j in jobs if results[j.index].warning]
         ctx.audio_dir = audio_dir
         ctx.timing_report = report
@@ -278,7 +278,8 @@ class _Speaker:
                 if self.fallback is None:
                     raise SpeechError(f"{job.label}: {reason}") from exc
                 return self.fall_back(job, reason)
-            clip = self.cache.put(job.key, speech.samples, speech.sample_rate, speech.words, self.meta(self.engine, job, speech, measured))
+            meta = self.meta(self.engine, job, speech, measured)
+            clip = self.cache.put(job.key, speech.samples, speech.sample_rate, speech.words, meta)
         return _Result(copy_clip(clip, wav), "synthesized")
 
     def meta(self, engine: SpeechEngine, job: _Job, speech: Speech, measured: Optional[float]) -> dict:
@@ -305,7 +306,8 @@ class _Speaker:
                     speech, measured = speak(fb, job.spoken.text, self.lang, self.voice, self.loudness)
                 except VideogenError as exc:
                     raise SpeechError(f"{job.label}: {reason}; the fallback {fb.name} failed too: {exc}") from exc
-                clip = self.cache.put(key, speech.samples, speech.sample_rate, speech.words, self.meta(fb, job, speech, measured))
+                meta = self.meta(fb, job, speech, measured)
+                clip = self.cache.put(key, speech.samples, speech.sample_rate, speech.words, meta)
                 source = "synthesized"
         return _Result(copy_clip(clip, self.audio_dir / f"{key}.wav"), source, warning)
 
