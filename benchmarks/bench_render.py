@@ -42,7 +42,8 @@ def child_pipeline(n: int, workdir: Path, resolution: str) -> dict:
 
     doc = workdir / "lecture.md"
     doc.write_text(lecture(n + 1), encoding="utf-8")  # the title and n sections
-    p = Pipeline(doc, workdir=workdir / "work", resolution=resolution, progress=None)
+    # espeak, as the figures in README were measured (tts="auto" would pick Piper where the voice extra is)
+    p = Pipeline(doc, workdir=workdir / "work", resolution=resolution, tts="espeak", progress=None)
     t0 = time.perf_counter()
     p.run()
     wall = time.perf_counter() - t0

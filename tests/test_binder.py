@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,8 @@ def names(requirements: list[str]) -> set[str]:
 
 
 def test_binder_requirements_cover_every_dependency():
-    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = project["dependencies"] + project["optional-dependencies"]["voice"]  # Binder speaks with the natural voice
     listed = [line for line in (BINDER / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
     assert names(deps) <= names(listed)
     assert {"fonts-noto-cjk", "fonts-noto-color-emoji"} <= set((BINDER / "apt.txt").read_text().split())
@@ -58,6 +60,9 @@ def test_fresh_venv_from_binder_files_runs_the_quickstart(tmp_path):
     )
     out = run(["python", "-c", script], repo / "notebooks")
     assert "executed" in out.stdout
+    # Binder installed the voice extra, so the quickstart spoke with Piper's natural voice
+    meta = json.loads((repo / "notebooks" / "build" / "quickstart" / "output" / "metadata.json").read_text())
+    assert meta["engine"] == "piper" and meta["requested_engine"] == "auto"
     videos = list((repo / "notebooks" / "build" / "quickstart" / "output").glob("*.mp4"))
     assert len(videos) == 1 and videos[0].stat().st_size > 10_000
     # the venv's package is the installed copy, not this checkout

@@ -97,12 +97,12 @@ def test_engine_flags_that_do_not_apply_are_refused(three_scene_doc, tmp_path, c
 
 def test_rate_reaches_espeak_and_survives_resume(three_scene_doc, tmp_path):
     out = tmp_path / "out"
-    assert main(["build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180", "-q", "--rate", "300",
-                 "--lang", "xx-none"]) == 2  # fmt: skip
+    assert main(["build", str(three_scene_doc), "-o", str(out), "--resolution", "320x180", "-q", "--tts", "espeak",
+                 "--rate", "300", "--lang", "xx-none"]) == 2  # fmt: skip
     assert main(["build", str(three_scene_doc), "-o", str(out), "--resume", "--lang", "en", "-q"]) == 0
     fast = probe(out / "tiny-talk.mp4").duration
     assert main(["build", str(three_scene_doc), "-o", str(tmp_path / "slow"), "--resolution", "320x180", "-q",
-                 "--rate", "100"]) == 0  # fmt: skip
+                 "--tts", "espeak", "--rate", "100"]) == 0  # fmt: skip
     assert probe(tmp_path / "slow" / "tiny-talk.mp4").duration > fast + 1.0
 
 

@@ -74,6 +74,8 @@ def test_with_fallback_a_failing_scene_is_spoken_by_espeak_with_a_warning(fake_g
     report = p.ctx.timing_report
     assert [s.engine for s in report.scenes] == ["gtts", "espeak", "gtts"]
     assert report.fallback_scenes == [1] and "1 by the fallback engine" in repr(report)
+    assert p.status().title.endswith("(320x180, 30 fps, gtts en (English) from translate.google.com; scene 2 by espeak)")
+    assert report.estimated_timings == [0, 2]  # gtts gives no word events; espeak does
     warnings = [w for w in p.ctx.warnings if "espeak instead" in w]
     assert len(warnings) == 1 and warnings[0].startswith("scene 2 ('First point'): gtts failed")
     assert any(e.type == "warning" and e.stage == "audio" and "scene 2" in e.message for e in seen)
@@ -83,6 +85,7 @@ def test_with_fallback_a_failing_scene_is_spoken_by_espeak_with_a_warning(fake_g
     assert speech_in(p.video_path, report.scenes[1]) > 0.02  # never a silent scene
     meta = json.loads(p.ctx.metadata_path.read_text())
     assert meta["fallback"] == "espeak" and [s["engine"] for s in meta["scenes"]] == ["gtts", "espeak", "gtts"]
+    assert [s["word_timings"] for s in meta["scenes"]] == ["estimated", "engine", "estimated"]
 
     # when the network is back, the scene gets Google's voice: the espeak clip does not stand in for it
     fake_google.by_text = {}
@@ -96,7 +99,7 @@ def test_the_fallback_must_make_sound_and_differ_from_the_engine(three_scene_doc
     with pytest.raises(ValueError, match="makes silence"):
         make(three_scene_doc, tmp_path, tts=gtts(), fallback="silent")
     with pytest.raises(ValueError, match="is the main engine"):
-        make(three_scene_doc, tmp_path, fallback="espeak")
+        make(three_scene_doc, tmp_path, tts="espeak", fallback="espeak")
 
 
 def test_a_fallback_that_cannot_speak_the_language_fails_before_any_request(fake_google, write_doc, tmp_path):

@@ -52,6 +52,7 @@ def test_resume_in_a_new_process_after_script_gets_the_video(three_scene_doc, tm
 
 
 @pytest.mark.slow
+@pytest.mark.piper  # the new process sees the machine as it is (auto picks Piper where installed): so must this one
 def test_resume_after_audio_reuses_every_clip_and_checks_them(three_scene_doc, tmp_path):
     p = make(three_scene_doc, tmp_path)
     p.run(until="audio")

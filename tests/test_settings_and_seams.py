@@ -52,7 +52,7 @@ def test_one_settings_object_builds_a_pipeline_and_unknown_options_get_a_suggest
     with pytest.raises(ValueError, match=r"unknown option 'resolutoin' \(did you mean 'resolution'\?\)"):
         Pipeline(three_scene_doc, workdir=tmp_path / "w", resolutoin="720p")
     with pytest.raises(ValueError, match="espeak option rate=20 is out of range"):
-        Pipeline(three_scene_doc, workdir=tmp_path / "w", tts_options={"rate": 20})
+        Pipeline(three_scene_doc, workdir=tmp_path / "w", tts="espeak", tts_options={"rate": 20})
 
 
 def test_resume_replaces_any_setting_it_is_given(three_scene_doc, tmp_path):

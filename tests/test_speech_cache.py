@@ -91,7 +91,7 @@ def test_the_cache_folder_is_settable_and_defaults_to_the_environment(three_scen
 
 @pytest.mark.parametrize(
     "change",
-    [{"voice": "en-gb"}, {"tts_options": {"rate": 200}}, {"loudness": -20.0}, {"pronunciations": {"point": "spot"}}],
+    [{"voice": "en-gb"}, {"tts": "espeak", "tts_options": {"rate": 200}}, {"loudness": -20.0}, {"pronunciations": {"point": "spot"}}],
 )
 def test_the_cache_key_follows_everything_that_changes_the_sound(three_scene_doc, tmp_path, change):
     audio(three_scene_doc, tmp_path / "base")

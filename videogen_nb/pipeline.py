@@ -61,6 +61,7 @@ from .render.theme import get_theme
 from .narration import template_narration
 from .speech_cache import SpeechCache
 from .stages import Enhancer, Services, Stage, default_stages, dependencies, order_stages
+from .stages.audio import scene_voice
 from .stages.graph import suggest
 from .stages.video import draw_scene
 from .status import StatusView, compute_rows
@@ -68,6 +69,7 @@ from .subtitles import build_cues
 from .text import slugify
 from .tts import SpeechEngine, get_engine, is_registered
 from .worklock import WorkdirLock
+from .tts.piper import INSTALL_HINT as PIPER_INSTALL_HINT
 
 Source = Union[str, Path, InputConfig, VideoConfig, list]
 Progress = Union[str, Subscriber, None]
@@ -113,6 +115,26 @@ def _check_registered(engine: Optional[str], argument: str) -> None:
             f"this pipeline was made with a custom speech engine {engine!r}: "
             f"pass it again, Pipeline.resume(workdir, {argument}=your_engine), or register it by name"
         )
+
+
+def _engine_choice_notes(ctx: PipelineContext, engine: SpeechEngine) -> list[str]:
+    """Say so when a chooser (``tts="auto"``) would pick another engine than the one that spoke the saved audio.
+
+    The audio's fingerprint holds the chosen engine, so the audio goes stale
+    and every scene is spoken again by the new choice, never a mix of voices.
+    """
+    report = ctx.timing_report
+    if report is None or not report.requested or report.requested != engine.name:
+        return []
+    lang, voice = scene_voice(ctx)
+    now = engine.resolve(lang, voice).name
+    if now == report.engine:
+        return []
+    why = f" ({PIPER_INSTALL_HINT} for the natural voice)" if report.engine == "piper" else ""
+    return [
+        f"tts={engine.name!r} chose {report.engine} for this video and chooses {now} now{why}: the audio is stale and "
+        f"every scene will be spoken again by {now}; pass tts={report.engine!r} to insist on {report.engine}"
+    ]
 
 
 def describe_live(obj: Any) -> str:
@@ -364,6 +386,7 @@ class Pipeline:
                 f"the narration was written with the enhancer {st.enhancer}, which a checkpoint cannot keep: "
                 "pass enhancer= again if the script stage must run again"
             )
+        notes += _engine_choice_notes(ctx, engine)
         if executor is not None:
             st = st.updated(executor=describe_live(executor))
         elif st.executor:
@@ -504,7 +527,10 @@ class Pipeline:
         vc = self.ctx.video_config
         name = f"{vc.title!r}" if vc is not None and vc.title else repr(str(self.ctx.input_config.source)[:40])
         w, h = st.resolution
-        return f"Pipeline {name} in {self.ctx.workdir} ({w}x{h}, {st.fps} fps, {st.tts})"
+        report = self.ctx.timing_report
+        # after audio: the engine that spoke (what auto chose, and scenes a fallback spoke); before: what was asked
+        speech = report.describe_engine() if report is not None else st.tts
+        return f"Pipeline {name} in {self.ctx.workdir} ({w}x{h}, {st.fps} fps, {speech})"
 
     def __repr__(self) -> str:
         return repr(self.status())

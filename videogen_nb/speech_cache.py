@@ -20,14 +20,14 @@ from typing import Any, Iterator, Optional, Union
 from .atomic import atomic_place, atomic_write_bytes
 from .audio_io import wav_bytes
 from .fingerprint import file_digest, stable_hash
-from .models import WordTiming
+from .models import WordTiming, WordTimingSource
 
 try:  # advisory file locks: POSIX only; elsewhere concurrent writers just race to an atomic rename
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-CACHE_FORMAT = 1  # bump when the stored clips change meaning (e.g. how they are normalised)
+CACHE_FORMAT = 2  # bump when the stored clips change meaning (2: sidecars say whether word timings are estimated)
 ENV_VAR = "VIDEOGEN_CACHE_DIR"
 
 
@@ -57,6 +57,7 @@ class Clip:
     engine: str = ""
     identity: dict[str, Any] = field(default_factory=dict)
     loudness: Optional[float] = None
+    word_timing: WordTimingSource = "engine"
 
     @property
     def sidecar(self) -> Path:
@@ -73,7 +74,7 @@ def read_clip(wav: Path, verify: bool = False) -> Optional[Clip]:
         m = json.loads(meta.read_text(encoding="utf-8"))
         clip = Clip(
             wav, m["duration"], m["sample_rate"], m["sha256"], [WordTiming(**w) for w in m["words"]],
-            m.get("engine", ""), m.get("identity", {}), m.get("loudness"),
+            m.get("engine", ""), m.get("identity", {}), m.get("loudness"), m.get("word_timing", "engine"),
         )  # fmt: skip
         if not wav.is_file() or (verify and file_digest(wav) != clip.sha256):
             return None
@@ -98,8 +99,9 @@ def write_clip(wav: Path, samples, sample_rate: int, words: list[WordTiming], me
     # the sidecar is written last: a clip without one is incomplete and is made again
     atomic_write_bytes(wav.with_suffix(".json"), json.dumps(side, ensure_ascii=False, indent=1).encode("utf-8"))
     return Clip(
-        wav, duration, sample_rate, digest, list(words), meta.get("engine", ""), meta.get("identity", {}), meta.get("loudness")
-    )
+        wav, duration, sample_rate, digest, list(words), meta.get("engine", ""), meta.get("identity", {}),
+        meta.get("loudness"), meta.get("word_timing", "engine"),
+    )  # fmt: skip
 
 
 def copy_clip(clip: Clip, wav: Path) -> Clip:

@@ -45,7 +45,7 @@ from .state import (
     StageRecord,
     effective_theme,
 )
-from .timing import AudioSource, SceneTiming, SubtitleCue, TimingReport, WordTiming
+from .timing import AudioSource, SceneTiming, SubtitleCue, TimingReport, WordTiming, WordTimingSource
 from .video import Document, InputConfig, VideoConfig
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "VideoConfig",
     "VideoMetadata",
     "WordTiming",
+    "WordTimingSource",
     "check_pronunciations",
     "check_id",
     "closest_kind",

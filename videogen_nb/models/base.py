@@ -29,6 +29,13 @@ class Model(BaseModel):
 
     model_config = ConfigDict(validate_assignment=True, extra="forbid")
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # a checkpoint pickled before a field was added lacks it: give it the field's default
+        super().__setstate__(state)
+        for name, info in type(self).model_fields.items():
+            if name not in self.__dict__ and not info.is_required():
+                self.__dict__[name] = info.get_default(call_default_factory=True)
+
 
 def short(text: str, n: int = 50) -> str:
     """``text`` cut to ``n`` characters with an ellipsis, for reprs."""

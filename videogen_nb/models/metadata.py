@@ -13,6 +13,7 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from .base import Model
+from .timing import WordTimingSource
 
 METADATA_SCHEMA_VERSION = 1
 
@@ -33,6 +34,11 @@ class SceneMetadata(Model):
     audio_source: Literal["synthesized", "workdir", "cache"]
     loudness: Optional[float] = Field(None, description="integrated loudness of the narration, LUFS; null: silence")
     words: int
+    word_timings: WordTimingSource = Field(
+        "engine",
+        description="where the times of the words (subtitles, reveals) come from: the engine itself (espeak's word "
+        "events, Piper's phoneme durations) or an estimate that spreads the words over the clip by their length",
+    )
     narration: Optional[str]
     audio_sha256: str
 
@@ -50,7 +56,9 @@ class VideoMetadata(Model):
     frames: int
     fps: int
     resolution: tuple[int, int]
-    engine: str
+    engine: str = Field(description="the speech engine that spoke the video (what auto chose)")
+    requested_engine: str = Field("", description="the engine asked for: a name, or auto (piper where it has a voice "
+                                  "for the language, else espeak)")  # fmt: skip
     voice: str
     lang: str
     fallback: Optional[str] = None

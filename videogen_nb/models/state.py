@@ -24,11 +24,15 @@ class PipelineSettings(Model):
     """
 
     # --- speech ---
-    tts: str = Field("espeak", description="speech engine: a registered name (espeak, gtts, silent, a plug-in's)")
+    tts: str = Field(
+        "auto",
+        description="speech engine: a registered name (auto: piper where it has a voice for the language, else "
+        "espeak; piper, espeak, gtts, silent, a plug-in's)",
+    )
     tts_options: dict[str, Any] = Field(default_factory=dict, description="the engine's options, e.g. {'rate': 180}")
     fallback: Optional[str] = Field(None, description="engine that speaks a scene the main engine failed on")
     lang: Optional[str] = Field(None, description="language of the narration (default: front matter, else en)")
-    voice: Optional[str] = Field(None, description="a voice of the engine")
+    voice: Optional[str] = Field(None, description="a voice of the engine (piper: a voice name or .onnx path)")
     cache_dir: Optional[Path] = Field(None, description="speech cache shared by pipelines (default: $VIDEOGEN_CACHE_DIR)")
     pronunciations: dict[str, str] = Field(default_factory=dict, description="how to say words; win over front matter")
     loudness: Optional[float] = Field(-16.0, ge=-40.0, le=-5.0, description="LUFS every clip is set to; None: as made")

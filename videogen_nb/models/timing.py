@@ -19,6 +19,9 @@ class WordTiming(Model):
 
 
 AudioSource = Literal["synthesized", "workdir", "cache"]
+#: where word timings come from: the engine (espeak's word events, Piper's phoneme durations), or an
+#: estimate that spreads the words over the clip by their length (gtts, silent, a voice without durations)
+WordTimingSource = Literal["engine", "estimated"]
 
 
 class SceneTiming(Model):
@@ -48,6 +51,7 @@ class SceneTiming(Model):
     engine: str = ""  # the engine that made this clip (the fallback's name if it stood in)
     source: AudioSource = "synthesized"
     loudness: Optional[float] = None  # integrated loudness of the clip, LUFS (None: silence)
+    word_timing: WordTimingSource = "engine"  # whether ``word_timings`` were measured by the engine or estimated
 
     @property
     def duration(self) -> float:
@@ -63,10 +67,11 @@ class TimingReport(Model):
 
     fps: int
     sample_rate: int
-    engine: str
+    engine: str  # the engine that spoke (what ``auto`` chose)
     voice: str = ""
     lang: str = ""
     scenes: list[SceneTiming] = Field(default_factory=list)
+    requested: str = ""  # the engine asked for, when it differs from ``engine`` (``auto``)
 
     @property
     def total_duration(self) -> float:
@@ -95,6 +100,23 @@ class TimingReport(Model):
     def fallback_scenes(self) -> list[int]:
         """Indices of the scenes spoken by the fallback engine instead of ``engine``."""
         return [s.index for s in self.scenes if s.engine and s.engine != self.engine]
+
+    @property
+    def estimated_timings(self) -> list[int]:
+        """Indices of the scenes whose word timings are estimated rather than given by the engine."""
+        return [s.index for s in self.scenes if s.word_timing == "estimated"]
+
+    def describe_engine(self) -> str:
+        """Which engine spoke: ``auto: piper en_US-joe-medium``, with the scenes a fallback spoke."""
+        text = f"{self.requested}: " if self.requested and self.requested != self.engine else ""
+        text += f"{self.engine} {self.voice}".strip()
+        by_fallback: dict[str, list[int]] = {}
+        for s in self.scenes:
+            if s.engine and s.engine != self.engine:
+                by_fallback.setdefault(s.engine, []).append(s.index + 1)
+        for name, scenes in by_fallback.items():
+            text += f"; scene{'s' if len(scenes) > 1 else ''} {', '.join(map(str, scenes))} by {name}"
+        return text
 
     def __repr__(self) -> str:
         fallback = f", {len(self.fallback_scenes)} by the fallback engine" if self.fallback_scenes else ""

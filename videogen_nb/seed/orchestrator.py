@@ -21,7 +21,7 @@ from ..atomic import atomic_write_bytes
 from ..checkpoint import CHECKPOINT_DIR
 from ..errors import VideogenError
 from ..events import ProgressDisplay, StageProgress, Subscriber
-from ..models import InputConfig
+from ..models import InputConfig, PipelineSettings
 from ..pipeline import Pipeline
 from ..stages import Stage, default_stages, order_stages
 from ..tts import SpeechEngine
@@ -60,12 +60,13 @@ class CompletePipeline:
         self,
         work_root: Union[str, Path, None] = None,
         *,
-        tts: Union[str, SpeechEngine] = "espeak",
+        tts: Union[str, SpeechEngine] = PipelineSettings.model_fields["tts"].default,
         progress: Optional[Subscriber] = None,
         stages: Optional[Sequence[Stage]] = None,
         **options: Any,
     ) -> None:
-        """Tasks run in ``work_root/<task_id>``; ``options`` go to every Pipeline, new or resumed
+        """Tasks run in ``work_root/<task_id>``, spoken by ``tts`` (new or resumed; default ``auto``);
+        ``options`` go to every Pipeline, new or resumed
         (settings such as ``resolution=``, ``lang=``, ``burn_subtitles=``; ``fallback=``, ``enhancer=``,
         ``executor=``)."""
         root = work_root or os.environ.get("VIDEOGEN_WORK_ROOT") or "videogen_tasks"

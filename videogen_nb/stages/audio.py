@@ -91,11 +91,13 @@ def speak(
         # never let a silent clip stand in for speech in the video
         raise SpeechError(f"{engine.name} returned silence for {text[:40]!r}")
     duration = len(samples) / speech.sample_rate
-    words = speech.words or estimate_word_timings(text, duration)
+    words, timing = speech.words, speech.timing
+    if not words and _has_words(text):  # the last resort, and said so in the metadata
+        words, timing = estimate_word_timings(text, duration), "estimated"
     measured = None
     if loudness is not None and engine.audible:
         samples, measured = normalize_loudness(samples, speech.sample_rate, loudness)
-    return Speech(samples, speech.sample_rate, words), measured
+    return Speech(samples, speech.sample_rate, words, timing), measured
 
 
 class AudioStage(Stage):
@@ -110,7 +112,7 @@ class AudioStage(Stage):
 
     def run(self, ctx: PipelineContext, services: Services, force: Collection[int] = ()) -> str:
         """Speak every scene not cached; scenes in ``force`` are spoken again and their cached clip replaced."""
-        events, engine, fallback = services.events, services.engine, services.fallback
+        events = services.events
         scenes = ctx.video_config.scenes
         bad = [i for i in force if not 0 <= i < len(scenes)]
         if bad:
@@ -119,7 +121,11 @@ class AudioStage(Stage):
         if missing:
             raise StageOrderError("audio", "script", f"has not written narration for {', '.join(missing)}")
         lang, voice = scene_voice(ctx)
+        engine = services.engine.resolve(lang, voice)  # what ``auto`` picks for this language
         identity = engine.identity(lang, voice)  # an unknown voice fails here, before any work
+        fallback = services.fallback.resolve(lang, voice) if services.fallback is not None else None
+        if fallback is not None and fallback.name == engine.name:
+            fallback = None  # auto chose the fallback itself: there is nothing else to fall back to
         if fallback is not None:
             try:
                 fallback.identity(lang, voice)
@@ -158,6 +164,8 @@ class AudioStage(Stage):
                 done(job, speaker.make(job))
 
         report = _timeline(ctx, jobs, results, engine, lang, voice)
+        if services.engine.name != engine.name:
+            report.requested = services.engine.name  # auto: say what was asked beside what spoke
         warnings = [results[j.index].warning for j in jobs if results[j.index].warning]
         ctx.audio_dir = audio_dir
         ctx.timing_report = report
@@ -175,7 +183,7 @@ class AudioStage(Stage):
             return None
         lang, voice = scene_voice(ctx)
         st = ctx.settings
-        engine = services.engine
+        engine = services.engine.resolve(lang, voice) if services.engine is not None else None
         try:
             identity = engine.identity(lang, voice) if engine is not None else {"engine": st.tts, **st.tts_options}
         except VideogenError:
@@ -267,17 +275,19 @@ class _Speaker:
                 if self.fallback is None:
                     raise SpeechError(f"{job.label}: {reason}") from exc
                 return self.fall_back(job, reason)
-            clip = self.cache.put(job.key, speech.samples, speech.sample_rate, speech.words, self.meta(self.engine, job, measured))
+            meta = self.meta(self.engine, job, speech, measured)
+            clip = self.cache.put(job.key, speech.samples, speech.sample_rate, speech.words, meta)
         return _Result(copy_clip(clip, wav), "synthesized")
 
-    def meta(self, engine: SpeechEngine, job: _Job, measured: Optional[float]) -> dict:
-        """What the cache's sidecar records beside the timings: who said what, how loud."""
+    def meta(self, engine: SpeechEngine, job: _Job, speech: Speech, measured: Optional[float]) -> dict:
+        """What the cache's sidecar records beside the timings: who said what, how loud, how the words were timed."""
         return {
             "engine": engine.name,
             "identity": engine.identity(self.lang, self.voice),
             "text": job.spoken.text,
             "loudness_target": self.loudness,
             "loudness": measured,
+            "word_timing": speech.timing,
         }
 
     def fall_back(self, job: _Job, reason: str) -> _Result:
@@ -293,7 +303,8 @@ class _Speaker:
                     speech, measured = speak(fb, job.spoken.text, self.lang, self.voice, self.loudness)
                 except VideogenError as exc:
                     raise SpeechError(f"{job.label}: {reason}; the fallback {fb.name} failed too: {exc}") from exc
-                clip = self.cache.put(key, speech.samples, speech.sample_rate, speech.words, self.meta(fb, job, measured))
+                meta = self.meta(fb, job, speech, measured)
+                clip = self.cache.put(key, speech.samples, speech.sample_rate, speech.words, meta)
                 source = "synthesized"
         return _Result(copy_clip(clip, self.audio_dir / f"{key}.wav"), source, warning)
 
@@ -333,6 +344,7 @@ def _timeline(ctx, jobs: list[_Job], results: dict[int, _Result], engine: Speech
                 engine=clip.engine or engine.name,
                 source=res.source,
                 loudness=clip.loudness,
+                word_timing=clip.word_timing,
             )
         )
         frame = end_f

@@ -26,7 +26,8 @@ THUMBNAIL_SIZE = (1280, 720)
 def package_versions() -> dict[str, str]:
     """Versions of the packages that shape the output, for metadata.json."""
     out = {"python": platform.python_version()}
-    for name in ("videogen_nb", "pillow", "moviepy", "imageio-ffmpeg", "espeakng-loader", "markdown-it-py", "pydantic"):
+    for name in ("videogen_nb", "pillow", "moviepy", "imageio-ffmpeg", "espeakng-loader", "piper-tts", "onnxruntime",
+                 "markdown-it-py", "pydantic"):
         try:
             out[name] = importlib_metadata.version(name)
         except importlib_metadata.PackageNotFoundError:
@@ -99,6 +100,7 @@ class OutputStage(Stage):
             fps=st.fps,
             resolution=st.resolution,
             engine=report.engine,
+            requested_engine=report.requested or st.tts,
             voice=report.voice,
             lang=report.lang,
             fallback=st.fallback,
@@ -124,6 +126,7 @@ class OutputStage(Stage):
                     audio_source=t.source,
                     loudness=None if t.loudness is None else round(t.loudness, 2),
                     words=t.words,
+                    word_timings=t.word_timing,
                     narration=s.narration,
                     audio_sha256=t.audio_hash,
                 )

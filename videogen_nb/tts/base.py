@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Mapping, Optional
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..models import WordTiming
+from ..models import WordTiming, WordTimingSource
 
 
 class EngineOptions(BaseModel):
@@ -51,18 +51,24 @@ def describe_option_errors(engine: str, options: type[BaseModel], exc: Validatio
 
 @dataclass
 class Speech:
-    """Spoken audio for one text: mono int16 samples, their rate, and word timings."""
+    """Spoken audio for one text: mono int16 samples, their rate, and word timings.
+
+    ``timing`` says whether the engine measured the word timings (``"engine"``)
+    or spread the words over the audio by their length (``"estimated"``).
+    """
 
     samples: np.ndarray
     sample_rate: int
     words: list[WordTiming] = field(default_factory=list)
+    timing: WordTimingSource = "engine"
 
     @property
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate if self.sample_rate else 0.0
 
     def __repr__(self) -> str:
-        return f"<Speech {self.duration:.2f} s at {self.sample_rate} Hz, {len(self.words)} timed words>"
+        how = " (estimated)" if self.timing == "estimated" and self.words else ""
+        return f"<Speech {self.duration:.2f} s at {self.sample_rate} Hz, {len(self.words)} timed words{how}>"
 
 
 class SpeechEngine(ABC):
@@ -96,6 +102,10 @@ class SpeechEngine(ABC):
     def describe_voice(self, lang: Optional[str], voice: Optional[str]) -> str:
         """A human-readable name of the voice used for ``lang``/``voice``."""
         return voice or lang or self.default_lang
+
+    def resolve(self, lang: Optional[str], voice: Optional[str]) -> "SpeechEngine":
+        """The engine that speaks ``lang``/``voice``: this one, or for a chooser such as ``auto`` the one it picks."""
+        return self
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

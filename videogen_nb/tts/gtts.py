@@ -183,7 +183,7 @@ class GttsEngine(SpeechEngine):
             chunks.append(samples)
             offset += len(samples)
         samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
-        return Speech(samples, SAMPLE_RATE, words)
+        return Speech(samples, SAMPLE_RATE, words, timing="estimated")  # spread over each piece's voiced span
 
     def _fetch(self, piece: str, lang: str, tld: str) -> bytes:
         """One piece's MP3, asking again with growing pauses while the failure may pass."""

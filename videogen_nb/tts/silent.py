@@ -34,4 +34,4 @@ class SilentEngine(SpeechEngine):
         n_words = len(text.split())
         duration = 60.0 * n_words / self.rate
         samples = np.zeros(int(round(duration * self.sample_rate)), dtype=np.int16)
-        return Speech(samples, self.sample_rate, estimate_word_timings(text, duration))
+        return Speech(samples, self.sample_rate, estimate_word_timings(text, duration), timing="estimated")
