@@ -15,7 +15,7 @@ from typing import Optional
 from .codeinfo import code_facts, speakable_identifier
 from .mathspeak import spoken_math
 from .models import SceneConfig
-from .text import as_sentence
+from .text import as_sentence, plain
 
 MAX_NAMES = 6  # definitions named in a code description; the rest are counted
 
@@ -34,7 +34,7 @@ def speakable(text: str, english: bool = False) -> str:
     In English a URL becomes "a link" (an address "an email address") so the sentence still reads;
     inline math is said in words.
     """
-    text = spoken_math(text)
+    text = spoken_math(plain(text))
     text = _COMMENT.sub(" ", text)
     text = _TAG.sub(" ", text)
     text = _URL.sub(" a link " if english else " ", text)

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 
+#: marks the author's strong emphasis (``**bold**``) in a paragraph's text, around the words: a slide draws them
+#: bold, narration and subtitles drop the marks (an invisible character, so a stray one shows nothing)
+STRONG = "\u2064"
+
+
+def plain(text: str) -> str:
+    """``text`` without emphasis marks."""
+    return text.replace(STRONG, "")
+
 
 def slugify(text: str, fallback: str = "video", max_len: int = 60) -> str:
     """An ASCII file-name slug: ``"Café au lait!"`` -> ``"cafe-au-lait"``."""

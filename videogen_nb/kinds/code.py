@@ -13,6 +13,7 @@ from ..narration import describe_code
 from ..render.blocks import Block, CodeBlock, Columns, label
 from ..render.designs import ContentSlide
 from .common import paragraphs
+from .flow import code_seconds
 
 
 def _code_block(code: str, language: str) -> list[Block]:
@@ -38,6 +39,10 @@ class CodeScene(SceneConfig):
 
     def slide(self) -> list[Block]:
         return paragraphs(self.body) + _code_block(self.code, self.language) + paragraphs(self.after)
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(self.code)
 
 
 @scene_kind
@@ -68,6 +73,10 @@ class CodeComparisonScene(SceneConfig):
             if code.strip()  # a continued comparison may have run out of one side
         ]
         return paragraphs(self.body) + ([Columns(*sides)] if len(sides) == 2 else [b for s in sides for b in s])
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(self.before, self.after)
 
     def page_units(self) -> list[Unit]:
         pairs = zip_longest(self.before.split("\n"), self.after.split("\n"))
@@ -103,3 +112,7 @@ class SolutionScene(SceneConfig):
 
     def slide(self) -> ContentSlide:
         return ContentSlide(paragraphs(self.body) + _code_block(self.code, self.language), "Solution")
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(self.code)

@@ -9,14 +9,15 @@ from pydantic import Field, field_validator
 from ..models import Item, SceneConfig, flatten_items
 from ..render.blocks import Block, Paragraph
 from ..render.designs import ContentSlide
-from .flow import Part, item_block, part_blocks, part_speech
+from ..slidetext import MAX_WORDS, shown_paragraphs, word_count
+from .flow import Listing, Part, code_seconds, item_block, list_columns, part_blocks, part_speech, shown_parts
 
 Difficulty = Literal["easy", "medium", "hard"]
 
 
-def paragraphs(texts: list[str]) -> list[Block]:
-    """A paragraph block for each non-empty text."""
-    return [Paragraph(t) for t in texts if t.strip()]
+def paragraphs(texts: list[str], budget: float = MAX_WORDS) -> list[Block]:
+    """A paragraph block for each non-empty text, as a slide shows it (key sentences when they are long)."""
+    return [Paragraph(t) for t in shown_paragraphs([t for t in texts if t.strip()], budget)]
 
 
 def item_blocks(items: list[Item], marker: str = "bullet") -> list[Block]:
@@ -74,10 +75,16 @@ class ContentScene(ListedScene):
         return self.body_speech(english) + [i.text for i in self.items]
 
     def content_blocks(self) -> list[Block]:
-        return [b for p in self.body for b in part_blocks(p, self.marker)] + item_blocks(self.items, self.marker)
+        listed = sum(word_count(i.text) for i in self.items)
+        body = [b for p in shown_parts(self.body, listed) for b in part_blocks(p, self.marker)]
+        return list_columns(body + item_blocks(self.items, self.marker))
 
     def narrate(self, english: bool) -> list[str]:
         return self.spoken_title() + self.content_parts(english)
 
     def slide(self) -> ContentSlide:
         return ContentSlide(self.content_blocks(), self.slide_label)
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(*(p.code for p in self.body if isinstance(p, Listing)))

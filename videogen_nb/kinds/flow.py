@@ -15,8 +15,9 @@ from pydantic import Field
 
 from ..models import Item, Model
 from ..narration import describe_code, describe_picture, describe_table
-from ..render.blocks import Block, CodeBlock, ImageBlock, Paragraph, QuoteBlock, TableBlock
+from ..render.blocks import Block, CodeBlock, Columns, ImageBlock, Paragraph, QuoteBlock, TableBlock
 from ..render.figures import CardBlock, MathBlock
+from ..slidetext import MAX_WORDS, MIN_SHARE, shown_paragraphs, word_count
 from ..text import as_sentence
 
 
@@ -58,6 +59,17 @@ class Quotation(Model):
 #: one part of a scene's body, in the order the author wrote them
 Part = Union[str, Item, Listing, Grid, Figure, Formula, Quotation]
 
+LIST_COLUMN_MIN = 8  # entries in a list before it is set in two columns ...
+LIST_COLUMN_WORDS = 7  # ... when none is longer than this
+CODE_SECONDS = 1.5  # a code slide stays up at least this long ...
+CODE_SECONDS_PER_LINE = 0.7  # ... and this much more for each line, whatever its narration says: code is read
+
+
+def code_seconds(*listings: str) -> float:
+    """The least time a slide showing ``listings`` stays on screen, so its lines can be read (0 for no code)."""
+    lines = sum(1 for code in listings for ln in code.splitlines() if ln.strip())
+    return CODE_SECONDS + CODE_SECONDS_PER_LINE * lines if lines else 0.0
+
 
 def item_block(item: Item, marker: str = "bullet") -> Paragraph:
     """A list entry: numbered ones show their number, nested ones a bullet, the rest ``marker``."""
@@ -90,6 +102,42 @@ def part_blocks(part: Part, marker: str = "bullet") -> list[Block]:
     if isinstance(part, Formula):
         return [MathBlock(part.tex)]
     return [QuoteBlock(part.quote, part.attribution)]
+
+
+def shown_parts(parts: list[Part], other_words: float = 0.0) -> list[Part]:
+    """The parts as one slide shows them: paragraphs reduced to their key sentences when together they pass the
+    slide's word budget (what else the slide shows, ``other_words``, takes its share first)."""
+    texts = [p for p in parts if isinstance(p, str) and p.strip()]
+    listed = sum(word_count(p.text) for p in parts if isinstance(p, Item)) + other_words
+    shown = iter(shown_paragraphs(texts, max(MAX_WORDS - listed, MIN_SHARE * min(len(texts), 2))))
+    return [next(shown) if isinstance(p, str) and p.strip() else p for p in parts]
+
+
+def list_columns(blocks: list[Block]) -> list[Block]:
+    """A long run of short list entries set in two columns: 13 short bullets in one column leave the right half
+    of the slide empty and shrink the text."""
+    out: list[Block] = []
+    run: list[Block] = []
+
+    def flush() -> None:
+        short = all(isinstance(b, Paragraph) and b.level <= 1 and word_count(b.text) <= LIST_COLUMN_WORDS for b in run)
+        if len(run) >= LIST_COLUMN_MIN and short:
+            half = (len(run) + 1) // 2
+            while 0 < half < len(run) and run[half].level > 0:  # a sub-entry stays with its entry
+                half += 1
+            out.append(Columns(run[:half], run[half:]))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for b in blocks:
+        if isinstance(b, Paragraph) and b.marker:
+            run.append(b)
+        else:
+            flush()
+            out.append(b)
+    flush()
+    return out
 
 
 def part_speech(part: Part, english: bool, steps: bool = False) -> list[str]:

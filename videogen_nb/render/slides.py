@@ -11,13 +11,17 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..models import SceneConfig
-from .blocks import Env, Op, Paragraph, PictureOp, ShapeOp, TextOp, shift, stack
+from ..slidetext import MAX_WORDS, word_count
+from ..text import plain
+from .blocks import Columns, Env, Op, OptionBlock, Paragraph, PictureOp, QuoteBlock, ShapeOp, TextOp, label, shift, stack
 from .designs import ContentSlide, PictureSlide, TitleSlide, as_design
 from .glyphs import describe_missing
 from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
 from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
 from .theme import Box, Theme
 
+BALANCE = 0.4  # of the room a sparse slide leaves under its content, what goes above it
+WORD_TOLERANCE = 1.15  # a slide may pass the word budget by this much before a section continues on the next
 TITLE_SCALES = (1.0, 0.85, 0.7)  # a slide's title shrinks this far on two lines, then to 0.6 on three
 FONT_HINT = "install fonts-noto-cjk / fonts-noto-color-emoji, or name a font that has them in VIDEOGEN_FALLBACK_FONTS"
 
@@ -124,11 +128,13 @@ def layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale:
 def layout_content(
     scene: SceneConfig, design: ContentSlide, size: tuple[int, int], theme: Theme, scale: Optional[float] = None
 ) -> SlideLayout:
-    """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``)."""
+    """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``).
+
+    What takes little room sits a little above the middle of the space under the title, not in its top
+    corner; a slide with only a title is drawn as a section divider (see :func:`render_slide`).
+    """
     warnings: list[str] = []
-    tag, blocks = design.label, design.blocks
-    if scene.section and scene.section != scene.title:  # an H3's scene shows its H2 small above its title
-        tag = f"{scene.section} \u00b7 {tag}" if tag else scene.section
+    tag, blocks = slide_tag(scene, design), design.blocks
     head_ops, head_h = _header(scene, tag, size, theme, warnings)
     x0, y0, x1, y1 = theme.safe_area(size)
     top, bottom = y0 + head_h, y1 - _footer_height(size, theme)
@@ -139,12 +145,42 @@ def layout_content(
         placed = stack(blocks, x1 - x0, env, avail)
         if placed.height <= avail:
             break
-    ops = head_ops + [shift(op, x0, top) for op in placed.ops]
-    return SlideLayout(ops, placed.height <= avail, s, bottom, warnings + env.warnings)
+    fits = placed.height <= avail
+    # balanced: the room left is shared 2:3 above and below (the eye's middle is a little above the frame's)
+    drop = int((avail - placed.height) * BALANCE) if fits and not split else 0
+    ops = head_ops + [shift(op, x0, top + drop) for op in placed.ops]
+    return SlideLayout(ops, fits, s, bottom, warnings + env.warnings)
+
+
+def slide_tag(scene: SceneConfig, design: ContentSlide) -> Optional[str]:
+    """The small label above a content slide's title: the design's, after the H2 an H3's scene belongs to."""
+    tag = design.label
+    if scene.section and scene.section != scene.title:  # an H3's scene shows its H2 small above its title
+        tag = f"{scene.section} \u00b7 {tag}" if tag else scene.section
+    return tag
+
+
+def block_words(blocks: list) -> float:
+    """Words of prose the blocks show (paragraphs, list entries, quotations, quiz options), as a reader counts them."""
+    total = 0.0
+    for b in blocks:
+        if isinstance(b, Columns):
+            total += block_words(b.left) + block_words(b.right)
+        elif isinstance(b, Paragraph) and not isinstance(b, type(label(""))):
+            total += word_count(plain(b.text))
+        elif isinstance(b, QuoteBlock):
+            total += sum(word_count(p) for p in b.paragraphs)
+        elif isinstance(b, OptionBlock):
+            total += word_count(b.text)
+    return total
 
 
 def content_fits(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: float) -> bool:
-    """Whether ``scene``'s content fits its slide at ``scale`` (used to split long sections)."""
+    """Whether ``scene``'s content fits its slide at ``scale`` and within the words a slide may hold (used to split
+    long sections)."""
+    design = as_design(scene.slide())
+    if isinstance(design, ContentSlide) and block_words(design.blocks) > MAX_WORDS * WORD_TOLERANCE:
+        return False
     return layout_slide(scene, size, theme, scale).fits
 
 
@@ -275,7 +311,12 @@ def render_slide(
     design = as_design(scene.slide())
     if isinstance(design, PictureSlide):
         return _picture_slide(design, img)
-    if isinstance(design, TitleSlide):
+    if isinstance(design, ContentSlide) and not design.blocks and scene.title:
+        # a heading with nothing under it is a section divider: its title large in the middle, not alone in a corner
+        divider = TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or "")
+        ops, scale = _title_ops(scene, divider, size, theme, warnings), 1.0
+        ops = ops + _footer_ops(size, theme, footer, f"{index + 1} / {total}" if total else "")
+    elif isinstance(design, TitleSlide):
         ops, scale = _title_ops(scene, design, size, theme, warnings), 1.0
     else:
         lay = layout_content(scene, design, size, theme)
