@@ -101,8 +101,8 @@ def test_written_narration_is_shared_between_the_pages_of_a_split_scene(tmp_path
 
 
 def test_where_a_section_splits_depends_on_the_frame(write_doc, tmp_path):
-    """Thirty lines of code fit a tall vertical frame but not a landscape one: the split is made per resolution."""
-    code = "\n".join(f"total = total + {i}" for i in range(30))
+    """Twenty lines of code fit a tall vertical frame but not a landscape one: the split is made per resolution."""
+    code = "\n".join(f"total = total + {i}" for i in range(20))
     doc = write_doc("split.md", f"# S\n\n## Points\n\n```python\n{code}\n```\n")
     counts = {}
     for res in ("1080p", "vertical"):
