@@ -78,7 +78,7 @@ def test_github_alerts_html_headings_pictures_details_tasks_and_footnotes(write_
     assert p.scenes[0].subtitle == "Maps of rivers for everyone"
     alert = p.scenes[1]
     assert (alert.style, alert.body) == ("warning", ["Back up your maps first."])
-    assert alert.narration.startswith("Warning.") and "Back up your maps first." in alert.narration
+    assert "Warning: Back up your maps first." in alert.narration
     text = p.scenes[2]  # the task list, then the <details> summary and its text, in that order
     assert text.body == [Item(text="download it"), Item(text="run it"), "More options", "Use a mirror."]
     assert p.scenes[3].path == (tmp_path / "logo.png").resolve()
@@ -138,7 +138,7 @@ def test_mkdocs_admonitions_blocks_tabs_attributes_and_snippets(write_doc, tmp_p
     assert p.scenes[5].body == ["Linux:", "Use apt.", "Windows:", "Use winget."]
     run_scene = p.scenes[6]
     assert (run_scene.kind, run_scene.code, run_scene.body) == ("code", "make run", ["Start it with:"])
-    assert "Tip." in p.scenes[3].narration and "Use a virtual environment." in p.scenes[3].narration
+    assert "Tip: Use a virtual environment." in p.scenes[3].narration
     no_markup(p)
 
 

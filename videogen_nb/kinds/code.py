@@ -34,7 +34,8 @@ class CodeScene(SceneConfig):
     continues_fields = ("body", "code", "after")
 
     def narrate(self, english: bool) -> list[str]:
-        extra = [describe_code(self.code, self.language, self.continues is not None)] if english and self.code.strip() else []
+        lead = self.body[-1] if self.body else ""
+        extra = [describe_code(self.code, self.language, self.continues is not None, lead)] if english and self.code.strip() else []
         return self.spoken_title() + self.body + extra + self.after
 
     def slide(self) -> list[Block]:
@@ -62,8 +63,8 @@ class CodeComparisonScene(SceneConfig):
     def narrate(self, english: bool) -> list[str]:
         parts = self.spoken_title() + self.body
         if english and self.continues is None:
-            lang = code_facts(self.after or self.before, self.language).language or "code"
-            parts.append(f"Compare two versions of this {lang}: {self.before_label}, then {self.after_label}")
+            lang = code_facts(self.after or self.before, self.language).spoken_language
+            parts.append(f"Compare two versions of this {lang + ' ' if lang else ''}code: {self.before_label}, then {self.after_label}")
         return parts
 
     def slide(self) -> list[Block]:
@@ -107,7 +108,8 @@ class SolutionScene(SceneConfig):
 
     def narrate(self, english: bool) -> list[str]:
         lead = ["Here is the solution"] if english and self.continues is None else []
-        code = [describe_code(self.code, self.language)] if english and self.code.strip() else []
+        lead = self.body[-1] if self.body else "Here is the solution:"
+        code = [describe_code(self.code, self.language, lead=lead)] if english and self.code.strip() else []
         return self.spoken_title() + lead + self.body + code
 
     def slide(self) -> ContentSlide:

@@ -10,7 +10,7 @@ from ..models import Item, SceneConfig, flatten_items
 from ..render.blocks import Block, Paragraph
 from ..render.designs import ContentSlide
 from ..slidetext import MAX_WORDS, shown_paragraphs, word_count
-from .flow import Listing, Part, code_seconds, item_block, list_columns, part_blocks, part_speech, shown_parts
+from .flow import Listing, Part, code_seconds, item_block, list_columns, part_blocks, parts_speech, shown_parts
 
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -68,7 +68,7 @@ class ContentScene(ListedScene):
 
     def body_speech(self, english: bool = True) -> list[str]:
         """What the narration says about the body, part by part."""
-        return [s for p in self.body for s in part_speech(p, english)]
+        return parts_speech(self.body, english)
 
     def content_parts(self, english: bool = True) -> list[str]:
         """The body and the entries, as sentences to say."""

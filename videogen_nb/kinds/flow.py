@@ -14,7 +14,7 @@ from typing import Optional, Union
 from pydantic import Field
 
 from ..models import Item, Model
-from ..narration import describe_code, describe_picture, describe_table
+from ..narration import describe_code, describe_picture, describe_table, quoted
 from ..render.blocks import Block, CodeBlock, Columns, ImageBlock, Paragraph, QuoteBlock, TableBlock
 from ..render.figures import CardBlock, MathBlock
 from ..slidetext import MAX_WORDS, MIN_SHARE, shown_paragraphs, word_count
@@ -140,8 +140,9 @@ def list_columns(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def part_speech(part: Part, english: bool, steps: bool = False) -> list[str]:
-    """What the narration says about a part: its words, or (in English) what it is."""
+def part_speech(part: Part, english: bool, steps: bool = False, lead: str = "") -> list[str]:
+    """What the narration says about a part: its words, or (in English) what it is (``lead``: the sentence
+    before it, which may have introduced it)."""
     from ..mathspeak import speak_math
 
     if isinstance(part, str):
@@ -150,7 +151,7 @@ def part_speech(part: Part, english: bool, steps: bool = False) -> list[str]:
         numbered = steps and english and part.number is not None and part.level == 0
         return [f"Step {part.number}: {part.text}" if numbered else part.text]
     if isinstance(part, Listing):
-        return [describe_code(part.code, part.language)] if english and part.code.strip() else []
+        return [describe_code(part.code, part.language, lead=lead)] if english and part.code.strip() else []
     if isinstance(part, Grid):
         return describe_table(part.headers, part.rows, english)
     if isinstance(part, Figure):
@@ -160,7 +161,17 @@ def part_speech(part: Part, english: bool, steps: bool = False) -> list[str]:
     words = " ".join(as_sentence(q) for q in part.quote)
     if not english:
         return [words, part.attribution]
-    return [f"As {part.attribution} put it: {words}" if part.attribution else f"A quote: {words}"]
+    return [quoted(words, part.attribution)]
+
+
+def parts_speech(parts: list[Part], english: bool, steps: bool = False) -> list[str]:
+    """What the narration says about the parts, in order (a listing knows the sentence that introduced it)."""
+    out: list[str] = []
+    for k, p in enumerate(parts):
+        before = parts[k - 1] if k else None
+        lead = before if isinstance(before, str) else (before.text if isinstance(before, Item) else "")
+        out += part_speech(p, english, steps, lead)
+    return out
 
 
 def part_text(part: Part) -> str:

@@ -163,6 +163,13 @@ class PipelineContext(Model):
             return getattr(self, name)
         return self.artifacts.get(name)
 
+    @property
+    def spoken_lang(self) -> Optional[str]:
+        """The language the narration is spoken in: the pipeline's ``lang``, else the document's, else the one
+        detected in its text (None: the engine's default)."""
+        vc = self.video_config
+        return self.settings.lang or (vc.lang or vc.detected_lang if vc else None)
+
     def __repr__(self) -> str:
         done = [n for n, r in self.stage_records.items() if r.state == "done"]
         return f"<PipelineContext {self.task_id} in {self.workdir}: done {done or 'nothing'}>"
