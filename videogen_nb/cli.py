@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     _setting(b, "--fps", "fps", type=int)
     _setting(b, "--transition", "transition", type=float, metavar="SECONDS")
     _setting(b, "--burn-subtitles", "burn_subtitles", action="store_true")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    _setting(b, "--strict", "strict", action="store_true")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars (warnings are still printed)")
     v = sub.add_parser(
         "preview",
         help="draw every slide as PNG plus a contact sheet, without audio or video",
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _document_options(v, "folder for the PNG files")
     _look_options(v)
+    _setting(v, "--strict", "strict", action="store_true")
     return parser
 
 
@@ -253,6 +255,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, *plugins, "--resume"])
     p.run()
     ctx = p.ctx
+    if args.quiet:  # no progress display showed them as they came: the warnings still matter
+        for w in dict.fromkeys(ctx.warnings):
+            print(f"warning: {_one_line(w)}", file=sys.stderr)
     if ctx.output_dir is None:
         print(f"video (output stage failed, see the warning above): {ctx.final_video_path}")
         return EXIT_OK

@@ -48,6 +48,7 @@ class PipelineSettings(Model):
     output_dir: Optional[Path] = Field(None, description="folder for the finished video (default: WORKDIR/output)")
     max_workers: Optional[int] = Field(None, ge=1, le=256, description="parallel workers (default: what the work prefers)")
     offline: bool = Field(False, description="never use the network: pictures on the web are not fetched but shown as cards")
+    strict: bool = Field(False, description="stop with an error where a viewer would see something wrong, such as characters no font has")
     #: the enhancer the narration was written with (its name: a function cannot be kept in a checkpoint)
     enhancer: Optional[str] = None
     #: the executor the pipeline ran on, if the caller gave one (its name)

@@ -15,7 +15,7 @@ from ..slidetext import MAX_WORDS, word_count
 from ..text import plain
 from .blocks import Columns, Env, Op, OptionBlock, Paragraph, PictureOp, QuoteBlock, ShapeOp, TextOp, label, shift, stack
 from .designs import ContentSlide, PictureSlide, TitleSlide, as_design
-from .glyphs import describe_missing
+from .glyphs import describe_scripts
 from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
 from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
 from .theme import Box, Theme
@@ -23,7 +23,10 @@ from .theme import Box, Theme
 BALANCE = 0.4  # of the room a sparse slide leaves under its content, what goes above it
 WORD_TOLERANCE = 1.15  # a slide may pass the word budget by this much before a section continues on the next
 TITLE_SCALES = (1.0, 0.85, 0.7)  # a slide's title shrinks this far on two lines, then to 0.6 on three
-FONT_HINT = "install fonts-noto-cjk / fonts-noto-color-emoji, or name a font that has them in VIDEOGEN_FALLBACK_FONTS"
+FONT_HINT = (
+    "Install a font that has them (Debian: fonts-noto-cjk, fonts-noto-color-emoji; from PyPI: manimgx-fonts-cjk, "
+    "manimgx-fonts), or name one in VIDEOGEN_FALLBACK_FONTS"
+)
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Slide:
     #: (left, top, right, bottom) of every line of text, as the layout engine placed it
     boxes: list[Box] = field(default_factory=list)
     scale: float = 1.0  # how far the body text was shrunk to fit
+    #: characters no font has (drawn as U+FFFD); the parse stage warns once per document
+    missing: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         w, h = self.image.size
@@ -275,14 +280,38 @@ def _draw(img: Image.Image, ops: list[Op]) -> list[Box]:
     return boxes
 
 
-def _missing_warning(scene: SceneConfig, ops: list[Op]) -> Optional[str]:
+def _missing(ops: list[Op]) -> frozenset[str]:
     missing: set[str] = set()
     for op in ops:
         if isinstance(op, TextOp):
             missing |= missing_chars(op.text, op.style)
-    if not missing:
+    return frozenset(missing)
+
+
+def scene_glyph_gaps(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> frozenset[str]:
+    """The characters of ``scene``'s slide that no font can draw (laid out, not drawn)."""
+    size = (int(size[0]), int(size[1]))
+    design = as_design(scene.slide())
+    if isinstance(design, PictureSlide):
+        return frozenset()
+    if isinstance(design, TitleSlide):
+        return _missing(_title_ops(scene, design, size, theme, []))
+    if not design.blocks and scene.title:
+        return _missing(_title_ops(scene, TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or ""), size, theme, []))
+    return _missing(layout_content(scene, design, size, theme).ops)
+
+
+def glyph_gaps_warning(gaps: dict[str, frozenset[str]]) -> Optional[str]:
+    """One short sentence for a whole document: how many characters of which scripts no font has, on which slides."""
+    chars = frozenset().union(*gaps.values()) if gaps else frozenset()
+    if not chars:
         return None
-    return f"scene {scene.scene_id or scene.kind}: no font has {describe_missing(missing)}; {FONT_HINT}"
+    scenes = [sid for sid, g in gaps.items() if g]
+    where = ", ".join(scenes[:3]) + (f" and {len(scenes) - 3} more" if len(scenes) > 3 else "")
+    return (
+        f"no font has {len(chars)} character{'s' if len(chars) != 1 else ''} of {describe_scripts(chars)} "
+        f"(on {len(scenes)} slide{'s' if len(scenes) != 1 else ''}: {where}); they are drawn as \ufffd. {FONT_HINT}"
+    )
 
 
 def slide_background(size: tuple[int, int], theme: Theme) -> Image.Image:
@@ -330,8 +359,5 @@ def render_slide(
             )
         page = f"{index + 1} / {total}" if total else ""
         ops = ops + _footer_ops(size, theme, footer, page)
-    missing = _missing_warning(scene, ops)
-    if missing:
-        warnings.append(missing)
     boxes = _draw(img, ops)
-    return Slide(img, warnings, boxes, scale)
+    return Slide(img, warnings, boxes, scale, _missing(ops))

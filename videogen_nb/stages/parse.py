@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from ..errors import RenderError
 from ..fingerprint import stable_hash
 from ..kinds import TitleScene
 from ..language import detect_language, same_language
 from ..models import Document, PipelineContext, SceneConfig, effective_theme
 from ..parsing import ParseOptions, Parsed, parse_markdown, parse_plain_text, read_spec
+from ..render.slides import glyph_gaps_warning, scene_glyph_gaps
 from ..render.theme import get_theme
 from ..sequence import finish_scenes
 from ..text import slugify, title_from_path
@@ -75,8 +77,14 @@ class ParseStage(Stage):
         if isinstance(first, TitleScene):
             first.subtitle = first.subtitle or vc.subtitle or subtitle
             first.author = first.author or vc.author
-        scenes = finish_scenes(scenes, st.resolution, get_theme(effective_theme(st, vc)), vc.accent)
+        theme = get_theme(effective_theme(st, vc))
+        scenes = finish_scenes(scenes, st.resolution, theme, vc.accent)
         mark_scene_languages(scenes, lang or vc.detected_lang)
+        gaps = glyph_gaps_warning({s.scene_id: scene_glyph_gaps(s, st.resolution, theme) for s in scenes})
+        if gaps and st.strict:
+            raise RenderError(f"{doc.name}: {gaps} (strict: nothing was made)")
+        if gaps:
+            warnings.append(gaps)
         continued = sum(1 for s in scenes if s.continues)
         for w in warnings:
             services.events.warning(self.name, w)
@@ -91,4 +99,4 @@ class ParseStage(Stage):
         doc, st = ctx.document, ctx.settings
         if doc is None:
             return None
-        return stable_hash(doc.text, doc.format, doc.front_matter, st.resolution, effective_theme(st, ctx.video_config), st.offline, st.lang)
+        return stable_hash(doc.text, doc.format, doc.front_matter, st.resolution, effective_theme(st, ctx.video_config), st.offline, st.lang, st.strict)
