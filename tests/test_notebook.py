@@ -97,7 +97,7 @@ def test_a_failing_resynthesis_is_shown_in_the_editor_not_raised(three_scene_doc
     p = make(three_scene_doc, tmp_path)
     p.run(until="script")
     editor = p.preview().editor
-    p.ctx.settings.lang = "xx-nowhere"
+    p.ctx.video_config.lang = "xx-nowhere"  # (the lang setting would make parse stale: it decides the parse too)
     editor.buttons[1].click()
     assert "Available languages" in editor.message.value
     assert not editor.buttons[1].disabled

@@ -36,6 +36,7 @@ examples:
   videogen build talk.md -o out --tts gtts --fallback espeak       # Google's voice, espeak when offline
   videogen build talk.md -o out --lang de --rate 150 --pronounce SQL=sequel
   videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
+  videogen check talk.md --strict                                  # watchability per scene; exit 1 on a problem
 
 By default everything runs offline: speech with espeak-ng, video with the ffmpeg of
 imageio-ffmpeg. Speech is cached in ~/.cache/videogen_nb/speech (or $VIDEOGEN_CACHE_DIR,
@@ -110,6 +111,24 @@ def build_parser() -> argparse.ArgumentParser:
     _document_options(v, "folder for the PNG files")
     _look_options(v)
     _setting(v, "--strict", "strict", action="store_true")
+    c = sub.add_parser(
+        "check",
+        help="check how watchable DOC's video will be, before rendering it",
+        description="Parse DOC and write its narration (no speech, no video), then print a watchability table, "
+        "one row per scene: words on screen, the smallest text, time on screen against reading time (estimated "
+        "from the narration), characters no font has, whether the voice speaks the scene's language, markup that "
+        "leaked, missing pictures, narration oddities. With --strict, exit 1 on any problem.",
+    )
+    c.add_argument("document", metavar="DOC", help=DOC_HELP)
+    c.add_argument("--plugin", action="append", default=[], metavar="MODULE", help=PLUGIN_HELP)
+    c.add_argument("--strict", action="store_true", help="exit with 1 if any scene has a problem")
+    c.add_argument("--workdir", metavar="DIR", help="check the pipeline in this work folder (measured durations once "
+                   "its audio has run) instead of a fresh one")  # fmt: skip
+    c.add_argument("--tts", choices=names, metavar="ENGINE", default=argparse.SUPPRESS,
+                   help="the speech engine whose voices are checked (default: espeak)")  # fmt: skip
+    _setting(c, "--lang", "lang", "language of the narration (default: front matter, else detected)")
+    _setting(c, "--voice", "voice", "a voice of the speech engine")
+    _look_options(c)
     return parser
 
 
@@ -217,6 +236,24 @@ def given_settings(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
+EXIT_PROBLEMS = 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    given = given_settings(args)
+    if args.workdir and (Path(args.workdir) / CHECKPOINT_DIR).is_dir():
+        p = Pipeline.resume(Path(args.workdir), progress=None, **given)
+        report = p.check(thumbnails=False)
+    else:
+        with tempfile.TemporaryDirectory(prefix="videogen-check-") as work:
+            p = Pipeline(Path(args.document), Path(args.workdir or work), progress=None, **given)
+            report = p.check(thumbnails=False)
+    for w in dict.fromkeys(p.ctx.warnings):
+        print(f"warning: {_one_line(w)}", file=sys.stderr)
+    print(report.table())
+    return EXIT_PROBLEMS if args.strict and not report.ok else EXIT_OK
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="videogen-preview-") as work:
         p = Pipeline(Path(args.document), Path(work), tts="silent", progress=None, **given_settings(args))
@@ -286,7 +323,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return cmd_preview(args) if args.command == "preview" else cmd_build(args)
+        commands = {"preview": cmd_preview, "check": cmd_check, "build": cmd_build}
+        return commands[args.command](args)
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
