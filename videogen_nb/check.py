@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Optional
 
 from .errors import VideogenError
-from .kinds.flow import CODE_SECONDS_PER_LINE
 from .language import detect_language, same_language
 from .models import PipelineContext, SceneConfig, effective_theme
 from .pronounce import speech_text
@@ -28,12 +27,11 @@ from .render.designs import ContentSlide, PictureSlide, TitleSlide, as_design
 from .render.figures import CardBlock
 from .render.slides import block_words, layout_content, render_slide, scene_glyph_gaps
 from .render.theme import get_theme
-from .slidetext import MAX_WORDS, word_count
+from .slidetext import MAX_WORDS, reading_seconds, word_count
 from .spoken import is_emoji
 from .text import plain
 
 MIN_TEXT_AT_1080 = 34  # px: the smallest text a viewer reads from a couch
-READING_WPM = 180  # words a minute a viewer reads on screen while listening
 LONG_HOLD = 90.0  # seconds: one slide held longer than this is a wall
 SPEAKING_WPM = 165  # espeak's default rate, for estimates before the audio stage
 CJK_PER_SECOND = 4.5  # characters a second a Chinese or Japanese voice says
@@ -42,7 +40,7 @@ WORD_LIMIT = MAX_WORDS * 1.15
 # what a slide or a narration must never show or say: the syntax of Markdown and of documentation tools
 _LEAKS = re.compile(
     r"\*\*|__\w|`|\{\{#|\{\s*#[\w-]|\{\*|:::|\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]|</?[a-zA-Z][\w-]*(?:\s[^>]*)?>"
-    r"|\]\(|!\[|^#{1,6}\s|///|--8<--|\$\$|\\\(|\\\[",
+    r"|\]\(|!\[|^#{1,6}\s|^///|--8<--|\$\$|\\\(|\\\[",
     re.MULTILINE,
 )
 _SPOKEN_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|io|dev)/|://", re.IGNORECASE)
@@ -181,7 +179,8 @@ def _slide_facts(scene: SceneConfig, size: tuple[int, int], theme) -> tuple[floa
             notes.append(f"picture not shown ({b.text}): a card names it")
         elif isinstance(b, ImageBlock) and not Path(b.path).is_file():
             problems.append(f"the picture {Path(b.path).name} is missing")
-    return block_words(design.blocks), smallest, [op.text for op in ops], problems, notes
+    texts = [op.text for op in ops if not op.style.startswith("mono")]  # code may hold anything: it is code
+    return block_words(design.blocks), smallest, texts, problems, notes
 
 
 def _all_blocks(blocks: list) -> list:
@@ -224,7 +223,7 @@ def check_context(ctx: PipelineContext, engine=None, thumbnails: bool = False) -
         narration = scene.narration or ""
         sc.seconds = report.scenes[i].end - report.scenes[i].start if measured else estimate_seconds(narration, st, scene)
         code = _code_lines(scene)
-        sc.reading_seconds = round(words * 60.0 / READING_WPM + (CODE_SECONDS_PER_LINE * code) + (1.0 if words else 0.0), 1)
+        sc.reading_seconds = reading_seconds(words, code)
         if words > WORD_LIMIT:
             sc.problems.append(f"{words:.0f} words on screen (at most about {MAX_WORDS})")
         if smallest and smallest < MIN_TEXT_AT_1080 - 0.5:

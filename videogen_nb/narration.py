@@ -140,7 +140,7 @@ def describe_code(code: str, language: str, continued: bool = False, lead: str =
         else:
             text = f"{said[:1].upper()}{said[1:]}." if introduced else f"Run {said}."
         printed = [o for o in facts.output if o.strip()]
-        if len(printed) == 1 and len(printed[0].split()) <= 6:
+        if len(printed) == 1 and len(printed[0].split()) <= 6 and not re.search(r"://|[/\\]\w|[<>{}\[\]]", printed[0]):
             text += f" It prints {printed[0]}."
         return text
     if facts.is_config and facts.keys:

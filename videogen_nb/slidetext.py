@@ -15,6 +15,9 @@ import unicodedata
 from .text import STRONG
 
 MAX_WORDS = 45  # prose on one slide, at most (about three short sentences)
+READING_WPM = 180  # words a minute a viewer reads on screen while listening
+CODE_SECONDS = 1.5  # a code slide stays up at least this long ...
+CODE_SECONDS_PER_LINE = 0.7  # ... and this much more for each line, whatever its narration says: code is read
 MIN_SHARE = 14  # words a paragraph keeps when several share a slide
 ELLIPSIS = "\u2026"
 
@@ -37,6 +40,13 @@ def word_count(text: str) -> float:
     wide = sum(1 for ch in text if _wide(ch))
     spaced = sum(1 for w in text.split() if any(ch.isalnum() and not _wide(ch) for ch in w))
     return spaced + wide / 2
+
+
+def reading_seconds(words: float, code_lines: int = 0) -> float:
+    """How long a viewer needs to read a slide: its prose at a reading pace, its code line by line."""
+    prose = words * 60.0 / READING_WPM + 1.0 if words else 0.0
+    code = CODE_SECONDS + CODE_SECONDS_PER_LINE * code_lines if code_lines else 0.0
+    return round(prose + code, 2)
 
 
 def sentences(text: str) -> list[str]:

@@ -43,7 +43,7 @@ class CodeScene(SceneConfig):
 
     @property
     def min_seconds(self) -> float:
-        return code_seconds(self.code)
+        return code_seconds(self.code, prose=self.body + list(getattr(self, "after", []) or []))
 
 
 @scene_kind
@@ -77,7 +77,7 @@ class CodeComparisonScene(SceneConfig):
 
     @property
     def min_seconds(self) -> float:
-        return code_seconds(self.before, self.after)
+        return code_seconds(self.before, self.after, prose=self.body)
 
     def page_units(self) -> list[Unit]:
         pairs = zip_longest(self.before.split("\n"), self.after.split("\n"))
@@ -117,4 +117,4 @@ class SolutionScene(SceneConfig):
 
     @property
     def min_seconds(self) -> float:
-        return code_seconds(self.code)
+        return code_seconds(self.code, prose=self.body + list(getattr(self, "after", []) or []))

@@ -87,4 +87,5 @@ class ContentScene(ListedScene):
 
     @property
     def min_seconds(self) -> float:
-        return code_seconds(*(p.code for p in self.body if isinstance(p, Listing)))
+        prose = [p for p in self.body if isinstance(p, str)] + [i.text for i in self.items]
+        return code_seconds(*(p.code for p in self.body if isinstance(p, Listing)), prose=prose)

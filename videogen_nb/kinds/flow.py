@@ -17,8 +17,8 @@ from ..models import Item, Model
 from ..narration import describe_code, describe_picture, describe_table, quoted
 from ..render.blocks import Block, CodeBlock, Columns, ImageBlock, Paragraph, QuoteBlock, TableBlock
 from ..render.figures import CardBlock, MathBlock
-from ..slidetext import MAX_WORDS, MIN_SHARE, shown_paragraphs, word_count
-from ..text import as_sentence
+from ..slidetext import MAX_WORDS, MIN_SHARE, reading_seconds, shown_paragraphs, word_count
+from ..text import as_sentence, plain
 
 
 class Listing(Model):
@@ -61,14 +61,16 @@ Part = Union[str, Item, Listing, Grid, Figure, Formula, Quotation]
 
 LIST_COLUMN_MIN = 8  # entries in a list before it is set in two columns ...
 LIST_COLUMN_WORDS = 7  # ... when none is longer than this
-CODE_SECONDS = 1.5  # a code slide stays up at least this long ...
-CODE_SECONDS_PER_LINE = 0.7  # ... and this much more for each line, whatever its narration says: code is read
 
 
-def code_seconds(*listings: str) -> float:
-    """The least time a slide showing ``listings`` stays on screen, so its lines can be read (0 for no code)."""
+def code_seconds(*listings: str, prose: Optional[list[str]] = None) -> float:
+    """The least time a slide showing ``listings`` stays on screen, so its lines (and the prose ``prose`` shown
+    beside them) can be read; 0 for no code."""
     lines = sum(1 for code in listings for ln in code.splitlines() if ln.strip())
-    return CODE_SECONDS + CODE_SECONDS_PER_LINE * lines if lines else 0.0
+    if not lines:
+        return 0.0
+    words = sum(word_count(plain(t)) for t in shown_paragraphs([t for t in prose or [] if t.strip()]))
+    return reading_seconds(words, lines)
 
 
 def item_block(item: Item, marker: str = "bullet") -> Paragraph:
