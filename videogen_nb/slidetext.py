@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .text import STRONG
+from .text import CODE, STRONG
 
 MAX_WORDS = 45  # prose on one slide, at most (about three short sentences)
 READING_WPM = 180  # words a minute a viewer reads on screen while listening
@@ -61,8 +61,11 @@ def sentences(text: str) -> list[str]:
 
 
 def _balanced_marks(text: str) -> str:
-    """Close an emphasis a cut left open."""
-    return text + STRONG if text.count(STRONG) % 2 else text
+    """Close an emphasis (or inline code) a cut left open."""
+    for mark in (CODE, STRONG):
+        if text.count(mark) % 2:
+            text += mark
+    return text
 
 
 def shorten(sentence: str, budget: float) -> str:
@@ -71,7 +74,11 @@ def shorten(sentence: str, budget: float) -> str:
     if word_count(sentence) <= budget:
         return sentence
     cuts = [m.start() for m in _CLAUSE.finditer(sentence) if 0 < m.start() < len(sentence)]
-    good = [c for c in cuts if budget * 0.45 <= word_count(sentence[:c]) <= budget and sentence[:c].count(STRONG) % 2 == 0]
+    good = [
+        c for c in cuts
+        if budget * 0.45 <= word_count(sentence[:c]) <= budget and sentence[:c].count(STRONG) % 2 == 0
+        and sentence[:c].count(CODE) % 2 == 0
+    ]  # fmt: skip
     if good:
         head = sentence[: good[-1]]
     else:

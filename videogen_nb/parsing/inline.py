@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from ..mathspeak import mark_math, math_text
-from ..text import STRONG
+from ..text import CODE, STRONG
 from .html import inline_tag
 
 _TASK_BOXES = ("[ ] ", "[x] ", "[X] ")
@@ -44,6 +44,8 @@ def _lines(token: Token, math=mark_math, emphasis: bool = False) -> list[str]:
     for child in token.children or []:
         if child.type in ("strong_open", "strong_close") and emphasis:
             lines[-1] += STRONG
+        elif child.type == "code_inline" and emphasis and child.content.strip():
+            lines[-1] += CODE + child.content.replace(STRONG, "") + CODE
         elif child.type in ("text", "code_inline"):
             lines[-1] += child.content
         elif child.type in ("softbreak", "hardbreak"):
@@ -60,6 +62,8 @@ def _lines(token: Token, math=mark_math, emphasis: bool = False) -> list[str]:
 
 def _tidy_marks(line: str) -> str:
     """Emphasis marks hug their words ("**Note:** x" -> mark Note: mark x); an empty or unclosed emphasis goes."""
+    if line.count(CODE) % 2:
+        line = line.replace(CODE, "")
     if STRONG not in line:
         return line
     if line.count(STRONG) % 2:

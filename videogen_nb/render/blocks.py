@@ -16,7 +16,7 @@ from typing import Optional, Union
 from PIL import Image
 
 from ..mathspeak import written_math
-from ..text import STRONG, plain
+from ..text import CODE, STRONG, plain
 from .code import highlight
 from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text
 from .text import is_rtl, line_height, measure, metrics
@@ -155,7 +155,7 @@ class Paragraph(Block):
         else:
             mark_w = int(size * 1.2) if self.marker else 0
         text_w = max(size, width - indent - mark_w)
-        if STRONG in text and not rtl and self.style == "sans":
+        if (STRONG in text or CODE in text) and not rtl and self.style == "sans":
             rows = wrap_rich(_spans(text), size, text_w)
             if self.max_lines and len(rows) > self.max_lines:
                 rows = rows[: self.max_lines]
@@ -208,9 +208,20 @@ class Paragraph(Block):
 
 
 def _spans(text: str) -> tuple[tuple[str, str], ...]:
-    """Text with :data:`STRONG` marks as (text, style) spans: what is between two marks is bold."""
-    parts = text.split(STRONG)
-    return tuple((p, "sans-bold" if k % 2 else "sans") for k, p in enumerate(parts) if p)
+    """Text with :data:`STRONG` and :data:`CODE` marks as (text, style) spans: bold between two strong marks,
+    monospaced between two code marks."""
+    out: list[tuple[str, str]] = []
+    bold = code = False
+    run = ""
+    for ch in text + STRONG:
+        if ch in (STRONG, CODE):
+            if run:
+                out.append((run, ("mono" if code else "sans") + ("-bold" if bold else "")))
+            run = ""
+            bold, code = (not bold, code) if ch == STRONG else (bold, not code)
+        else:
+            run += ch
+    return tuple(out)
 
 
 def label(text: str) -> Paragraph:
