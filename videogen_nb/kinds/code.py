@@ -108,8 +108,8 @@ class SolutionScene(SceneConfig):
 
     def narrate(self, english: bool) -> list[str]:
         lead = ["Here is the solution"] if english and self.continues is None else []
-        lead = self.body[-1] if self.body else "Here is the solution:"
-        code = [describe_code(self.code, self.language, lead=lead)] if english and self.code.strip() else []
+        before = self.body[-1] if self.body else "Here is the solution:"
+        code = [describe_code(self.code, self.language, lead=before)] if english and self.code.strip() else []
         return self.spoken_title() + lead + self.body + code
 
     def slide(self) -> ContentSlide:
