@@ -66,6 +66,8 @@ def tidy_punctuation(text: str) -> str:
     text = re.sub(r"([.!?\u2026])([\"'\u201d\u2019)\]]*)\.(?!\.)", r"\1\2", text)  # "later.)." -> "later.)"
     text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)  # two full stops (never an ellipsis "...")
     text = re.sub(r"([,;:])[,;:]+", r"\1", text)
+    text = re.sub(r"\s+([)\]\uff09])", r"\1", text)  # "(a star, too 😊)" lost its emoji: "too)" not "too )"
+    text = re.sub(r"([(\[\uff08])\s+", r"\1", text)
     text = re.sub(r"(?:^|(?<=[.!?]\s))[,.;:](?=\s|$)\s*", "", text)
     return text.strip()
 

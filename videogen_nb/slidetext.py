@@ -42,6 +42,27 @@ def word_count(text: str) -> float:
     return spaced + wide / 2
 
 
+LONG_URL = 40  # characters: a longer URL is shown shortened on a slide (nobody types a long one from a video)
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>]*[^\s<>.,;:!?)\]'\"]|\bwww\.[^\s<>]*[^\s<>.,;:!?)\]'\"]", re.IGNORECASE)
+
+
+def short_url(url: str) -> str:
+    """A long URL as a slide shows it: its host, an ellipsis and its last part ("example.com/…/setup.html")."""
+    bare = re.sub(r"^(?:https?|ftp)://", "", url, flags=re.IGNORECASE)
+    if len(bare) <= LONG_URL:
+        return bare
+    host, _, path = bare.partition("/")
+    last = re.split(r"[?#]", path.rstrip("/"))[0].rsplit("/", 1)[-1]
+    if len(last) > LONG_URL // 2:
+        last = last[: LONG_URL // 2] + ELLIPSIS
+    return f"{host}/{ELLIPSIS}/{last}" if last else f"{host}/{ELLIPSIS}"
+
+
+def short_urls(text: str) -> str:
+    """``text`` with every long URL shortened for a slide."""
+    return _URL.sub(lambda m: short_url(m.group(0)), text) if "://" in text or "www." in text else text
+
+
 def reading_seconds(words: float, code_lines: int = 0) -> float:
     """How long a viewer needs to read a slide: its prose at a reading pace, its code line by line."""
     prose = words * 60.0 / READING_WPM + 1.0 if words else 0.0

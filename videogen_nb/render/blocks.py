@@ -16,6 +16,7 @@ from typing import Optional, Union
 from PIL import Image
 
 from ..mathspeak import written_math
+from ..slidetext import short_urls
 from ..text import CODE, STRONG, plain
 from .code import highlight
 from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text
@@ -144,7 +145,7 @@ class Paragraph(Block):
         th = env.theme
         size = env.text_px(self.size or th.body_size)
         color = self.color or th.text
-        text = written_math(self.text)  # inline math, kept between marks, is written out
+        text = short_urls(written_math(self.text))  # inline math, kept between marks, is written out; long URLs cut
         rtl = is_rtl(text)
         lh = line_height(self.style, size, th.line_spacing)
         ascent, _ = metrics(self.style, size)
