@@ -347,7 +347,18 @@ def wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
                 rows.append(row)
                 row, used, rest = list(lead), lead_w, rest[len(first):]
         rows.append(row)
-    return rows
+    return [_merged(r) for r in rows]
+
+
+def _merged(row: list[tuple]) -> list[tuple]:
+    """Neighbouring pieces of one colour and role as one (fewer, longer runs of text to draw)."""
+    out: list[tuple] = []
+    for text, colour, role in row:
+        if out and out[-1][1:] == (colour, role):
+            out[-1] = (out[-1][0] + text, colour, role)
+        else:
+            out.append((text, colour, role))
+    return out
 
 
 # --- table --------------------------------------------------------------------------------

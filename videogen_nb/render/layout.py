@@ -129,8 +129,8 @@ def _wrap_rich(spans: tuple, size: int, max_width: float, chain: tuple) -> tuple
             text = (sep if k == 0 else "") + piece
             if line and line[-1][1] == style:
                 line[-1][0] += text
-            elif line and sep and k == 0:
-                line[-1][0] += sep  # the space goes with the run before: a bold run starts at its word
+            elif line and sep and k == 0 and line[-1][1] == "sans":
+                line[-1][0] += sep  # the space goes with plain text: a bold or code run starts and ends at its words
                 line.append([piece, style])
             else:
                 line.append([text, style])
