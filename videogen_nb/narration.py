@@ -124,6 +124,11 @@ def _listed(names: list[str], most: int, conj: str = "and") -> str:
     return join_words(shown, conj)
 
 
+def _end(sentence: str) -> str:
+    """A sentence with one full stop at its end (none added after "!" or "?" or one already there)."""
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
 def describe_code(code: str, language: str, continued: bool = False, lead: str = "") -> str:
     """What a listing does, said as a person would: the commands it runs ("Run cargo build."), what it imports,
     defines and calls, the settings a configuration file sets; never "Here are 12 lines of Python".
@@ -135,15 +140,13 @@ def describe_code(code: str, language: str, continued: bool = False, lead: str =
     introduced = plain(lead).rstrip().endswith((":", "\uff1a"))
     if facts.is_shell and facts.commands:
         cmds = [_command(c) for c in facts.commands]
-        said = _listed(cmds, MAX_COMMANDS, "then") if len(cmds) <= MAX_COMMANDS else (
+        said = ", then ".join(cmds) if len(cmds) <= MAX_COMMANDS else (
             f"these {len(cmds)} commands: {', '.join(cmds[:MAX_COMMANDS - 1])} and {len(cmds) - MAX_COMMANDS + 1} more")
-        if continued:
-            text = f"Then {said}."
-        else:
-            text = f"{said[:1].upper()}{said[1:]}." if introduced else f"Run {said}."
+        text = f"Then {said}" if continued else (said if introduced else f"Run {said}")  # a command keeps its case
+        text = _end(text)
         printed = [o for o in facts.output if o.strip()]
         if len(printed) == 1 and len(printed[0].split()) <= 6 and not re.search(r"://|[/\\]\w|[<>{}\[\]]", printed[0]):
-            text += f" It prints {printed[0]}."
+            text += " " + _end(f"It prints {printed[0]}")
         return text
     if facts.is_config and facts.keys:
         where = f" in the {join_words(facts.sections[:3])} section{'s' if len(facts.sections) > 1 else ''}" if facts.sections else ""

@@ -292,4 +292,4 @@ def speech_of(narration: str, lang: Optional[str] = None) -> str:
         parts += [narration[last : r.start], r.text]
         last = r.end
     parts.append(narration[last:])
-    return " ".join("".join(parts).split())
+    return re.sub(r"\s+([,.;:!?])", r"\1", " ".join("".join(parts).split()))
