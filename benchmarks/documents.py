@@ -25,11 +25,11 @@ def lecture(scenes: int, title: str = "Benchmark Lecture") -> str:
     return "\n".join(parts)
 
 
-SECONDS_PER_PART = 30  # what one part of a timed lecture takes to say at espeak's default rate (165 words a minute)
+SECONDS_PER_PART = 21  # what one part of a timed lecture takes to say (measured with espeak at its default rate)
 
 
 def timed_lecture(minutes: float, title: str = "Benchmark Lecture") -> str:
-    """Markdown whose narration lasts about ``minutes``: parts of about 80 spoken words (30 s) each, prose and
+    """Markdown whose narration lasts about ``minutes``: parts of about 60 spoken words (21 s) each, prose and
     lists in turn, so a 40-minute lecture is ten times a 4-minute one in every way (scenes, audio, video)."""
     parts = [f"# {title}\n\nA generated lecture of about {minutes:g} minutes for measuring videogen_nb.\n"]
     for k in range(1, max(2, round(minutes * 60 / SECONDS_PER_PART))):
