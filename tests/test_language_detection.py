@@ -40,6 +40,7 @@ def doc_in(lang: str, title: str) -> str:
     return f"# {title}\n\n## {title}\n\n{text}\n\n## {title} 2\n\n{text}\n\n## {title} 3\n\n{text}\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang, voice", [("zh", "cmn"), ("fa", "fa"), ("ar", "ar"), ("ru", "ru"), ("de", "de"), ("es", "es")])
 def test_a_document_that_does_not_say_is_spoken_by_espeak_in_its_own_language(write_doc, tmp_path, lang, voice):
     title = {"zh": "光合作用", "fa": "فتوسنتز", "ar": "التمثيل الضوئي", "ru": "Фотосинтез", "de": "Photosynthese",
@@ -54,6 +55,7 @@ def test_a_document_that_does_not_say_is_spoken_by_espeak_in_its_own_language(wr
         assert any(ch.isalpha() and ord(ch) > 0x400 for ch in speech_text(p.scenes[1].narration, lang).text)
 
 
+@pytest.mark.slow
 def test_a_passage_in_another_language_is_spoken_in_its_own(write_doc, tmp_path):
     doc = f"# Plants\n\n## How it works\n\n{SAMPLES['en']} {SAMPLES['en']}\n\n## Auf Deutsch\n\n{SAMPLES['de']} {SAMPLES['de']}\n"
     p = Pipeline(write_doc("mixed.md", doc), workdir=tmp_path / "w", progress=None, tts="espeak")

@@ -261,6 +261,8 @@ def check_context(ctx: PipelineContext, engine=None, thumbnails: bool = False) -
             sc.problems.append("a URL would be read out letter by letter")
         if any(is_emoji(ch) for ch in spoken):
             sc.problems.append("an emoji would be read out")
+        elif any(is_emoji(ch) for ch in narration):
+            sc.problems.append("an emoji in the narration: the subtitles show it, the voice skips it")
         if _DOUBLED.search(narration):
             sc.problems.append(f"doubled punctuation in the narration: {_DOUBLED.search(narration).group(0)!r}")
         opening = _opening(narration)

@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument("document", metavar="DOC", help=DOC_HELP)
     c.add_argument("--plugin", action="append", default=[], metavar="MODULE", help=PLUGIN_HELP)
-    c.add_argument("--strict", action="store_true", help="exit with 1 if any scene has a problem")
+    c.add_argument("--strict", dest="strict_check", action="store_true", help="exit with 1 if any scene has a problem")
     c.add_argument("--workdir", metavar="DIR", help="check the pipeline in this work folder (measured durations once "
                    "its audio has run) instead of a fresh one")  # fmt: skip
     c.add_argument("--tts", choices=names, metavar="ENGINE", default=argparse.SUPPRESS,
@@ -251,7 +251,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for w in dict.fromkeys(p.ctx.warnings):
         print(f"warning: {_one_line(w)}", file=sys.stderr)
     print(report.table())
-    return EXIT_PROBLEMS if args.strict and not report.ok else EXIT_OK
+    return EXIT_PROBLEMS if args.strict_check and not report.ok else EXIT_OK
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
