@@ -28,6 +28,7 @@ Plants turn light into sugar.
 
 
 def check(write_doc, tmp_path, text, name="doc.md", before=None, **kw):
+    kw.setdefault("resolution", (960, 540))  # sizes are reported as at 1080p whatever the frame
     p = Pipeline(write_doc(name, text), workdir=tmp_path / "w", progress=None, tts="silent", **kw)
     p.run(until="script")
     if before:

@@ -91,6 +91,7 @@ def test_spoken_forms_follow_the_language_with_num2words():
     assert "localhost" in speech_of("访问 http://localhost:8000", "zh") and "端口 8000" in speech_of("访问 http://localhost:8000", "zh")
 
 
+@pytest.mark.slow
 def test_spoken_words_are_timed_back_onto_the_written_words(write_doc, tmp_path):
     doc = write_doc("t.md", "# T\n\n## Run\n\nOpen http://127.0.0.1:8000 and read the .netrc file 🚀 now.\n")
     p = Pipeline(doc, workdir=tmp_path / "w", progress=None, tts="espeak")
