@@ -84,7 +84,7 @@ class _Tiny(Block):
 
 def test_text_too_small(write_doc, tmp_path):
     _, report = check(write_doc, tmp_path, "title: T\nscenes:\n  - kind: tiny_text_for_check\n    title: Small\n", "t.yaml")
-    assert any("text as small as 12 px" in p for p in report.scenes[1].problems)
+    assert any("text as small as 24 px at 1080p" in p for p in report.scenes[1].problems)  # 12 px on a 540-line frame
 
 
 def test_too_little_time_to_read_and_a_slide_held_too_long(write_doc, tmp_path):

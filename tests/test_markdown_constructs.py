@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from videogen_nb.text import CODE, plain
 from videogen_nb import Pipeline, errors
 
 
@@ -258,7 +259,8 @@ def test_links_keep_their_text_inline_code_its_content_and_urls_are_not_narrated
     )
     p = scenes_of(doc, tmp_path, script=True)
     scene = p.scenes[1]
-    assert scene.body == ["See the guide or https://example.com/raw and run make test."]
+    assert [plain(t) for t in scene.body] == ["See the guide or https://example.com/raw and run make test."]
+    assert CODE + "make test" + CODE in scene.body[0]  # inline code is kept marked: a slide draws it monospaced
     assert "the guide" in scene.narration and "make test" in scene.narration
     # a short bare URL is kept as a subtitle shows it (no scheme); the voice says it "example dot com slash raw"
     assert "http" not in scene.narration and "example.com/raw" in scene.narration
