@@ -138,7 +138,7 @@ def main() -> int:
                 row["speedup_vs_baseline"] = round(base["wall_seconds"] / ours["wall_seconds"], 1)
             results.append(row)
 
-    print(f"{'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'baseline s':>11} {'x faster':>9} "
+    print(f"{'minutes' if args.minutes else 'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'baseline s':>11} {'x faster':>9} "
           f"{'RSS MB':>7} {'ffmpeg MB':>9} {'re-render s':>12} {'share':>6}")  # fmt: skip
     for r in results:
         base = r.get("baseline", {}).get("wall_seconds", float("nan"))

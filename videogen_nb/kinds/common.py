@@ -9,8 +9,8 @@ from pydantic import Field, field_validator
 from ..models import Item, SceneConfig, flatten_items
 from ..render.blocks import Block, Paragraph
 from ..render.designs import ContentSlide
-from ..slidetext import MAX_WORDS, shown_paragraphs, word_count
-from .flow import Listing, Part, code_seconds, item_block, list_columns, part_blocks, parts_speech, shown_parts
+from ..slidetext import MAX_WORDS, shown_paragraphs
+from .flow import Listing, Part, code_seconds, item_block, list_columns, part_blocks, parts_speech, shown_content
 
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -75,9 +75,9 @@ class ContentScene(ListedScene):
         return self.body_speech(english) + [i.text for i in self.items]
 
     def content_blocks(self) -> list[Block]:
-        listed = sum(word_count(i.text) for i in self.items)
-        body = [b for p in shown_parts(self.body, listed) for b in part_blocks(p, self.marker)]
-        return list_columns(body + item_blocks(self.items, self.marker))
+        parts, items = shown_content(self.body, self.items)
+        body = [b for p in parts for b in part_blocks(p, self.marker)]
+        return list_columns(body + item_blocks(items, self.marker))
 
     def narrate(self, english: bool) -> list[str]:
         return self.spoken_title() + self.content_parts(english)

@@ -106,13 +106,22 @@ def part_blocks(part: Part, marker: str = "bullet") -> list[Block]:
     return [QuoteBlock(part.quote, part.attribution)]
 
 
-def shown_parts(parts: list[Part], other_words: float = 0.0) -> list[Part]:
-    """The parts as one slide shows them: paragraphs reduced to their key sentences when together they pass the
-    slide's word budget (what else the slide shows, ``other_words``, takes its share first)."""
-    texts = [p for p in parts if isinstance(p, str) and p.strip()]
-    listed = sum(word_count(p.text) for p in parts if isinstance(p, Item)) + other_words
-    shown = iter(shown_paragraphs(texts, max(MAX_WORDS - listed, MIN_SHARE * min(len(texts), 2))))
-    return [next(shown) if isinstance(p, str) and p.strip() else p for p in parts]
+def shown_content(parts: list[Part], items: list[Item] = ()) -> tuple[list[Part], list[Item]]:
+    """The parts (and the list after them) as one slide shows them: paragraphs and list entries reduced to their key
+    sentences when together they pass the slide's word budget (a short entry is never cut)."""
+    texts = [p if isinstance(p, str) else p.text for p in parts if isinstance(p, (str, Item)) and (
+        p.strip() if isinstance(p, str) else True)] + [i.text for i in items]  # fmt: skip
+    shown = iter(shown_paragraphs(texts, MAX_WORDS))
+
+    def one(p: Part) -> Part:
+        if isinstance(p, str):
+            return next(shown) if p.strip() else p
+        if isinstance(p, Item):
+            return p.model_copy(update={"text": next(shown)})
+        return p
+
+    body = [one(p) for p in parts]
+    return body, [i.model_copy(update={"text": next(shown)}) for i in items]
 
 
 def list_columns(blocks: list[Block]) -> list[Block]:

@@ -144,15 +144,15 @@ def layout_content(
     x0, y0, x1, y1 = theme.safe_area(size)
     top, bottom = y0 + head_h, y1 - _footer_height(size, theme)
     avail = bottom - top
-    split = scene.continued or scene.continues is not None
-    for s in [scale] if scale is not None else _scales(theme, split):
+    # the pages of a split section were cut to fit at the page scale; each is then drawn as large as it fits
+    for s in [scale] if scale is not None else _scales(theme):
         env = _env(scene, size, theme, s)
         placed = stack(blocks, x1 - x0, env, avail)
         if placed.height <= avail:
             break
     fits = placed.height <= avail
     # balanced: the room left is shared 2:3 above and below (the eye's middle is a little above the frame's)
-    drop = int((avail - placed.height) * BALANCE) if fits and not split else 0
+    drop = int((avail - placed.height) * BALANCE) if fits else 0
     ops = head_ops + [shift(op, x0, top + drop) for op in placed.ops]
     return SlideLayout(ops, fits, s, bottom, warnings + env.warnings)
 
