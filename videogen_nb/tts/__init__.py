@@ -10,6 +10,7 @@ from __future__ import annotations
 from .base import EngineOptions, Speech, SpeechEngine, estimate_word_timings
 from .espeak import EspeakEngine
 from .gtts import GttsEngine
+from .kokoro_ja import KokoroJaEngine
 from .registry import (
     ENTRY_POINT_GROUP,
     engine_factory,
@@ -21,7 +22,7 @@ from .registry import (
 )
 from .silent import SilentEngine
 
-for _engine in (EspeakEngine, GttsEngine, SilentEngine):
+for _engine in (EspeakEngine, GttsEngine, SilentEngine, KokoroJaEngine):
     register_engine(_engine.name, _engine)
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "EngineOptions",
     "EspeakEngine",
     "GttsEngine",
+    "KokoroJaEngine",
     "SilentEngine",
     "Speech",
     "SpeechEngine",

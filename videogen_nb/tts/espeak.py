@@ -34,7 +34,8 @@ LANG_ALIASES = {"en": "en-us", "zh": "cmn", "pt": "pt-br"}
 # languages espeak has a voice for but cannot read: it would spell them out letter by letter
 CANNOT_READ = {
     "ja": "espeak cannot read Japanese: its 'ja' voice reads kana but says \"Chinese letter\" for every kanji. "
-    "Speak Japanese with --tts gtts (online; tts='gtts' in Python), or set lang to a language espeak reads",
+    "Speak Japanese with --tts gtts (online; tts='gtts' in Python) or, offline, install the kokoro-ja engine "
+    "(pip install 'videogen_nb[ja]') and use --tts kokoro-ja",
 }
 
 
