@@ -125,3 +125,13 @@ def test_accented_and_non_latin_text_is_drawn_with_dejavu_alone(text, monkeypatc
     monkeypatch.setenv(fonts.FALLBACK_ENV, "")
     slide = render_slide(SceneConfig(kind="text", title=text, body=[text]), (640, 360), THEMES["light"])
     assert slide.warnings == [] and not slide.missing
+
+
+def test_a_right_to_left_line_that_starts_with_a_latin_word_is_still_right_to_left():
+    from videogen_nb.text import STRONG
+
+    scene = SceneConfig(kind="bullets", title="شروع", items=[f"{STRONG}Node.js و جاوااسکریپت را یاد بگیرید{STRONG}. ما آن را به کار می‌بریم."])
+    size, theme = (1280, 720), THEMES["dark"]
+    _, _, x1, _ = theme.safe_area(size)
+    slide = render_slide(scene, size, theme)
+    assert not slide.missing and all(x1 - b[2] < 80 for b in slide.boxes[1:])  # lines end at the right, by the bullet
