@@ -100,6 +100,21 @@ def test_a_long_paragraph_shows_its_key_sentences_while_the_narration_says_it_al
     assert rest[:60] in scene.narration and first in scene.narration  # the narration speaks the whole paragraph
 
 
+def test_the_text_around_a_picture_shares_the_slides_budget_with_its_card(write_doc, tmp_path):
+    # a picture that cannot be had (offline) is a card naming it; the text under it keeps its key sentences
+    first = "Welcome to this course on caching for beginners and for those who want to look again."
+    rest = " ".join(f"Sentence {k} adds detail that a listener hears but a viewer need not read." for k in range(6))
+    spec = ("scenes:\n  - kind: title\n    title: C\n  - kind: image\n    title: Welcome\n"
+            "    alt: A short video about caching\n    src: https://example.invalid/v.jpg\n"
+            f"    after:\n      - Click the picture to watch it.\n      - {first} {rest}\n")  # fmt: skip
+    p = parse(write_doc, tmp_path, spec, name="img.yaml")
+    scene = p.scenes[1]
+    shown = " ".join(op.text for op in text_ops(scene)[1:])
+    assert "A short video about caching" in shown and first in shown and "Sentence 5" not in shown
+    assert word_count(shown) <= MAX_WORDS + 3  # (the card's web address is a few words more)
+    assert rest[:60] in scene.narration
+
+
 def test_a_first_sentence_too_long_is_cut_at_a_clause_and_the_authors_bold_is_kept():
     sentence = (f"The cache, which lives in memory, keeps {STRONG}every answer{STRONG} it was given, and it forgets "
                 "the oldest ones first when it runs out of room, so that a program never grows without bound, "

@@ -8,10 +8,10 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from ..models import SceneConfig, scene_kind
+from ..narration import describe_picture
 from ..render.blocks import Block, Paragraph
 from ..render.designs import PictureSlide
-from ..narration import describe_picture
-from .common import paragraphs
+from ..slidetext import MAX_WORDS, MIN_SHARE, shown_paragraphs, word_count
 from .flow import Figure, figure_blocks
 
 
@@ -40,9 +40,13 @@ class ImageScene(SceneConfig):
     def slide(self) -> list[Block]:
         shown = self.path is not None
         caption = [Paragraph(self.alt, style="sans-oblique", align="center")] if self.alt and shown and not self.body and not self.after else []
-        centred = [Paragraph(t, style="sans-oblique", align="center") for t in self.after]
+        # the text above and below the picture share one budget of words, less what the card or caption says
+        named = word_count(self.alt) if self.alt and (caption or not shown) else 0.0
+        body = [t for t in self.body if t.strip()]
+        texts = shown_paragraphs(body + [t for t in self.after if t.strip()], max(MIN_SHARE, MAX_WORDS - named))
+        centred = [Paragraph(t, style="sans-oblique", align="center") for t in texts[len(body) :]]
         picture = figure_blocks(Figure(path=self.path, alt=self.alt, src=self.src))
-        return paragraphs(self.body) + picture + caption + centred
+        return [Paragraph(t) for t in texts[: len(body)]] + picture + caption + centred
 
 
 @scene_kind
