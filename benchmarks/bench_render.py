@@ -2,6 +2,7 @@
 
     python benchmarks/bench_render.py [--sections 10 40] [--resolution 1080p] [--json out.json]
     python benchmarks/bench_render.py --no-baseline        # only our pipeline
+    python benchmarks/bench_render.py --minutes 4 40 --no-baseline   # memory flat in length: 40 vs 4 minutes
 
 For each document size it runs, in a fresh process each (so peak memory is that run's):
   1. the whole pipeline offline (espeak, 1080p, 30 fps, 0.5 s crossfades) on a generated document;
@@ -28,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from documents import (
-    lecture,  # benchmarks/documents.py: run these scripts from anywhere
+from documents import (  # benchmarks/documents.py: run these scripts from anywhere
+    lecture,
+    timed_lecture,
 )
 
 
@@ -40,12 +42,13 @@ def peak_rss_mb() -> tuple[float, float]:
     return round(own, 1), round(child, 1)
 
 
-def child_pipeline(n: int, workdir: Path, resolution: str) -> dict:
-    """Run in a fresh process: the whole pipeline, then a re-render after one edit."""
+def child_pipeline(n: int, workdir: Path, resolution: str, minutes: bool = False) -> dict:
+    """Run in a fresh process: the whole pipeline, then a re-render after one edit (``n`` sections, or ``n``
+    minutes of narration with ``minutes``)."""
     from videogen_nb import Pipeline
 
     doc = workdir / "lecture.md"
-    doc.write_text(lecture(n + 1), encoding="utf-8")  # the title and n sections
+    doc.write_text(timed_lecture(n) if minutes else lecture(n + 1), encoding="utf-8")  # the title and n sections
     # espeak, as the figures in README were measured (tts="auto" would pick Piper where the voice extra is)
     p = Pipeline(doc, workdir=workdir / "work", resolution=resolution, tts="espeak", progress=None)
     t0 = time.perf_counter()
@@ -55,9 +58,9 @@ def child_pipeline(n: int, workdir: Path, resolution: str) -> dict:
     rss_full = peak_rss_mb()
     video_s = p.ctx.timing_report.total_duration
 
-    minutes = video_s / 60
-    mb_per_min = p.video_path.stat().st_size / 1e6 / minutes
-    proxy_mb_per_min = p.proxy_path.stat().st_size / 1e6 / minutes if p.proxy_path else None
+    video_min = video_s / 60
+    mb_per_min = p.video_path.stat().st_size / 1e6 / video_min
+    proxy_mb_per_min = p.proxy_path.stat().st_size / 1e6 / video_min if p.proxy_path else None
     slides = sorted((workdir / "work" / "video" / "slides").glob("*.png"))
     floor = floor_seconds(slides, p, workdir / "floor")
 
@@ -142,6 +145,7 @@ def run_child(args: list[str], env: dict) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sections", type=int, nargs="+", default=[10, 40])
+    ap.add_argument("--minutes", type=int, nargs="+", help="lectures of about these many minutes instead of --sections")
     ap.add_argument("--resolution", default="1080p")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--json", type=Path, default=Path(__file__).parent / "results" / "bench_render.json")
@@ -150,19 +154,20 @@ def main() -> int:
 
     if args.child:
         kind, arg, folder = args.child
-        if kind == "pipeline":
-            result = child_pipeline(int(arg), Path(folder), args.resolution)
+        if kind in ("pipeline", "minutes"):
+            result = child_pipeline(int(arg), Path(folder), args.resolution, minutes=kind == "minutes")
         else:
             result = child_baseline(json.loads(Path(arg).read_text()), Path(folder) / "baseline.mp4")
         print(json.dumps(result))
         return 0
 
     results = []
-    for n in args.sections:
+    kind = "minutes" if args.minutes else "pipeline"
+    for n in args.minutes or args.sections:
         with tempfile.TemporaryDirectory() as tmp:
             # a private speech cache: nothing may come from an earlier run
             env = dict(os.environ, VIDEOGEN_CACHE_DIR=str(Path(tmp) / "speech-cache"))
-            ours = run_child(["--child", "pipeline", str(n), tmp, "--resolution", args.resolution], env)
+            ours = run_child(["--child", kind, str(n), tmp, "--resolution", args.resolution], env)
             row = {k: v for k, v in ours.items() if k not in ("slides", "timings", "soundtrack")}
             if not args.no_baseline:
                 spec = Path(tmp) / "spec.json"
@@ -172,9 +177,9 @@ def main() -> int:
                 row["speedup_vs_baseline"] = round(base["wall_seconds"] / ours["wall_seconds"], 1)
             results.append(row)
 
-    print(f"{'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'MB/min':>7} {'proxy':>6} {'fades':>6} "
-          f"{'floor s':>8} {'baseline s':>11} {'x faster':>9} {'RSS MB':>7} {'ffmpeg MB':>9} {'re-render s':>12} "
-          f"{'share':>6}")  # fmt: skip
+    print(f"{'minutes' if args.minutes else 'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'MB/min':>7} "
+          f"{'proxy':>6} {'fades':>6} {'floor s':>8} {'baseline s':>11} {'x faster':>9} {'RSS MB':>7} {'ffmpeg MB':>9} "
+          f"{'re-render s':>12} {'share':>6}")  # fmt: skip
     for r in results:
         base = r.get("baseline", {}).get("wall_seconds", float("nan"))
         print(f"{r['sections']:>8} {r['video_seconds']:>8.1f} {r['wall_seconds']:>7.2f} {r['realtime_factor']:>7.1f} "
@@ -188,8 +193,9 @@ def main() -> int:
               f"(the floor: {r['floor_seconds']} s)")
     last = results[-1]
     for r in results[:-1]:
-        print(f"  peak RSS {last['sections']} vs {r['sections']} sections: "
-              f"{last['peak_rss_mb_python'] / r['peak_rss_mb_python']:.2f}x")
+        print(f"  peak RSS of the {last['video_seconds'] / 60:.1f}-minute video vs the {r['video_seconds'] / 60:.1f}-minute one: "
+              f"{last['peak_rss_mb_python'] / r['peak_rss_mb_python']:.2f}x (Python), "
+              f"{last['peak_rss_mb_largest_child'] / max(r['peak_rss_mb_largest_child'], 1):.2f}x (largest child)")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"resolution": args.resolution, "cpus": os.cpu_count(), "results": results}, indent=2))
     print(f"written: {args.json}")

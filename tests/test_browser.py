@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import browser, copy_notebook, free_port, screenshot_dir, server, video_duration, widget_errors
+from browser import browser, copy_notebook, free_port, screenshot_dir, server, widget_errors
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -114,12 +114,13 @@ def run_all_cells(page) -> None:
 
 
 def wait_duration_change(page, scope: str, old: float | None, timeout: float) -> float:
-    page.wait_for_function(
+    # the duration is returned by the very check that saw it: the player may load another video right after
+    handle = page.wait_for_function(
         "([s, old]) => { const v = document.querySelector(s + ' video');"
-        " return v && v.duration > 0 && (old === null || Math.abs(v.duration - old) > 0.3) }",
+        " return v && v.duration > 0 && (old === null || Math.abs(v.duration - old) > 0.3) ? v.duration : false }",
         arg=[scope, old], timeout=timeout * 1000, polling=500,  # not per animation frame: those stall on a busy machine
     )  # fmt: skip
-    return video_duration(page, scope)
+    return handle.json_value()
 
 
 def test_notebook_02_in_jupyterlab_edit_render_and_themes(tmp_path):

@@ -30,7 +30,9 @@ DOC = "# Killed Talk\n\n" + "".join(
     f"## Point {i}\n\nThis is point number {i}, said in a sentence or two so that speaking it takes a moment.\n\n"
     for i in range(10)
 )
-SIZE = ["--resolution", "320x180"]
+# espeak: the same voice in every process and run (Piper's varies a little from one synthesis to the next,
+# and each test has a speech cache of its own), so frame counts can be compared with the reference build
+SIZE = ["--resolution", "320x180", "--tts", "espeak"]
 
 # a plug-in that makes the first checkpoint write stop halfway, where a kill would find it
 HALF_WRITE = '''

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from videogen_nb.text import CODE, plain
 from videogen_nb import Pipeline, errors
 
 
@@ -190,11 +191,11 @@ def test_a_yaml_block_with_plain_scalars_is_highlighted_and_drawn(write_doc, tmp
     assert not slide.warnings and len(slide.boxes) >= 4  # title and three lines of code
 
 
-def test_code_in_another_language_names_its_definitions_from_the_tokens(write_doc, tmp_path):
+def test_code_in_another_language_names_its_definitions_and_calls_from_the_tokens(write_doc, tmp_path):
     doc = write_doc("js.md", "# J\n\n## Script\n\n```js\nfunction loadData(url) {\n  return fetch(url);\n}\n```\n")
     p = scenes_of(doc, tmp_path, script=True)
     assert "JavaScript" in p.scenes[1].narration and "load Data" in p.scenes[1].narration
-    assert "fetch" not in p.scenes[1].narration
+    assert "defines the function load Data and calls fetch" in p.scenes[1].narration
 
 
 def test_a_table_is_a_table_and_its_narration_summarises_it(write_doc, tmp_path):
@@ -268,9 +269,11 @@ def test_links_keep_their_text_inline_code_its_content_and_urls_are_not_narrated
     )
     p = scenes_of(doc, tmp_path, script=True)
     scene = p.scenes[1]
-    assert scene.body == ["See the guide or https://example.com/raw and run make test."]
+    assert [plain(t) for t in scene.body] == ["See the guide or https://example.com/raw and run make test."]
+    assert CODE + "make test" + CODE in scene.body[0]  # inline code is kept marked: a slide draws it monospaced
     assert "the guide" in scene.narration and "make test" in scene.narration
-    assert "http" not in scene.narration and "example.com" not in scene.narration
+    # a short bare URL is kept as a subtitle shows it (no scheme); the voice says it "example dot com slash raw"
+    assert "http" not in scene.narration and "example.com/raw" in scene.narration
 
 
 def test_html_comments_and_badges_are_dropped(write_doc, tmp_path):

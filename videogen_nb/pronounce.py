@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional
 
 from .models import WordTiming
+from .spoken import spoken_rewrites
 
 # how far ahead of the last placed word an engine's word may be looked for
 _SEARCH_WINDOW = 80
@@ -66,6 +67,45 @@ def apply_pronunciations(narration: str, mapping: Mapping[str, str]) -> SpokenTe
     parts.append(narration[last:])
     origin.extend(range(last, len(narration)))
     return SpokenText("".join(parts), tuple(origin))
+
+
+def speech_text(narration: str, lang: Optional[str] = None, mapping: Optional[Mapping[str, str]] = None) -> SpokenText:
+    """What the engine says for ``narration`` in ``lang``: its spoken forms (URLs, numbers with units, symbols,
+    file names; no emoji, no letters the voice would spell out), then the user's pronunciations; each spoken
+    character remembers the narration character it stands for, so subtitles keep the written words."""
+    parts: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for r in spoken_rewrites(narration, lang):
+        parts.append(narration[last : r.start])
+        origin.extend(range(last, r.start))
+        text = f" {r.text} " if r.text else " "
+        width = max(1, r.end - r.start)
+        parts.append(text)
+        origin.extend(r.start + (i * width) // max(len(text), 1) for i in range(len(text)))
+        last = r.end
+    parts.append(narration[last:])
+    origin.extend(range(last, len(narration)))
+    first = SpokenText(_squeeze("".join(parts), origin)[0], _squeeze("".join(parts), origin)[1])
+    if not mapping:
+        return first
+    second = apply_pronunciations(first.text, mapping)
+    return SpokenText(second.text, tuple(first.origin[k] if k < len(first.origin) else len(narration) for k in second.origin))
+
+
+def _squeeze(text: str, origin: list[int]) -> tuple[str, tuple[int, ...]]:
+    """Runs of spaces (left where something said nothing) as one, and no space before a comma or full stop."""
+    out: list[str] = []
+    kept: list[int] = []
+    for k, ch in enumerate(text):
+        if ch == " " and (not out or out[-1] == " " or (k + 1 < len(text) and text[k + 1] in ",.;:!?")):
+            continue
+        out.append(ch)
+        kept.append(origin[k])
+    while out and out[-1] == " ":
+        out.pop()
+        kept.pop()
+    return "".join(out), tuple(kept)
 
 
 def narration_word_timings(

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import unicodedata
 
+#: marks the author's strong emphasis (``**bold**``) in a paragraph's text, around the words: a slide draws them
+#: bold, narration and subtitles drop the marks (an invisible character, so a stray one shows nothing)
+STRONG = "\u2064"
+#: marks inline ``code`` the same way: a slide draws it in the monospaced font
+CODE = "\u2062"
+
+
+def plain(text: str) -> str:
+    """``text`` without emphasis and code marks."""
+    return text.replace(STRONG, "").replace(CODE, "")
+
 
 def slugify(text: str, fallback: str = "video", max_len: int = 60) -> str:
     """An ASCII file-name slug: ``"Café au lait!"`` -> ``"cafe-au-lait"``."""

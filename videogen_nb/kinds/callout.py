@@ -8,6 +8,7 @@ from pydantic import model_validator
 
 from ..models import scene_kind
 from ..render.designs import ContentSlide
+from ..text import plain
 from .common import ContentScene
 
 #: the accent colour of each kind of callout (the usual ones of documentation themes)
@@ -50,8 +51,14 @@ class CalloutScene(ContentScene):
         return {"seealso": "See also"}.get(self.style, self.style.capitalize())
 
     def narrate(self, english: bool) -> list[str]:
-        lead = [self.label] if english and self.continues is None and self.label.lower() != self.title.lower() else []
-        return lead + self.spoken_title() + self.content_parts(english)
+        """The title, then "Note: the text." (the label said once, with a colon, never as a sentence of its own)."""
+        content = self.content_parts(english)
+        title = [t for t in self.spoken_title() if t.strip().lower() != self.label.lower()]
+        if not english or self.continues is not None:
+            return title + content
+        if content and not plain(content[0]).lower().startswith(self.label.lower()):
+            return title + [f"{self.label}: {content[0]}"] + content[1:]
+        return title + (content or [self.label])
 
     def slide(self) -> ContentSlide:
         return ContentSlide(self.content_blocks(), self.label)

@@ -13,6 +13,7 @@ from ..narration import describe_code
 from ..render.blocks import Block, CodeBlock, Columns, label
 from ..render.designs import ContentSlide
 from .common import paragraphs
+from .flow import code_seconds
 
 
 def _code_block(code: str, language: str) -> list[Block]:
@@ -33,11 +34,16 @@ class CodeScene(SceneConfig):
     continues_fields = ("body", "code", "after")
 
     def narrate(self, english: bool) -> list[str]:
-        extra = [describe_code(self.code, self.language, self.continues is not None)] if english and self.code.strip() else []
+        lead = self.body[-1] if self.body else ""
+        extra = [describe_code(self.code, self.language, self.continues is not None, lead)] if english and self.code.strip() else []
         return self.spoken_title() + self.body + extra + self.after
 
     def slide(self) -> list[Block]:
         return paragraphs(self.body) + _code_block(self.code, self.language) + paragraphs(self.after)
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(self.code, prose=self.body + list(getattr(self, "after", []) or []))
 
 
 @scene_kind
@@ -57,8 +63,8 @@ class CodeComparisonScene(SceneConfig):
     def narrate(self, english: bool) -> list[str]:
         parts = self.spoken_title() + self.body
         if english and self.continues is None:
-            lang = code_facts(self.after or self.before, self.language).language or "code"
-            parts.append(f"Compare two versions of this {lang}: {self.before_label}, then {self.after_label}")
+            lang = code_facts(self.after or self.before, self.language).spoken_language
+            parts.append(f"Compare two versions of this {lang + ' ' if lang else ''}code: {self.before_label}, then {self.after_label}")
         return parts
 
     def slide(self) -> list[Block]:
@@ -68,6 +74,10 @@ class CodeComparisonScene(SceneConfig):
             if code.strip()  # a continued comparison may have run out of one side
         ]
         return paragraphs(self.body) + ([Columns(*sides)] if len(sides) == 2 else [b for s in sides for b in s])
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(self.before, self.after, prose=self.body)
 
     def page_units(self) -> list[Unit]:
         pairs = zip_longest(self.before.split("\n"), self.after.split("\n"))
@@ -98,8 +108,13 @@ class SolutionScene(SceneConfig):
 
     def narrate(self, english: bool) -> list[str]:
         lead = ["Here is the solution"] if english and self.continues is None else []
-        code = [describe_code(self.code, self.language)] if english and self.code.strip() else []
+        before = self.body[-1] if self.body else "Here is the solution:"
+        code = [describe_code(self.code, self.language, lead=before)] if english and self.code.strip() else []
         return self.spoken_title() + lead + self.body + code
 
     def slide(self) -> ContentSlide:
         return ContentSlide(paragraphs(self.body) + _code_block(self.code, self.language), "Solution")
+
+    @property
+    def min_seconds(self) -> float:
+        return code_seconds(self.code, prose=self.body + list(getattr(self, "after", []) or []))

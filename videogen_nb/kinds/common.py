@@ -9,14 +9,15 @@ from pydantic import Field, field_validator
 from ..models import Item, SceneConfig, flatten_items
 from ..render.blocks import Block, Paragraph
 from ..render.designs import ContentSlide
-from .flow import Part, item_block, part_blocks, part_speech
+from ..slidetext import MAX_WORDS, shown_paragraphs
+from .flow import Listing, Part, code_seconds, item_block, list_columns, part_blocks, parts_speech, shown_content
 
 Difficulty = Literal["easy", "medium", "hard"]
 
 
-def paragraphs(texts: list[str]) -> list[Block]:
-    """A paragraph block for each non-empty text."""
-    return [Paragraph(t) for t in texts if t.strip()]
+def paragraphs(texts: list[str], budget: float = MAX_WORDS) -> list[Block]:
+    """A paragraph block for each non-empty text, as a slide shows it (key sentences when they are long)."""
+    return [Paragraph(t) for t in shown_paragraphs([t for t in texts if t.strip()], budget)]
 
 
 def item_blocks(items: list[Item], marker: str = "bullet") -> list[Block]:
@@ -67,17 +68,24 @@ class ContentScene(ListedScene):
 
     def body_speech(self, english: bool = True) -> list[str]:
         """What the narration says about the body, part by part."""
-        return [s for p in self.body for s in part_speech(p, english)]
+        return parts_speech(self.body, english)
 
     def content_parts(self, english: bool = True) -> list[str]:
         """The body and the entries, as sentences to say."""
         return self.body_speech(english) + [i.text for i in self.items]
 
     def content_blocks(self) -> list[Block]:
-        return [b for p in self.body for b in part_blocks(p, self.marker)] + item_blocks(self.items, self.marker)
+        parts, items = shown_content(self.body, self.items)
+        body = [b for p in parts for b in part_blocks(p, self.marker)]
+        return list_columns(body + item_blocks(items, self.marker))
 
     def narrate(self, english: bool) -> list[str]:
         return self.spoken_title() + self.content_parts(english)
 
     def slide(self) -> ContentSlide:
         return ContentSlide(self.content_blocks(), self.slide_label)
+
+    @property
+    def min_seconds(self) -> float:
+        prose = [p for p in self.body if isinstance(p, str)] + [i.text for i in self.items]
+        return code_seconds(*(p.code for p in self.body if isinstance(p, Listing)), prose=prose)

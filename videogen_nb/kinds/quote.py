@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..models import SceneConfig, scene_kind
+from ..narration import quoted
 from ..render.blocks import Block, QuoteBlock
 from ..text import as_sentence
 from .common import paragraphs
@@ -29,8 +30,7 @@ class QuoteScene(SceneConfig):
         words = " ".join(as_sentence(q) for q in self.quote)
         if self.continues is not None or not english or not words:
             return self.spoken_title() + self.body + [words, self.attribution if not english else ""] + self.after
-        lead = f"As {self.attribution} put it:" if self.attribution else "A quote:"
-        return self.spoken_title() + self.body + [f"{lead} {words}"] + self.after
+        return self.spoken_title() + self.body + [quoted(words, self.attribution)] + self.after
 
     def slide(self) -> list[Block]:
         return paragraphs(self.body) + [QuoteBlock(self.quote, self.attribution)] + paragraphs(self.after)

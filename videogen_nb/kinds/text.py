@@ -11,7 +11,7 @@ from ..narration import join_words
 from ..render.blocks import Block, Paragraph, label
 from ..render.designs import ContentSlide
 from ..text import as_sentence
-from .flow import part_speech
+from .flow import parts_speech
 from .common import ContentScene, Difficulty, ListedScene, number_items, with_difficulty
 
 
@@ -48,7 +48,7 @@ class StepsScene(ContentScene):
             parts.append(f"Step {self.number}: {self.title}")
         else:
             parts += self.spoken_title()
-        parts += [x for p in self.body for x in part_speech(p, english, steps=True)]
+        parts += parts_speech(self.body, english, steps=True)
         for item in self.items:
             numbered = english and item.number is not None and item.level == 0
             parts.append(f"Step {item.number}: {item.text}" if numbered else item.text)

@@ -223,6 +223,8 @@ class SceneConfig(Model):
     continues: Optional[str] = None
     #: the next scene continues this one (so all pages of a section are drawn at the same size)
     continued: bool = False
+    #: the language this scene is spoken in when it is not the video's (a passage in another language)
+    lang: Optional[str] = None
 
     #: fields whose entries may continue on a next slide when the scene is too long for one, in order;
     #: a list field is split between its entries, a text field between its lines

@@ -55,6 +55,7 @@ class PipelineSettings(Model):
     output_dir: Optional[Path] = Field(None, description="folder for the finished video (default: WORKDIR/output)")
     max_workers: Optional[int] = Field(None, ge=1, le=256, description="parallel workers (default: what the work prefers)")
     offline: bool = Field(False, description="never use the network: pictures on the web are not fetched but shown as cards")
+    strict: bool = Field(False, description="stop with an error where a viewer would see something wrong, such as characters no font has")
     #: the enhancer the narration was written with (its name: a function cannot be kept in a checkpoint)
     enhancer: Optional[str] = None
     #: the executor the pipeline ran on, if the caller gave one (its name)
@@ -171,6 +172,13 @@ class PipelineContext(Model):
         if name in self.field_artifacts():
             return getattr(self, name)
         return self.artifacts.get(name)
+
+    @property
+    def spoken_lang(self) -> Optional[str]:
+        """The language the narration is spoken in: the pipeline's ``lang``, else the document's, else the one
+        detected in its text (None: the engine's default)."""
+        vc = self.video_config
+        return self.settings.lang or (vc.lang or vc.detected_lang if vc else None)
 
     def __repr__(self) -> str:
         done = [n for n, r in self.stage_records.items() if r.state == "done"]

@@ -60,6 +60,8 @@ class VideoConfig(Model):
     subtitle: str = ""
     author: str = ""
     lang: Optional[str] = None
+    #: the language the parse stage found the document written in, when neither it nor the pipeline says
+    detected_lang: Optional[str] = None
     voice: Optional[str] = None
     # front matter ``pronounce:``: how to say words, e.g. {"SQL": "sequel"}; spoken text only
     pronunciations: dict[str, str] = Field(default_factory=dict)

@@ -22,6 +22,7 @@ from ..kinds import (
 )
 from ..kinds.flow import Figure, Formula, Grid, Listing, Part, Quotation
 from ..models import Item, SceneConfig
+from ..text import plain
 from .blocks import (
     TEXT_BLOCKS,
     Break,
@@ -147,7 +148,7 @@ def _is_caption(block: MdBlock, scene: SceneConfig) -> bool:
         return False
     if isinstance(block, Quote):
         return not block.attribution
-    return isinstance(block, Para) and bool(_FIGURE.match(block.text))
+    return isinstance(block, Para) and bool(_FIGURE.match(plain(block.text)))
 
 
 class _Builder:

@@ -27,6 +27,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from ..kinds import callout_style
 from ..models import MAX_LIST_LEVEL, Item
+from ..text import plain
 from .html import HtmlCallout, HtmlComment, HtmlHeading, HtmlImage, HtmlText, read_html, strip_tags
 from .images import is_badge, resolve_image
 from .inline import InlineImage, heading_text, inline_images, inline_lines, inline_text, is_link_only, only_images
@@ -52,7 +53,7 @@ class Para:
     @property
     def lead_in(self) -> bool:
         """Ends with a colon: it introduces the block after it, and stays with it."""
-        return self.text.rstrip().endswith((":", "\uff1a"))
+        return plain(self.text).rstrip().endswith((":", "\uff1a"))
 
 
 @dataclass
@@ -334,7 +335,7 @@ class _Walker:
         for section in node.children:  # thead, tbody
             for tr in section.children:
                 inlines = [cell.children[0].token if cell.children else None for cell in tr.children]
-                rows.append([inline_text(t) if t is not None else "" for t in inlines])
+                rows.append([inline_text(t, emphasis=False) if t is not None else "" for t in inlines])
                 pictures.append([t is not None and only_images(t) for t in inlines])
         if not rows:
             return

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from ..kinds import TextScene, TitleScene
 from ..models import SceneConfig
+from ..text import plain
 from .assemble import flow_parts
 from .blocks import Break, Heading, MdBlock, Note, Para
 
@@ -75,7 +76,7 @@ def deck_scenes(blocks: list[MdBlock], title: str) -> list[SceneConfig]:
         line = next((b.line for b in slide if b.line is not None), None)
         text_only = all(isinstance(b, Para) for b in rest) and len(rest) <= 2
         if k == 0 and heading is not None and heading.level == 1 and text_only:
-            scene: SceneConfig = TitleScene(title=heading.text, subtitle=" ".join(b.text for b in rest), source_line=line)
+            scene: SceneConfig = TitleScene(title=heading.text, subtitle=" ".join(plain(b.text) for b in rest), source_line=line)
         else:
             scene = TextScene(title=heading.text if heading else "", body=flow_parts(rest), source_line=line)
         scene.narration = notes

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from ..mathspeak import mark_math, math_text
+from ..text import CODE, STRONG
 from .html import inline_tag
 
 _TASK_BOXES = ("[ ] ", "[x] ", "[X] ")
@@ -38,10 +39,14 @@ def role_text(name: str, content: str) -> str:
     return content
 
 
-def _lines(token: Token, math=mark_math) -> list[str]:
+def _lines(token: Token, math=mark_math, emphasis: bool = False) -> list[str]:
     lines: list[str] = [""]
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("strong_open", "strong_close") and emphasis:
+            lines[-1] += STRONG
+        elif child.type == "code_inline" and emphasis and child.content.strip():
+            lines[-1] += CODE + child.content.replace(STRONG, "") + CODE
+        elif child.type in ("text", "code_inline"):
             lines[-1] += child.content
         elif child.type in ("softbreak", "hardbreak"):
             lines.append("")
@@ -52,19 +57,39 @@ def _lines(token: Token, math=mark_math) -> list[str]:
             lines[-1] += math(child.content) if name in _MATH_ROLES else role_text(name, child.content)
         elif child.type == "html_inline" and inline_tag(child.content)[0] == "br":
             lines.append("")
-    return [" ".join(line.split()) for line in lines]
+    return [_tidy_marks(" ".join(line.split())) for line in lines]
 
 
-def inline_text(token: Token) -> str:
+def _tidy_marks(line: str) -> str:
+    """Emphasis marks hug their words ("**Note:** x" -> mark Note: mark x); an empty or unclosed emphasis goes."""
+    if line.count(CODE) % 2:
+        line = line.replace(CODE, "")
+    if STRONG not in line:
+        return line
+    if line.count(STRONG) % 2:
+        line = line.replace(STRONG, "")
+    line = line.replace(STRONG + STRONG, "")
+    parts = line.split(STRONG)
+    for k in range(1, len(parts), 2):
+        inner = parts[k]
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+        parts[k - 1] += lead
+        parts[k] = inner.strip()
+        parts[k + 1] = trail + parts[k + 1]
+    return "".join(p if k % 2 == 0 else (STRONG + p + STRONG if p else "") for k, p in enumerate(parts))
+
+
+def inline_text(token: Token, emphasis: bool = True) -> str:
     """The visible text of an ``inline`` token, with Markdown syntax removed.
 
     Link text is kept (the URL is not); inline code keeps its content; images,
     footnote marks and inline HTML tags (comments, ``<span>``) are dropped: badges and
-    decoration do not belong on a slide. A task-list box (``[ ]``, ``[x]``) is dropped too.
+    decoration do not belong on a slide. A task-list box (``[ ]``, ``[x]``) is dropped too. With ``emphasis``, the
+    author's ``**strong**`` words are kept between :data:`~videogen_nb.text.STRONG` marks.
     Inline math is kept between :data:`~videogen_nb.mathspeak.MARK` marks, for the slide to
     write and the narration to say.
     """
-    text = " ".join(" ".join(_lines(token)).split())
+    text = " ".join(" ".join(_lines(token, emphasis=emphasis)).split())
     for box in _TASK_BOXES:
         if text.startswith(box):
             return text[len(box) :]

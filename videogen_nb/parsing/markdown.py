@@ -9,6 +9,7 @@ from typing import Any, NamedTuple, Optional
 
 from ..kinds import OutroScene, TextScene, TitleScene
 from ..models import Document, SceneConfig
+from ..text import plain
 from .assemble import (
     MIN_SECTIONS_FOR_SUMMARY,
     Section,
@@ -89,7 +90,7 @@ def parse_markdown(doc: Document, fallback_title: str, lang: Optional[str] = Non
     subtitle = ""
     content_intro = [b for b in intro if not isinstance(b, Note)]
     if len(content_intro) == 1 and isinstance(content_intro[0], Para) and len(content_intro[0].text) <= SHORT_INTRO:
-        subtitle = content_intro[0].text
+        subtitle = plain(content_intro[0].text)
         intro = [b for b in intro if isinstance(b, Note)]
     elif not subtitle and isinstance(front.get("description"), str) and len(front["description"]) <= SHORT_INTRO:
         subtitle = front["description"]

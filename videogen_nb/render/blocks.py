@@ -16,14 +16,16 @@ from typing import Optional, Union
 from PIL import Image
 
 from ..mathspeak import written_math
+from ..slidetext import short_urls
+from ..text import CODE, STRONG, plain
 from .code import highlight
-from .layout import ELLIPSIS, clip_lines, longest_prefix, wrap_text
 from .fonts import fallback_setting
+from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text
 from .text import is_rtl, line_height, measure, measure_with, metrics
 from .theme import RGB, Box, Theme
 
 MAX_CELL_LINES = 6
-CODE_MIN_SHRINK = 0.75  # a code panel shrinks its font this far so long lines need not wrap
+CODE_MIN_SHRINK = 0.75  # a table shrinks its font this far before it breaks words inside cells
 
 
 @dataclass
@@ -40,6 +42,10 @@ class Env:
     def px(self, fraction: float, factor: float = 1.0) -> int:
         """A size given as a fraction of the short side, at the current scale."""
         return max(6, int(round(fraction * self.unit * self.scale * factor)))
+
+    def text_px(self, fraction: float, factor: float = 1.0) -> int:
+        """A text size like :meth:`px`, never below the theme's smallest readable size."""
+        return max(self.px(fraction, factor), self.theme.min_text_px(self.unit))
 
     @property
     def gap(self) -> int:
@@ -140,9 +146,9 @@ class Paragraph(Block):
 
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
-        size = env.px(self.size or th.body_size)
+        size = env.text_px(self.size or th.body_size)
         color = self.color or th.text
-        text = written_math(self.text)  # inline math, kept between marks, is written out
+        text = short_urls(written_math(self.text))  # inline math, kept between marks, is written out; long URLs cut
         rtl = is_rtl(text)
         lh = line_height(self.style, size, th.line_spacing)
         ascent, _ = metrics(self.style, size)
@@ -153,22 +159,33 @@ class Paragraph(Block):
         else:
             mark_w = int(size * 1.2) if self.marker else 0
         text_w = max(size, width - indent - mark_w)
-        lines = list(wrap_text(text, self.style, size, text_w))
-        if self.max_lines and len(lines) > self.max_lines:
-            lines, _ = clip_lines(lines, self.max_lines, self.style, size, text_w)
+        if (STRONG in text or CODE in text) and not rtl and self.style == "sans":
+            rows = wrap_rich(_spans(text), size, text_w)
+            if self.max_lines and len(rows) > self.max_lines:
+                rows = rows[: self.max_lines]
+                rows[-1] = rows[-1] + [(ELLIPSIS, "sans")]
+        else:
+            lines = list(wrap_text(plain(text), self.style, size, text_w))
+            if self.max_lines and len(lines) > self.max_lines:
+                lines, _ = clip_lines(lines, self.max_lines, self.style, size, text_w)
+            rows = [[(line, self.style)] for line in lines]
         ops: list[Op] = []
-        for k, line in enumerate(lines):
-            w = measure(line, self.style, size, rtl)
+        for k, row in enumerate(rows):
+            w = sum(measure(t, st, size, rtl) for t, st in row)
             if self.align == "center":
                 x = (width - w) / 2
             elif (self.align == "end") != rtl:
                 x = width - indent - mark_w - w
             else:
                 x = indent + mark_w
-            ops.append(TextOp(x, k * lh + ascent, line, self.style, size, color, rtl, w))
-        if self.marker and lines:
+            for t, st in row:
+                tw = measure(t, st, size, rtl)
+                if t.strip():
+                    ops.append(TextOp(x, k * lh + ascent, t, st, size, color, rtl, tw))
+                x += tw
+        if self.marker and rows:
             ops.extend(self._marker_ops(mark_text, width, indent, mark_w, ascent, size, rtl, env))
-        return Placed(len(lines) * lh, ops)
+        return Placed(len(rows) * lh, ops)
 
     def _marker_text(self) -> Optional[str]:
         if not self.marker or self.marker == "bullet":
@@ -194,6 +211,23 @@ class Paragraph(Block):
         return [TextOp(x, ascent, mark_text, "sans-bold", size, env.accent, False, w)]
 
 
+def _spans(text: str) -> tuple[tuple[str, str], ...]:
+    """Text with :data:`STRONG` and :data:`CODE` marks as (text, style) spans: bold between two strong marks,
+    monospaced between two code marks."""
+    out: list[tuple[str, str]] = []
+    bold = code = False
+    run = ""
+    for ch in text + STRONG:
+        if ch in (STRONG, CODE):
+            if run:
+                out.append((run, ("mono" if code else "sans") + ("-bold" if bold else "")))
+            run = ""
+            bold, code = (not bold, code) if ch == STRONG else (bold, not code)
+        else:
+            run += ch
+    return tuple(out)
+
+
 def label(text: str) -> Paragraph:
     """A small heading inside a slide ("QUIZ", "Step 3", "Ask yourself") in the accent colour."""
     return _Label(text)
@@ -211,7 +245,8 @@ class _Label(Paragraph):
 
 @dataclass
 class CodeBlock(Block):
-    """A highlighted code listing on a panel; lines too long for it wrap."""
+    """A highlighted code listing on a panel. A console's prompts are drawn in the accent colour and its output
+    dimmed; a line too long for the panel continues on the next row after a mark, at its own indentation."""
 
     code: str
     language: str = ""
@@ -219,52 +254,114 @@ class CodeBlock(Block):
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
         lines = highlight(self.code, self.language, th.code_style)
-        size = env.px(th.code_size)
+        size = env.text_px(th.code_size)
         pad = int(size * 0.7)
         inner = max(size, width - 2 * pad)
-        longest = max((sum(measure(t, "mono", size) for t, _ in line) for line in lines), default=0.0)
-        if longest > inner:  # shrink (a little) before wrapping: wrapped code is harder to read
-            size = max(int(size * CODE_MIN_SHRINK), int(size * inner / longest))
+        longest = max((sum(measure(t, "mono", size) for t, _, _ in line) for line in lines), default=0.0)
+        if longest > inner:  # shrink (down to the readable floor) before wrapping: wrapped code is harder to read
+            size = max(th.min_text_px(env.unit), int(size * inner / longest))
             pad = int(size * 0.7)
             inner = max(size, width - 2 * pad)
         lh = line_height("mono", size, 1.22)
         ascent, _ = metrics("mono", size)
-        rows = _wrap_code(lines, size, inner)
+        rows = wrap_code(lines, size, inner)
         height = 2 * pad + len(rows) * lh
         ops: list[Op] = [ShapeOp((0, 0, width, height), fill=th.panel, radius=max(2, int(size * 0.4)))]
         for k, row in enumerate(rows):
             x = pad
-            for text, colour in row:
-                w = measure(text, "mono", size)
-                ops.append(TextOp(x, pad + k * lh + ascent, text, "mono", size, colour or th.text, False, w))
+            for text, colour, role in row:
+                style = "mono-bold" if role == "prompt" else "mono"
+                w = measure(text, style, size)
+                if text.strip():
+                    ops.append(TextOp(x, pad + k * lh + ascent, text, style, size, _code_colour(colour, role, env), False, w))
                 x += w
         return Placed(height, ops)
 
 
+CONTINUATION = "\u21aa "  # starts the row a too-long line continues on: "↪ "
+
+
+def _code_colour(colour: Optional[RGB], role: str, env: Env) -> RGB:
+    if role == "prompt":
+        return env.accent
+    if role in ("output", "mark"):
+        return env.theme.muted
+    return colour or env.theme.text
+
+
+def _atoms(line: tuple) -> list[tuple]:
+    """A line's pieces cut after each run of spaces: the places a long line may wrap (token boundaries)."""
+    out: list[tuple] = []
+    for text, colour, role in line:
+        start = 0
+        for k in range(1, len(text)):
+            if text[k - 1] == " " and text[k] != " ":
+                out.append((text[start:k], colour, role))
+                start = k
+        out.append((text[start:], colour, role))
+    return out
+
+
 @lru_cache(maxsize=512)
-def _wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
-    """Visual rows of code: a source line wider than the panel continues on the next row."""
+def wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
+    """Visual rows of code. A source line wider than the panel breaks between tokens (inside one only if it is
+    wider than a whole row, at a soft break such as "/" or "."); each continuation row starts at the line's own
+    indentation with a mark, so Python's indentation still reads."""
     rows: list[list[tuple]] = []
+    space = measure(" ", "mono", size)
+    mark_w = measure(CONTINUATION, "mono", size)
     for line in lines:
+        text = "".join(p[0] for p in line)
+        indent = len(text) - len(text.lstrip(" "))
+        indent = min(indent, int(inner * 0.4 / max(space, 1)))
+        lead = [(" " * indent, None, ""), (CONTINUATION, None, "mark")] if indent else [(CONTINUATION, None, "mark")]
+        lead_w = indent * space + mark_w
         row: list[tuple] = []
         used = 0.0
-        for text, colour in line:
-            rest = text
-            while rest:
-                w = measure(rest, "mono", size)
-                if used + w <= inner:
-                    row.append((rest, colour))
-                    used += w
-                    break
-                n = longest_prefix(rest, "mono", size, inner - used)
-                if n == 0 and not row:
-                    n = 1  # a single character wider than the panel: draw it anyway, it is clipped by nothing
-                if n:
-                    row.append((rest[:n], colour))
+        for atom in _atoms(line):
+            piece, colour, role = atom
+            w = measure(piece, "mono", size)
+            if used + w <= inner or not piece.strip() and not row:
+                row.append(atom)
+                used += w
+                continue
+            if row and any(p[2] != "mark" and p[0].strip() for p in row):
                 rows.append(row)
-                row, used, rest = [], 0.0, rest[n:]
+                row, used = list(lead), lead_w
+                piece = piece.lstrip(" ")
+                w = measure(piece, "mono", size)
+            if used + w <= inner:
+                row.append((piece, colour, role))
+                used += w
+                continue
+            rest = piece
+            while rest:
+                room = inner - used
+                if measure(rest, "mono", size) <= room:
+                    row.append((rest, colour, role))
+                    used += measure(rest, "mono", size)
+                    break
+                first = break_token(rest, "mono", size, max(space, room))[0]
+                if measure(first, "mono", size) > room and len(row) > len(lead):
+                    rows.append(row)  # not even one character fits here: continue on a new row
+                    row, used = list(lead), lead_w
+                    continue
+                row.append((first, colour, role))
+                rows.append(row)
+                row, used, rest = list(lead), lead_w, rest[len(first):]
         rows.append(row)
-    return rows
+    return [_merged(r) for r in rows]
+
+
+def _merged(row: list[tuple]) -> list[tuple]:
+    """Neighbouring pieces of one colour and role as one (fewer, longer runs of text to draw)."""
+    out: list[tuple] = []
+    for text, colour, role in row:
+        if out and out[-1][1:] == (colour, role):
+            out[-1] = (out[-1][0] + text, colour, role)
+        else:
+            out.append((text, colour, role))
+    return out
 
 
 # --- table --------------------------------------------------------------------------------
@@ -279,11 +376,11 @@ class TableBlock(Block):
 
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
-        size = env.px(th.body_size, 0.85)
+        size = env.text_px(th.body_size, 0.85)
         longest = self._longest_words(size, int(size * 0.45))
         words = sum(longest)
-        if words > width:  # many columns: shrink (a little) before breaking words inside cells
-            size = max(int(size * CODE_MIN_SHRINK), int(size * width / words))
+        if words > width:  # many columns: shrink (a little, never below the readable floor) before breaking words
+            size = max(int(size * CODE_MIN_SHRINK), int(size * width / words), th.min_text_px(env.unit))
             longest = self._longest_words(size, int(size * 0.45))
         heads = sum(self._header_words(size, int(size * 0.45)))
         if heads > width:  # a header never breaks inside a word ("Edg/e"): shrink further if it must
@@ -427,7 +524,7 @@ class OptionBlock(Block):
 
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         th = env.theme
-        size = env.px(th.body_size, 0.95)
+        size = env.text_px(th.body_size, 0.95)
         pad = int(size * 0.45)
         circle = int(size * 1.5)
         colour = th.correct if self.state == "correct" else env.accent

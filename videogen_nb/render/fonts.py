@@ -1,9 +1,12 @@
-"""Fonts: matplotlib's bundled DejaVu family first, then system fonts for what DejaVu lacks.
+"""Fonts: matplotlib's bundled DejaVu family first, then system fonts, then fonts that came from PyPI.
 
-DejaVu covers Latin, Greek, Cyrillic, Arabic and Hebrew on every machine. CJK
-and colour emoji come from system fonts (Noto CJK, Noto Color Emoji) where
-they are installed; ``VIDEOGEN_FALLBACK_FONTS`` (paths separated by
-``os.pathsep``; empty for none) replaces that search.
+DejaVu covers Latin, Greek, Cyrillic, Arabic and Hebrew on every machine. System fonts (Noto CJK,
+Noto Color Emoji) win where they are installed; on a machine without them, the Noto fonts of the
+``manimgx-fonts-cjk`` and ``manimgx-fonts`` wheels (both under the SIL Open Font License) draw
+Chinese, Japanese and Korean, emoji (in outline: PyPI has no colour emoji font) and the scripts
+DejaVu lacks. ``VIDEOGEN_FONT_DIRS`` (folders separated by ``os.pathsep``) is where system fonts are
+looked for instead of the usual places (an empty folder: a machine without fonts);
+``VIDEOGEN_FALLBACK_FONTS`` (paths; empty for none) replaces the whole search.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ FONT_FILES = {
 }
 
 FALLBACK_ENV = "VIDEOGEN_FALLBACK_FONTS"
+FONT_DIRS_ENV = "VIDEOGEN_FONT_DIRS"
 
 # system fonts worth trying, best first; a file name that contains one of these is taken
 _PREFERRED = (
@@ -48,6 +52,8 @@ class FontFace:
     index: int = 0
     #: colour bitmap fonts (Noto Color Emoji) exist at one pixel size only; glyphs are scaled from it
     bitmap_size: Optional[int] = None
+    #: the weight to set on a variable font (its default instance may be Thin)
+    weight: Optional[int] = None
 
     @property
     def name(self) -> str:
@@ -89,15 +95,30 @@ def _bitmap_size(path: Path) -> Optional[int]:
     return None
 
 
+def _variable(path: Path) -> bool:
+    """Whether the font has a weight axis (its default instance may be Thin: it is set to Regular)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as tt:
+            return "fvar" in tt and any(a.axisTag == "wght" for a in tt["fvar"].axes)
+    except Exception:  # not readable here: drawn as it is
+        return False
+
+
 def _face(path: Path) -> FontFace:
-    return FontFace(path, 0, _bitmap_size(path))
+    return FontFace(path, 0, _bitmap_size(path), 400 if _variable(path) else None)
 
 
 @lru_cache(maxsize=8)
-def _system_fallbacks(bold: bool) -> tuple[FontFace, ...]:
+def _system_fallbacks(bold: bool, dirs: Optional[str] = None) -> tuple[FontFace, ...]:
     from matplotlib import font_manager
 
-    files = sorted({Path(f) for f in font_manager.findSystemFonts()}, key=str)
+    if dirs is not None:
+        found = font_manager.findSystemFonts(fontpaths=[d for d in dirs.split(os.pathsep) if d]) if dirs.strip() else []
+    else:
+        found = font_manager.findSystemFonts()
+    files = sorted({Path(f) for f in found}, key=str)
     order = (_BOLD_FIRST if bold else ()) + _PREFERRED
     chosen: list[Path] = []
     for key in order:
@@ -113,12 +134,47 @@ def _env_fallbacks(value: str) -> tuple[FontFace, ...]:
     return tuple(_face(Path(p)) for p in value.split(os.pathsep) if p.strip() and Path(p).is_file())
 
 
+# the fonts of the PyPI font packages, in the order they are tried: (module, file, face index, weight, bold weight)
+_PACKAGED = (
+    ("manimgx_fonts_cjk", "NotoSansCJK-VF.otf.ttc", 2, 400, 700),  # face 2: Simplified Chinese shapes, all of CJK
+    ("manimgx_fonts", "NotoSans[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansSymbols[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoEmoji[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansDevanagari[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansThai[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansBengali[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansTamil[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansGeorgian[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansArmenian[wght].ttf", 0, 400, 700),
+    ("manimgx_fonts", "NotoSansEthiopic[wght].ttf", 0, 400, 700),
+)
+
+
+@lru_cache(maxsize=4)
+def packaged_fonts(bold: bool = False) -> tuple[FontFace, ...]:
+    """The fonts installed from PyPI with this package (what a machine without system fonts draws CJK and emoji
+    with); a package that is missing is skipped."""
+    import importlib.util
+
+    faces: list[FontFace] = []
+    for module, name, index, weight, bold_weight in _PACKAGED:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        path = Path(list(spec.submodule_search_locations)[0]) / name
+        if path.is_file():
+            faces.append(FontFace(path, index, None, bold_weight if bold else weight))
+    return tuple(faces)
+
+
 def fallback_fonts(bold: bool = False) -> tuple[FontFace, ...]:
-    """Fonts tried, in order, for characters DejaVu does not have (CJK, emoji, other scripts)."""
+    """Fonts tried, in order, for characters DejaVu does not have (CJK, emoji, other scripts): the system's first,
+    then those from PyPI."""
     value = os.environ.get(FALLBACK_ENV)
     if value is not None:
         return _env_fallbacks(value)
-    return _system_fallbacks(bold)
+    system = _system_fallbacks(bold, os.environ.get(FONT_DIRS_ENV))
+    return system + tuple(f for f in packaged_fonts(bold) if f.path not in {s.path for s in system})
 
 
 def font_chain(style: str) -> tuple[FontFace, ...]:
@@ -150,7 +206,10 @@ def load_font(face: FontFace, size: int) -> ImageFont.FreeTypeFont:
     """A Pillow font of ``face`` at ``size`` pixels (bitmap faces at their own size); cached."""
     px = face.bitmap_size or max(int(size), 6)
     try:
-        return ImageFont.truetype(str(face.path), px, index=face.index, layout_engine=ImageFont.Layout.RAQM)
+        font = ImageFont.truetype(str(face.path), px, index=face.index, layout_engine=ImageFont.Layout.RAQM)
+        if face.weight is not None:
+            font.set_variation_by_axes([face.weight])
+        return font
     except OSError as exc:
         raise RenderError(f"cannot load the font {face.path}: {exc}") from None
 

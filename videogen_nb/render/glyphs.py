@@ -95,6 +95,19 @@ def _segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], f
     return tuple(Run("".join(chars), face) for chars, face in runs), frozenset(missing)
 
 
+def describe_scripts(chars: set[str] | frozenset[str]) -> str:
+    """``"Chinese/Japanese (CJK) 10, emoji 2"``: the scripts of some characters and how many of each."""
+    from collections import Counter
+
+    from ..language import script_of
+    from ..spoken import is_emoji
+
+    names = {"CJK": "Chinese/Japanese (CJK)", "HIRAGANA": "Japanese kana", "KATAKANA": "Japanese kana",
+             "HANGUL": "Korean", "": "symbols"}  # fmt: skip
+    counts = Counter("emoji" if is_emoji(c) else names.get(script_of(c), script_of(c).capitalize()) for c in chars)
+    return ", ".join(f"{name} {n}" for name, n in counts.most_common())
+
+
 def describe_missing(chars: set[str] | frozenset[str]) -> str:
     """``'字' (U+5B57), '😀' (U+1F600)``: the characters, and their code points to search for a font."""
     return ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars))

@@ -127,6 +127,49 @@ def _wrap(text: str, style: str, size: int, max_width: float, fallback: str | No
     return tuple(lines)
 
 
+def wrap_rich(spans: tuple[tuple[str, str], ...], size: int, max_width: float) -> list[list[tuple[str, str]]]:
+    """Greedy word wrap of text in several styles (``(text, style)`` spans: the author's bold inside a paragraph);
+    each line is a list of ``(text, style)`` runs, spaces included."""
+    return [list(line) for line in _wrap_rich(spans, int(size), float(max_width), fallback_setting())]
+
+
+@lru_cache(maxsize=4096)
+def _wrap_rich(spans: tuple, size: int, max_width: float, fallback: str | None) -> tuple:
+    # ``fallback`` is part of the cache key only: other fallback fonts measure differently
+    words: list[tuple[str, bool, str]] = []  # (token, space before it, style)
+    pending = False  # the span before ended with a space
+    for text, style in spans:
+        for k, (tok, space) in enumerate(tokens(text)):
+            words.append((tok, (text[:1].isspace() or pending) if k == 0 else space, style))
+        pending = text[-1:].isspace()
+    lines: list[list[list[str]]] = []
+    line: list[list[str]] = []
+    width = 0.0
+    for tok, space, style in words:
+        sep = " " if (space and line) else ""
+        w = measure(sep + tok, style, size)
+        if line and width + w > max_width:
+            lines.append(line)
+            line, width, sep = [], 0.0, ""
+            w = measure(tok, style, size)
+        pieces = [tok] if w <= max_width or line else break_token(tok, style, size, max_width)
+        for k, piece in enumerate(pieces):
+            if k:
+                lines.append(line)
+                line, width = [], 0.0
+            text = (sep if k == 0 else "") + piece
+            if line and line[-1][1] == style:
+                line[-1][0] += text
+            elif line and sep and k == 0 and line[-1][1] == "sans":
+                line[-1][0] += sep  # the space goes with plain text: a bold or code run starts and ends at its words
+                line.append([piece, style])
+            else:
+                line.append([text, style])
+            width += measure(text, style, size)
+    lines.append(line)
+    return tuple(tuple((t, st) for t, st in ln) for ln in lines)
+
+
 def clip_lines(lines: list[str], max_lines: int, style: str, size: int, max_width: float) -> tuple[list[str], bool]:
     """At most ``max_lines`` lines; the last kept one ends with an ellipsis if any were dropped."""
     if len(lines) <= max_lines:

@@ -11,6 +11,8 @@ an edit re-encodes one scene, not the whole track.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..atomic import atomic_write_bytes, recorded_digest, write_recorded
+from ..atomic import atomic_write_bytes, recorded_digest, temporary_sibling, write_recorded
 from ..audio_io import read_wav
 from ..errors import RenderError
 from ..ffmpeg import ffmpeg_exe
@@ -161,15 +163,32 @@ class NarrationTrack:
                 write_recorded(self._path(c), b"".join(frames[k : k + n]))
                 k += n
         self.encoded = [c.index for c in missing]
-        atomic_write_bytes(out, b"".join(self._path(c).read_bytes() for c in chunks))
+        _concatenate([self._path(c) for c in chunks], out)  # streamed: memory does not grow with the video
         return out
 
 
+MAX_RUN_SAMPLES = 300 * AUDIO_RATE  # one encoder run holds at most five minutes: its AAC is kept in memory
+
+
+def _concatenate(parts: list[Path], out: Path) -> None:
+    """The files ``parts`` one after another into ``out``, through a temporary file and a rename."""
+    tmp = temporary_sibling(out)
+    try:
+        with open(tmp, "wb") as fh:
+            for part in parts:
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, fh)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _runs(chunks: list[Chunk]) -> list[list[Chunk]]:
-    """Group chunks of consecutive scenes."""
+    """Group chunks of consecutive scenes, at most :data:`MAX_RUN_SAMPLES` a group."""
     runs: list[list[Chunk]] = []
     for c in chunks:
-        if runs and runs[-1][-1].index + 1 == c.index:
+        if runs and runs[-1][-1].index + 1 == c.index and sum(x.length for x in runs[-1]) + c.length <= MAX_RUN_SAMPLES:
             runs[-1].append(c)
         else:
             runs.append([c])

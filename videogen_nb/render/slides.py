@@ -11,15 +11,22 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..models import SceneConfig
-from .blocks import Env, Op, Paragraph, PictureOp, ShapeOp, TextOp, shift, stack
+from ..slidetext import MAX_WORDS, word_count
+from ..text import plain
+from .blocks import Columns, Env, Op, OptionBlock, Paragraph, PictureOp, QuoteBlock, ShapeOp, TextOp, label, shift, stack
 from .designs import ContentSlide, PictureSlide, TitleSlide, as_design
-from .glyphs import describe_missing
+from .glyphs import describe_scripts
 from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
 from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
 from .theme import Box, Theme
 
+BALANCE = 0.4  # of the room a sparse slide leaves under its content, what goes above it
+WORD_TOLERANCE = 1.15  # a slide may pass the word budget by this much before a section continues on the next
 TITLE_SCALES = (1.0, 0.85, 0.7)  # a slide's title shrinks this far on two lines, then to 0.6 on three
-FONT_HINT = "install fonts-noto-cjk / fonts-noto-color-emoji, or name a font that has them in VIDEOGEN_FALLBACK_FONTS"
+FONT_HINT = (
+    "Install a font that has them (Debian: fonts-noto-cjk, fonts-noto-color-emoji; from PyPI: manimgx-fonts-cjk, "
+    "manimgx-fonts), or name one in VIDEOGEN_FALLBACK_FONTS"
+)
 
 
 @dataclass
@@ -31,6 +38,8 @@ class Slide:
     #: (left, top, right, bottom) of every line of text, as the layout engine placed it
     boxes: list[Box] = field(default_factory=list)
     scale: float = 1.0  # how far the body text was shrunk to fit
+    #: characters no font has (drawn as U+FFFD); the parse stage warns once per document
+    missing: frozenset[str] = frozenset()
 
     def __repr__(self) -> str:
         w, h = self.image.size
@@ -128,7 +137,11 @@ def _layout_slide(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale
 def layout_content(
     scene: SceneConfig, design: ContentSlide, size: tuple[int, int], theme: Theme, scale: Optional[float] = None
 ) -> SlideLayout:
-    """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``)."""
+    """Lay out a content slide's label, title and blocks at the largest scale that fits (or only at ``scale``).
+
+    What takes little room sits a little above the middle of the space under the title, not in its top
+    corner; a slide with only a title is drawn as a section divider (see :func:`render_slide`).
+    """
     return _layout_content(scene, design, size, theme, scale, place=True)
 
 
@@ -136,27 +149,56 @@ def _layout_content(
     scene: SceneConfig, design: ContentSlide, size: tuple[int, int], theme: Theme, scale: Optional[float], place: bool
 ) -> SlideLayout:
     warnings: list[str] = []
-    tag, blocks = design.label, design.blocks
-    if scene.section and scene.section != scene.title:  # an H3's scene shows its H2 small above its title
-        tag = f"{scene.section} \u00b7 {tag}" if tag else scene.section
+    tag, blocks = slide_tag(scene, design), design.blocks
     head_ops, head_h = _header(scene, tag, size, theme, warnings)
     x0, y0, x1, y1 = theme.safe_area(size)
     top, bottom = y0 + head_h, y1 - _footer_height(size, theme)
     avail = bottom - top
-    split = scene.continued or scene.continues is not None
-    for s in [scale] if scale is not None else _scales(theme, split):
+    # the pages of a split section were cut to fit at the page scale; each is then drawn as large as it fits
+    for s in [scale] if scale is not None else _scales(theme):
         env = _env(scene, size, theme, s)
         placed = stack(blocks, x1 - x0, env, avail)
         if placed.height <= avail:
             break
+    fits = placed.height <= avail
+    # balanced: the room left is shared 2:3 above and below (the eye's middle is a little above the frame's)
+    drop = int((avail - placed.height) * BALANCE) if fits else 0
     # moving every operation into place is only worth it when the slide is drawn, not when its fit is asked
-    ops = head_ops + [shift(op, x0, top) for op in placed.ops] if place else []
-    return SlideLayout(ops, placed.height <= avail, s, bottom, warnings + env.warnings)
+    ops = head_ops + [shift(op, x0, top + drop) for op in placed.ops] if place else []
+    return SlideLayout(ops, fits, s, bottom, warnings + env.warnings)
+
+
+def slide_tag(scene: SceneConfig, design: ContentSlide) -> Optional[str]:
+    """The small label above a content slide's title: the design's, after the H2 an H3's scene belongs to."""
+    tag = design.label
+    if scene.section and scene.section != scene.title:  # an H3's scene shows its H2 small above its title
+        tag = f"{scene.section} \u00b7 {tag}" if tag else scene.section
+    return tag
+
+
+def block_words(blocks: list) -> float:
+    """Words of prose the blocks show (paragraphs, list entries, quotations, quiz options), as a reader counts them."""
+    total = 0.0
+    for b in blocks:
+        if isinstance(b, Columns):
+            total += block_words(b.left) + block_words(b.right)
+        elif isinstance(b, Paragraph) and not isinstance(b, type(label(""))):
+            total += word_count(plain(b.text))
+        elif isinstance(b, QuoteBlock):
+            total += sum(word_count(p) for p in b.paragraphs)
+        elif isinstance(b, OptionBlock):
+            total += word_count(b.text)
+    return total
 
 
 def content_fits(scene: SceneConfig, size: tuple[int, int], theme: Theme, scale: float) -> bool:
-    """Whether ``scene``'s content fits its slide at ``scale`` (used to split long sections)."""
-    return _layout_slide(scene, size, theme, scale, place=False).fits
+    """Whether ``scene``'s content fits its slide at ``scale`` and within the words a slide may hold (used to split
+    long sections)."""
+    design = as_design(scene.slide())
+    if isinstance(design, ContentSlide) and block_words(design.blocks) > MAX_WORDS * WORD_TOLERANCE:
+        return False
+    return _layout_content(scene, design if isinstance(design, ContentSlide) else ContentSlide(), size, theme, scale,
+                           place=False).fits
 
 
 def _cut(ops: list[Op], bottom: int) -> list[Op]:
@@ -250,14 +292,38 @@ def _draw(img: Image.Image, ops: list[Op]) -> list[Box]:
     return boxes
 
 
-def _missing_warning(scene: SceneConfig, ops: list[Op]) -> Optional[str]:
+def _missing(ops: list[Op]) -> frozenset[str]:
     missing: set[str] = set()
     for op in ops:
         if isinstance(op, TextOp):
             missing |= missing_chars(op.text, op.style)
-    if not missing:
+    return frozenset(missing)
+
+
+def scene_glyph_gaps(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> frozenset[str]:
+    """The characters of ``scene``'s slide that no font can draw (laid out, not drawn)."""
+    size = (int(size[0]), int(size[1]))
+    design = as_design(scene.slide())
+    if isinstance(design, PictureSlide):
+        return frozenset()
+    if isinstance(design, TitleSlide):
+        return _missing(_title_ops(scene, design, size, theme, []))
+    if not design.blocks and scene.title:
+        return _missing(_title_ops(scene, TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or ""), size, theme, []))
+    return _missing(layout_content(scene, design, size, theme).ops)
+
+
+def glyph_gaps_warning(gaps: dict[str, frozenset[str]]) -> Optional[str]:
+    """One short sentence for a whole document: how many characters of which scripts no font has, on which slides."""
+    chars = frozenset().union(*gaps.values()) if gaps else frozenset()
+    if not chars:
         return None
-    return f"scene {scene.scene_id or scene.kind}: no font has {describe_missing(missing)}; {FONT_HINT}"
+    scenes = [sid for sid, g in gaps.items() if g]
+    where = ", ".join(scenes[:3]) + (f" and {len(scenes) - 3} more" if len(scenes) > 3 else "")
+    return (
+        f"no font has {len(chars)} character{'s' if len(chars) != 1 else ''} of {describe_scripts(chars)} "
+        f"(on {len(scenes)} slide{'s' if len(scenes) != 1 else ''}: {where}); they are drawn as \ufffd. {FONT_HINT}"
+    )
 
 
 def slide_background(size: tuple[int, int], theme: Theme) -> Image.Image:
@@ -286,7 +352,12 @@ def render_slide(
     design = as_design(scene.slide())
     if isinstance(design, PictureSlide):
         return _picture_slide(design, img)
-    if isinstance(design, TitleSlide):
+    if isinstance(design, ContentSlide) and not design.blocks and scene.title:
+        # a heading with nothing under it is a section divider: its title large in the middle, not alone in a corner
+        divider = TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or "")
+        ops, scale = _title_ops(scene, divider, size, theme, warnings), 1.0
+        ops = ops + _footer_ops(size, theme, footer, f"{index + 1} / {total}" if total else "")
+    elif isinstance(design, TitleSlide):
         ops, scale = _title_ops(scene, design, size, theme, warnings), 1.0
     else:
         lay = layout_content(scene, design, size, theme)
@@ -300,8 +371,5 @@ def render_slide(
             )
         page = f"{index + 1} / {total}" if total else ""
         ops = ops + _footer_ops(size, theme, footer, page)
-    missing = _missing_warning(scene, ops)
-    if missing:
-        warnings.append(missing)
     boxes = _draw(img, ops)
-    return Slide(img, warnings, boxes, scale)
+    return Slide(img, warnings, boxes, scale, _missing(ops))

@@ -13,14 +13,19 @@ from .theme import RGB, Box
 
 
 def is_rtl(text: str) -> bool:
-    """True when the first strongly directional character is right-to-left (Arabic, Hebrew ...)."""
+    """True when most strongly directional characters are right-to-left (Arabic, Hebrew ...): a Persian line that
+    starts with "Node.js" is still a Persian line. A tie goes to the first such character."""
+    rtl = ltr = 0
+    first = None
     for ch in text:
         direction = unicodedata.bidirectional(ch)
         if direction in ("R", "AL"):
-            return True
-        if direction == "L":
-            return False
-    return False
+            rtl += 1
+            first = first or "R"
+        elif direction == "L":
+            ltr += 1
+            first = first or "L"
+    return rtl > ltr or (rtl == ltr and first == "R")
 
 
 def _direction(rtl: bool) -> str | None:

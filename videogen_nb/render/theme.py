@@ -36,7 +36,9 @@ class Theme:
     label_size: float = 0.03
     footer_size: float = 0.022
     max_body_scale: float = 1.24  # a slide with little on it shows it larger
-    min_body_scale: float = 0.6  # text never shrinks below this; what still does not fit continues on the next slide
+    min_body_scale: float = 0.75  # text never shrinks below this; what still does not fit continues on the next slide
+    #: no text on a slide's body is smaller than this (34 px at 1080p): smaller is not read from a couch
+    min_text: float = 34 / 1080
     page_scale: float = 0.8  # a section split over several slides fills each at this scale
     margin_x: float = 0.06  # the safe area: of the width
     margin_y: float = 0.06  # of the height
@@ -45,6 +47,10 @@ class Theme:
     def accent_colour(self, name: Optional[str]) -> RGB:
         """The theme's shade of accent ``name`` (its default accent for None)."""
         return self.accents.get(name, self.accent) if name else self.accent
+
+    def min_text_px(self, unit: int) -> int:
+        """The smallest text size in pixels on a frame whose short side is ``unit``."""
+        return max(6, int(round(self.min_text * unit)))
 
     def safe_area(self, size: tuple[int, int]) -> Box:
         """(left, top, right, bottom) inside which all text is drawn."""

@@ -21,7 +21,8 @@ from ..models import (
     SceneTiming,
     TimingReport,
 )
-from ..pronounce import SpokenText, apply_pronunciations, narration_word_timings
+from ..language import same_language
+from ..pronounce import SpokenText, narration_word_timings, speech_text
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
 from ..timeline import scene_frames
 from ..tts.base import Speech, SpeechEngine, estimate_word_timings
@@ -37,6 +38,8 @@ class _Job:
     spoken: SpokenText
     key: str
     force: bool = False  # speak again even if a clip is cached (and replace it)
+    lang: Optional[str] = None
+    voice: Optional[str] = None
 
     @property
     def label(self) -> str:
@@ -121,20 +124,19 @@ class AudioStage(Stage):
         if missing:
             raise StageOrderError("audio", "script", f"has not written narration for {', '.join(missing)}")
         lang, voice = scene_voice(ctx)
-        engine = services.engine.resolve(lang, voice)  # what ``auto`` picks for this language
-        identity = engine.identity(lang, voice)  # an unknown voice fails here, before any work
+        engine, identities = speaking_engine(ctx, services.engine)  # an unknown voice fails here, before any work
         fallback = services.fallback.resolve(lang, voice) if services.fallback is not None else None
         if fallback is not None and fallback.name == engine.name:
             fallback = None  # auto chose the fallback itself: there is nothing else to fall back to
         if fallback is not None:
             try:
-                fallback.identity(lang, voice)
+                voice_identities(ctx, fallback)
             except UnknownVoiceError as exc:
                 raise UnknownVoiceError(f"the fallback engine cannot speak this language: {exc}") from exc
         audio_dir = ctx.workdir / "audio"
         audio_dir.mkdir(parents=True, exist_ok=True)
         speaker = _Speaker(engine, fallback, SpeechCache(ctx.settings.cache_dir), audio_dir, lang, voice, ctx.settings.loudness)
-        jobs = _jobs(ctx, identity, set(force))
+        jobs = _jobs(ctx, identities, set(force))
 
         results: dict[int, _Result] = {}
         todo: list[_Job] = []
@@ -183,13 +185,18 @@ class AudioStage(Stage):
             return None
         lang, voice = scene_voice(ctx)
         st = ctx.settings
-        engine = services.engine.resolve(lang, voice) if services.engine is not None else None
+        engine = services.engine
         try:
-            identity = engine.identity(lang, voice) if engine is not None else {"engine": st.tts, **st.tts_options}
+            identity = (
+                sorted((repr(k), v) for k, v in speaking_engine(ctx, engine)[1].items())
+                if engine is not None else {"engine": st.tts, **st.tts_options}
+            )  # fmt: skip
         except VideogenError:
             identity = {"engine": engine.name, "lang": lang, "voice": voice, "invalid": True}
         pron = pronunciations(ctx)
-        spoken = [apply_pronunciations(s.narration or "", pron).text if s.narration is not None else None for s in vc.scenes]
+        spoken = [
+            speech_text(s.narration or "", s.lang or lang, pron).text if s.narration is not None else None for s in vc.scenes
+        ]
         least = [s.min_seconds for s in vc.scenes]
         return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene, st.silent_hold)
 
@@ -216,10 +223,50 @@ def _clip_problems(ctx: PipelineContext, deep: bool) -> list[tuple[SceneTiming, 
     return problems
 
 
-def scene_voice(ctx: PipelineContext) -> tuple[Optional[str], Optional[str]]:
-    """(language, voice) the narration is spoken in: the pipeline's choice, else the document's."""
+def scene_voice(ctx: PipelineContext, scene: Optional[SceneConfig] = None) -> tuple[Optional[str], Optional[str]]:
+    """(language, voice) the narration is spoken in: the pipeline's choice, else the document's, else the language
+    found in its text. A ``scene`` in another language gets that language and the engine's voice for it."""
     vc = ctx.video_config
-    return ctx.settings.lang or (vc.lang if vc else None), ctx.settings.voice or (vc.voice if vc else None)
+    lang, voice = ctx.spoken_lang, ctx.settings.voice or (vc.voice if vc else None)
+    if scene is not None and scene.lang and not same_language(scene.lang, lang):
+        return scene.lang, None
+    return lang, voice
+
+
+def speaking_engine(ctx: PipelineContext, engine: SpeechEngine) -> tuple[SpeechEngine, dict[tuple, dict]]:
+    """The engine that speaks the document and its identity for every (language, voice) of the scenes.
+
+    A chooser such as ``auto`` is resolved for the document's language, so the report names the engine that
+    spoke; where scenes are in a language that engine has no voice for, the chooser itself speaks, picking
+    an engine for each scene's language."""
+    lang, voice = scene_voice(ctx)
+    chosen = engine.resolve(lang, voice)
+    try:
+        return chosen, voice_identities(ctx, chosen)
+    except UnknownVoiceError:
+        if chosen is engine:
+            raise
+        return engine, voice_identities(ctx, engine)
+
+
+def voice_identities(ctx: PipelineContext, engine: SpeechEngine) -> dict[tuple, dict]:
+    """The engine's identity for every (language, voice) the scenes are spoken in; an UnknownVoiceError (raised
+    before any synthesis) names the scenes in a language the engine has no voice for."""
+    wanted: dict[tuple, list[int]] = {}
+    for i, scene in enumerate(ctx.video_config.scenes if ctx.video_config else []):
+        wanted.setdefault(scene_voice(ctx, scene), []).append(i)
+    if not wanted:
+        wanted[scene_voice(ctx)] = []
+    out: dict[tuple, dict] = {}
+    for (lang, voice), scenes in wanted.items():
+        try:
+            out[(lang, voice)] = engine.identity(lang, voice)
+        except UnknownVoiceError as exc:
+            if scenes and len(scenes) < len(ctx.video_config.scenes):
+                which = ", ".join(str(i + 1) for i in scenes[:8]) + (" ..." if len(scenes) > 8 else "")
+                raise UnknownVoiceError(f"scenes {which} are in {lang!r}: {exc}") from None
+            raise
+    return out
 
 
 def pronunciations(ctx: PipelineContext) -> dict[str, str]:
@@ -228,12 +275,14 @@ def pronunciations(ctx: PipelineContext) -> dict[str, str]:
     return {**(vc.pronunciations if vc else {}), **ctx.settings.pronunciations}
 
 
-def _jobs(ctx: PipelineContext, identity: dict, force: Collection[int]) -> list[_Job]:
+def _jobs(ctx: PipelineContext, identities: dict[tuple, dict], force: Collection[int]) -> list[_Job]:
     pron = pronunciations(ctx)
     jobs = []
     for i, scene in enumerate(ctx.video_config.scenes):
-        spoken = apply_pronunciations(scene.narration or "", pron)
-        jobs.append(_Job(i, scene, spoken, clip_key(identity, spoken.text, ctx.settings.loudness), i in force))
+        lang, voice = scene_voice(ctx, scene)
+        spoken = speech_text(scene.narration or "", lang, pron)
+        key = clip_key(identities[(lang, voice)], spoken.text, ctx.settings.loudness)
+        jobs.append(_Job(i, scene, spoken, key, i in force, lang, voice))
     return jobs
 
 
@@ -267,7 +316,7 @@ class _Speaker:
             if hit is not None:
                 return _Result(copy_clip(hit, wav), "cache")
             try:
-                speech, measured = speak(self.engine, job.spoken.text, self.lang, self.voice, self.loudness)
+                speech, measured = speak(self.engine, job.spoken.text, job.lang, job.voice, self.loudness)
             except UnknownVoiceError:
                 raise
             except Exception as exc:
@@ -283,7 +332,7 @@ class _Speaker:
         """What the cache's sidecar records beside the timings: who said what, how loud, how the words were timed."""
         return {
             "engine": engine.name,
-            "identity": engine.identity(self.lang, self.voice),
+            "identity": engine.identity(job.lang, job.voice),
             "text": job.spoken.text,
             "loudness_target": self.loudness,
             "loudness": measured,
@@ -293,14 +342,14 @@ class _Speaker:
     def fall_back(self, job: _Job, reason: str) -> _Result:
         """Speak the scene with the fallback engine; its clip is cached under the fallback's own key."""
         fb = self.fallback
-        key = clip_key(fb.identity(self.lang, self.voice), job.spoken.text, self.loudness)
+        key = clip_key(fb.identity(job.lang, job.voice), job.spoken.text, self.loudness)
         warning = f"{job.label}: {reason.rstrip('. ')}. Spoken by {fb.name} instead"
         with self.cache.lock(key):
             clip = self.cache.get(key)
             source: AudioSource = "cache"
             if clip is None:
                 try:
-                    speech, measured = speak(fb, job.spoken.text, self.lang, self.voice, self.loudness)
+                    speech, measured = speak(fb, job.spoken.text, job.lang, job.voice, self.loudness)
                 except VideogenError as exc:
                     raise SpeechError(f"{job.label}: {reason}; the fallback {fb.name} failed too: {exc}") from exc
                 meta = self.meta(fb, job, speech, measured)

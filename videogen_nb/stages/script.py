@@ -6,7 +6,6 @@ from typing import Optional
 
 from ..errors import DocumentStructureError, VideogenError
 from ..fingerprint import stable_hash
-from ..kinds import TitleScene
 from ..models import PipelineContext, SceneConfig
 from ..narration import speakable, template_narration
 from .base import Enhancer, ExecutorFactory, Services, Stage
@@ -55,11 +54,11 @@ class ScriptStage(Stage):
                 f"pass it again, Pipeline.resume(workdir, enhancer={name.rsplit('.', 1)[-1]}), or set "
                 "p.settings.enhancer = None to write template narration"
             )
-        lang = ctx.video_config.lang or ctx.settings.lang
+        lang = ctx.spoken_lang
         notes_only = ctx.settings.notes_only
         # speaker notes became narration when the document was parsed; --notes-only says nothing else
         written = {
-            i: "" if notes_only else template_narration(s, lang, said=_said(scenes, i))
+            i: "" if notes_only else template_narration(s, s.lang or lang, said=_said(scenes, i))
             for i, s in enumerate(scenes)
             if s.narration is None
         }
@@ -91,9 +90,9 @@ class ScriptStage(Stage):
 
 
 def _said(scenes: list[SceneConfig], i: int) -> str:
-    """The title the scene before ``i`` spoke, if it was a content scene (a title slide opens; the first section
-    still says its name)."""
-    return scenes[i - 1].title if i and not isinstance(scenes[i - 1], TitleScene) else ""
+    """The title the scene before ``i`` spoke (a title slide says the video's: a first section of the same name
+    does not say it again; one of another name still says its own)."""
+    return scenes[i - 1].title if i else ""
 
 
 def _enhance_all(

@@ -13,6 +13,7 @@ from .auto import AutoEngine
 from .base import EngineOptions, Speech, SpeechEngine, estimate_word_timings
 from .espeak import EspeakEngine
 from .gtts import GttsEngine
+from .kokoro_ja import KokoroJaEngine
 from .piper import PiperEngine, piper_installed
 from .piper_voices import installed_voices, voice_folders
 from .registry import (
@@ -26,8 +27,8 @@ from .registry import (
 )
 from .silent import SilentEngine
 
-# piper is registered even without the extra: asking for it then says how to install it
-for _engine in (AutoEngine, EspeakEngine, PiperEngine, GttsEngine, SilentEngine):
+# piper and kokoro-ja are registered even without their extras: asking for one then says how to install it
+for _engine in (AutoEngine, EspeakEngine, PiperEngine, GttsEngine, SilentEngine, KokoroJaEngine):
     register_engine(_engine.name, _engine)
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "EngineOptions",
     "EspeakEngine",
     "GttsEngine",
+    "KokoroJaEngine",
     "PiperEngine",
     "SilentEngine",
     "Speech",

@@ -1,4 +1,5 @@
-"""The default engine, ``auto``: Piper's natural voice where it has one for the language, espeak otherwise.
+"""The default engine, ``auto``: Piper's natural voice where it has one for the language, Kokoro for Japanese
+where the ``ja`` extra is installed, espeak otherwise.
 
 The choice depends on what is installed (the ``voice`` extra, downloaded
 voices) and on the language, which is known only once the document is read;
@@ -17,6 +18,7 @@ from typing import Any, Mapping, Optional
 from ..errors import UnknownVoiceError
 from .base import EngineOptions, Speech, SpeechEngine
 from .espeak import EspeakEngine
+from .kokoro_ja import KokoroJaEngine, kokoro_installed
 from .piper import PiperEngine, piper_installed
 from .piper_voices import find_voice
 
@@ -36,7 +38,8 @@ class AutoOptions(EngineOptions):
 
 
 class AutoEngine(SpeechEngine):
-    """Piper where an installed voice speaks the language (or is the voice asked for), else espeak."""
+    """Piper where an installed voice speaks the language (or is the voice asked for), Kokoro for Japanese where it
+    is installed (espeak cannot read kanji), else espeak."""
 
     name = "auto"
     Options = AutoOptions
@@ -46,7 +49,7 @@ class AutoEngine(SpeechEngine):
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return "<AutoEngine 'auto': piper where it has a voice for the language, else espeak>"
+        return "<AutoEngine 'auto': piper where it has a voice for the language, kokoro-ja for Japanese, else espeak>"
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # the engines it made are remade where it is unpickled (a process pool, a Dask worker)
@@ -55,20 +58,22 @@ class AutoEngine(SpeechEngine):
         self.__init__()
 
     def choice(self, lang: Optional[str], voice: Optional[str]) -> str:
-        """The name of the engine that speaks ``lang``/``voice``: ``piper`` or ``espeak``."""
+        """The name of the engine that speaks ``lang``/``voice``: ``piper``, ``kokoro-ja`` or ``espeak``."""
         if piper_installed():
             try:
                 find_voice(voice, lang)  # a Piper voice by name or path, else one for the language
                 return "piper"
             except UnknownVoiceError:
                 pass  # an espeak voice (``en-gb``) or a language no installed Piper voice speaks
+        if (lang or "").lower().replace("_", "-").split("-")[0] == "ja" and kokoro_installed():
+            return "kokoro-ja"
         return "espeak"
 
     def resolve(self, lang: Optional[str], voice: Optional[str]) -> SpeechEngine:
         name = self.choice(lang, voice)
         with self._lock:
             if name not in self._engines:
-                self._engines[name] = PiperEngine() if name == "piper" else EspeakEngine()
+                self._engines[name] = {"piper": PiperEngine, "kokoro-ja": KokoroJaEngine}.get(name, EspeakEngine)()
             return self._engines[name]
 
     def identity(self, lang: Optional[str], voice: Optional[str]) -> dict[str, Any]:

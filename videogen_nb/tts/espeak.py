@@ -31,6 +31,14 @@ ESPEAK_RATE = 1
 LANG_ALIASES = {"en": "en-us", "zh": "cmn", "pt": "pt-br"}
 
 
+# languages espeak has a voice for but cannot read: it would spell them out letter by letter
+CANNOT_READ = {
+    "ja": "espeak cannot read Japanese: its 'ja' voice reads kana but says \"Chinese letter\" for every kanji. "
+    "Speak Japanese with --tts gtts (online; tts='gtts' in Python) or, offline, install the kokoro-ja engine "
+    "(pip install 'videogen_nb[ja]') and use --tts kokoro-ja",
+}
+
+
 class _Event(ctypes.Structure):
     _fields_ = [
         ("type", ctypes.c_int),
@@ -172,6 +180,8 @@ class EspeakEngine(SpeechEngine):
     def resolve_voice(self, lang: Optional[str], voice: Optional[str]) -> str:
         """The espeak voice for ``voice`` or ``lang``; UnknownVoiceError lists what exists."""
         wanted = (voice or lang or self.default_lang).strip().lower().replace("_", "-")
+        if wanted.split("-")[0] in CANNOT_READ:
+            raise UnknownVoiceError(CANNOT_READ[wanted.split("-")[0]])
         known = espeak_voices()
         for candidate in (LANG_ALIASES.get(wanted, ""), wanted, wanted.split("-")[0]):
             if candidate and candidate in known:
