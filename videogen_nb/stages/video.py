@@ -29,7 +29,7 @@ from ..models import (
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
 from ..render.narration_track import NarrationTrack
-from ..render.segments import SegmentStore
+from ..render.segments import SegmentStore, Shot
 from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
@@ -144,13 +144,14 @@ class VideoStage(Stage):
             events.progress(self.name, total + len(done), steps, f"{what} {i + 1}: {vc.scenes[i].title[:40]}")
 
         futures = {}
+        fades = scene_fades(vc.scenes, report, encodings[0].fade)
         try:
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
                     if scene.plays_clip is None:
                         t = report.scenes[i]
-                        following = drawn[i + 1] if i + 1 < total else None
-                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following)
+                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i],
+                               fades[i], fades[i + 1] if i + 1 < total else 0)  # fmt: skip
                         futures[pool.submit(encode_scene, *job)] = (k, i)
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
@@ -194,8 +195,8 @@ class VideoStage(Stage):
 def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> None:
     """The pieces of every scene joined (stream copy) and muxed with the narration track."""
     stream = out.with_name(f"{out.stem}.h264")
-    concat_raw((p for scene in pieces for p in scene.parts), stream)
-    mux(stream, narration, out, encoder)
+    moves = concat_raw((p for scene in pieces for p in scene.parts), stream)
+    mux(stream, narration, out, encoder, moves)
     stream.unlink(missing_ok=True)  # as large as the video and rebuilt from the pieces in milliseconds
 
 
@@ -271,34 +272,42 @@ class ScenePicture:
     encoded_frames: int
 
 
+def scene_fades(scenes: list[SceneConfig], report: TimingReport, fade: int) -> list[int]:
+    """Frames of the crossfade into each scene (0: a cut). A still scene fades in over the end of the one before,
+    when that one is long enough to give them; a moving clip is cut to and from."""
+    out = [0] * len(scenes)
+    for i in range(1, len(scenes)):
+        before = report.scenes[i - 1]
+        if scenes[i].plays_clip is None and scenes[i - 1].plays_clip is None and before.end_frame - before.start_frame > fade:
+            out[i] = fade
+    return out
+
+
 def encode_scene(
     enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...],
-    slide: StoredSlide, following: Optional[StoredSlide],
+    slide: StoredSlide, fade_in: int, fade_out: int,
 ) -> ScenePicture:  # fmt: skip
-    """A still scene's segments, frames ``start`` to ``end``: its slide (and captions), then the fade into ``following``."""
+    """A still scene's segments: its slide (and captions) from frame ``start - fade_in`` (fading in from the scene
+    before) to ``end - fade_out`` (where the next scene's fade takes over)."""
     store = enc.store()
-    frames = end - start
-    # the fade takes the end of this scene, so the next one opens on its own slide
-    f = enc.fade if following is not None and frames > enc.fade else 0
-    still_end = end - f
-    parts: list[Path] = []
-    cursor = start
+    begin, stop = start - fade_in, end - fade_out
     fps = enc.encoder.fps
+    pictures: list[tuple[StoredSlide, int]] = []  # (picture, first frame), in order
+    cursor = begin
     for cue in cues:
         # each cue is a still of its own: the slide with the caption, for the cue's frames
-        a, b = max(cursor, round(cue.start * fps)), min(still_end, round(cue.end * fps))
+        a, b = max(cursor, round(cue.start * fps)), min(stop, round(cue.end * fps))
         if b <= a:
             continue
-        parts += store.still(slide.path, slide.sha256, a - cursor)
-        cap = _captioned(enc, scene_id, slide, cue)
-        parts += store.still(cap.path, cap.sha256, b - a)
+        if a > cursor:
+            pictures.append((slide, cursor))
+        pictures.append((_captioned(enc, scene_id, slide, cue), a))
         cursor = b
-    last = still_end - cursor
-    fade: list[Path] = []
-    if f:  # the fade first: when it continues the still, encoding it also yields that still's keyframe
-        fade = store.fade(slide.path, slide.sha256, following.path, following.sha256, f, after_still=last)
-    parts += store.still(slide.path, slide.sha256, last)
-    return ScenePicture(tuple(parts + fade), store.encoded_frames)
+    if stop > cursor or not pictures:
+        pictures.append((slide, cursor))
+    ends = [first for _, first in pictures[1:]] + [stop]
+    shots = [Shot(pic.path, pic.sha256, e - first, fade_in if k == 0 else 0) for k, ((pic, first), e) in enumerate(zip(pictures, ends))]
+    return ScenePicture(tuple(store.shots(shots)), store.encoded_frames)
 
 
 def _captioned(enc: Encoding, scene_id: str, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:
