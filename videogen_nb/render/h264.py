@@ -44,10 +44,12 @@ class BitReader:
         self.data, self.pos = data, 0
 
     def u(self, n: int) -> int:
-        value = 0
-        for _ in range(n):
-            value = (value << 1) | ((self.data[self.pos >> 3] >> (7 - (self.pos & 7))) & 1)
-            self.pos += 1
+        if n <= 0:
+            return 0
+        first, last = self.pos >> 3, (self.pos + n - 1) >> 3
+        chunk = int.from_bytes(self.data[first : last + 1], "big")
+        value = (chunk >> ((last + 1) * 8 - self.pos - n)) & ((1 << n) - 1)
+        self.pos += n
         return value
 
     def ue(self) -> int:
@@ -304,12 +306,13 @@ def _prefix(payload: bytes, need: int) -> int:
 
 
 def _put(buf: bytearray, pos: int, n: int, value: int) -> None:
-    for i in range(n):
-        bit, at = (value >> (n - 1 - i)) & 1, pos + i
-        if bit:
-            buf[at >> 3] |= 0x80 >> (at & 7)
-        else:
-            buf[at >> 3] &= ~(0x80 >> (at & 7)) & 0xFF
+    """Overwrite the ``n`` bits of ``buf`` from bit ``pos`` with ``value``."""
+    first, last = pos >> 3, (pos + n - 1) >> 3
+    shift = (last + 1) * 8 - pos - n
+    mask = ((1 << n) - 1) << shift
+    chunk = int.from_bytes(buf[first : last + 1], "big")
+    chunk = (chunk & ~mask) | ((value << shift) & mask)
+    buf[first : last + 1] = chunk.to_bytes(last - first + 1, "big")
 
 
 def _with_poc(nal: bytes, seq: SequenceInfo, poc: int) -> bytes:
