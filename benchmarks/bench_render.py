@@ -5,12 +5,16 @@
     python benchmarks/bench_render.py --minutes 4 40 --no-baseline   # memory flat in length: 40 vs 4 minutes
 
 For each document size it runs, in a fresh process each (so peak memory is that run's):
-  1. the whole pipeline offline (espeak, 1080p, 30 fps) on a generated document;
+  1. the whole pipeline offline (espeak, 1080p, 30 fps, 0.5 s crossfades) on a generated document;
   2. a re-render after editing one narration (p.run() again: audio, video, output);
-  3. the baseline: the same slide images and scene durations through moviepy
+  3. the share of the video stage that fades take: the video stage alone, in fresh work folders (speech from
+     the cache), with fades and with cuts, in turn, twice; 1 - best(cuts) / best(fades);
+  4. the floor: every distinct slide encoded once (its keyframe), joined and muxed, nothing else;
+  5. the baseline: the same slide images and scene durations through moviepy
      (ImageClip + concatenate_videoclips + write_videofile with default settings).
-It prints a table and writes JSON: video seconds, wall seconds per stage, real-time factor,
-ratio to the baseline, peak RSS, and the re-render time.
+It prints a table and writes JSON: video seconds, wall seconds per stage, real-time factor, MB per
+minute of video (and of the proxy), the fades' share, the floor, ratio to the baseline, peak RSS,
+and the re-render time.
 """
 
 from __future__ import annotations
@@ -54,12 +58,36 @@ def child_pipeline(n: int, workdir: Path, resolution: str, minutes: bool = False
     rss_full = peak_rss_mb()
     video_s = p.ctx.timing_report.total_duration
 
+    video_min = video_s / 60
+    mb_per_min = p.video_path.stat().st_size / 1e6 / video_min
+    proxy_mb_per_min = p.proxy_path.stat().st_size / 1e6 / video_min if p.proxy_path else None
+    slides = sorted((workdir / "work" / "video" / "slides").glob("*.png"))
+    floor = floor_seconds(slides, p, workdir / "floor")
+
     k = len(p.scenes) // 2
     p.scenes[k].narration = "This narration was edited, so only this scene is spoken and encoded again."
     t0 = time.perf_counter()
     p.run()
     rerender = time.perf_counter() - t0
+
+    video_runs: dict[float, list[float]] = {0.5: [], 0.0: []}
+    for attempt in range(2):  # in turn, so the machine's other load falls on both alike
+        for transition in video_runs:
+            q = Pipeline(doc, workdir=workdir / f"v{attempt}-{transition}", resolution=resolution, tts="espeak",
+                         transition=transition, progress=None)  # fmt: skip
+            q.run(until="audio")  # the speech comes from the cache the first run filled
+            t0 = time.perf_counter()
+            q.run_stage("video")
+            video_runs[transition].append(time.perf_counter() - t0)
+    with_fades, with_cuts = min(video_runs[0.5]), min(video_runs[0.0])
+    fade_share = 1 - with_cuts / with_fades
     return {
+        "mb_per_minute": round(mb_per_min, 2),
+        "proxy_mb_per_minute": round(proxy_mb_per_min, 2) if proxy_mb_per_min else None,
+        "fade_share_of_video_stage": round(fade_share, 3),
+        "video_stage_with_fades": round(with_fades, 3),
+        "video_stage_with_cuts": round(with_cuts, 3),
+        "floor_seconds": round(floor, 3),
         "sections": n,
         "scenes": len(p.scenes),
         "video_seconds": round(video_s, 2),
@@ -76,6 +104,25 @@ def child_pipeline(n: int, workdir: Path, resolution: str, minutes: bool = False
         "soundtrack": str(workdir / "work" / "video" / "narration.aac"),
         "fps": p.ctx.settings.fps,
     }
+
+
+def floor_seconds(slides: list[Path], p, folder: Path) -> float:
+    """The least any renderer must do: encode each distinct slide once, hold it for its scene, join, mux."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from videogen_nb.render.encode import EncoderSettings, concat_raw, mux
+    from videogen_nb.render.segments import SegmentStore
+
+    store = SegmentStore(folder, EncoderSettings(fps=p.ctx.settings.fps), p.ctx.settings.resolution)
+    scenes = p.ctx.timing_report.scenes
+    slide = {t.scene_id: next(s for s in slides if s.name.startswith(t.scene_id + "-")) for t in scenes}
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        pieces = list(pool.map(lambda t: store.still(slide[t.scene_id], slide[t.scene_id].name,
+                                                     t.end_frame - t.start_frame), scenes))  # fmt: skip
+    concat_raw((x for scene in pieces for x in scene), folder / "stream.h264")
+    mux(folder / "stream.h264", p.ctx.video_dir / "narration.aac", folder / "floor.mp4", store.settings)
+    return time.perf_counter() - t0
 
 
 def child_baseline(spec: dict, out: Path) -> dict:
@@ -139,16 +186,20 @@ def main() -> int:
                 row["speedup_vs_baseline"] = round(base["wall_seconds"] / ours["wall_seconds"], 1)
             results.append(row)
 
-    print(f"{'minutes' if args.minutes else 'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'baseline s':>11} {'x faster':>9} "
-          f"{'RSS MB':>7} {'ffmpeg MB':>9} {'re-render s':>12} {'share':>6}")  # fmt: skip
+    print(f"{'minutes' if args.minutes else 'sections':>8} {'video s':>8} {'wall s':>7} {'x real':>7} {'MB/min':>7} "
+          f"{'proxy':>6} {'fades':>6} {'floor s':>8} {'baseline s':>11} {'x faster':>9} {'RSS MB':>7} {'ffmpeg MB':>9} "
+          f"{'re-render s':>12} {'share':>6}")  # fmt: skip
     for r in results:
         base = r.get("baseline", {}).get("wall_seconds", float("nan"))
         print(f"{r['sections']:>8} {r['video_seconds']:>8.1f} {r['wall_seconds']:>7.2f} {r['realtime_factor']:>7.1f} "
+              f"{r['mb_per_minute']:>7.2f} {r['proxy_mb_per_minute'] or float('nan'):>6.2f} "
+              f"{r['fade_share_of_video_stage']:>6.1%} {r['floor_seconds']:>8.2f} "
               f"{base:>11.2f} {r.get('speedup_vs_baseline', float('nan')):>9.1f} {r['peak_rss_mb_python']:>7.0f} "
               f"{r['peak_rss_mb_largest_child']:>9.0f} {r['rerender_seconds']:>12.2f} {r['rerender_fraction']:>6.1%}")  # fmt: skip
     for r in results:
         print(f"  {r['sections']} sections, seconds per stage: {r['stage_seconds']}; "
-              f"re-render: {r['rerender_stage_seconds']}")
+              f"re-render: {r['rerender_stage_seconds']}; video stage with fades {r['video_stage_with_fades']} s, with cuts {r['video_stage_with_cuts']} s "
+              f"(the floor: {r['floor_seconds']} s)")
     last = results[-1]
     for r in results[:-1]:
         print(f"  peak RSS of the {last['video_seconds'] / 60:.1f}-minute video vs the {r['video_seconds'] / 60:.1f}-minute one: "

@@ -148,9 +148,12 @@ def test_a_rerender_after_one_edit_encodes_only_that_scene(tmp_path):
     again = p.ctx.stage_records["video"].summary
     assert "the sound of 1 scene;" in again
     frames = int(re.search(r"encoded (\d+) frames", again).group(1))
-    # the edited scene keeps its slide: at most a new remainder for its new length; nothing else is encoded
-    assert frames <= frame_quantum(FPS)
-    assert len(set((p.ctx.video_dir / "segments").iterdir()) - segments) <= 1
+    # the edited scene keeps its slide, so nothing is encoded at all: its new length is new skip frames
+    # after the same keyframe (and its fade, renumbered to follow them); no keyframe or fade is encoded again
+    assert frames == 0
+    new = set((p.ctx.video_dir / "segments").iterdir()) - segments
+    assert new and len({f.name.split("_")[0] for f in new}) <= 2  # its still and its fade
+    assert not [f for f in new if f.name.endswith(("_key.h264", "_fade.h264"))]
     # and the result is right: every scene still opens on its own slide, sound in step
     for k, s in enumerate(p.ctx.timing_report.scenes):
         assert shows(frame_at(p, s.start_frame), slide_of(p, k), slide_of(p, k - 1 if k else k + 1))

@@ -361,7 +361,7 @@ def rebase_paths(ctx: PipelineContext, new_workdir: Path) -> None:
             return p
 
     ctx.workdir = new
-    for name in ("audio_dir", "video_dir", "final_video_path", "output_dir", "metadata_path", "thumbnail_path"):
+    for name in ("audio_dir", "video_dir", "final_video_path", "proxy_path", "output_dir", "metadata_path", "thumbnail_path"):
         setattr(ctx, name, move(getattr(ctx, name)))
     ctx.artifacts = {name: move(v) if isinstance(v, Path) else v for name, v in ctx.artifacts.items()}
     ctx.subtitle_paths = {kind: move(p) for kind, p in ctx.subtitle_paths.items()}

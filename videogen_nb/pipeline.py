@@ -427,6 +427,11 @@ class Pipeline:
         return self.ctx.final_video_path
 
     @property
+    def proxy_path(self) -> Optional[Path]:
+        """The light copy of the video for quick looks (None before video runs, or when the video is small already)."""
+        return self.ctx.proxy_path
+
+    @property
     def artifacts(self) -> dict[str, Any]:
         """What stages added by the user made, by name (kept in checkpoints)."""
         return self.ctx.artifacts

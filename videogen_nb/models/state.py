@@ -44,6 +44,9 @@ class PipelineSettings(Model):
     theme: Optional[ThemeName] = Field(None, description="slide theme; None: the document's, else dark")
     transition: float = Field(0.5, ge=0.0, le=3.0, description="seconds of crossfade into each next scene; 0: cut")
     burn_subtitles: bool = Field(False, description="draw each subtitle cue onto the picture")
+    proxy: Optional[int] = Field(
+        360, ge=120, le=1080, description="short side in pixels of a light copy for quick looks; None: no copy"
+    )
     # --- timeline ---
     pad_before: float = Field(0.25, ge=0.0, le=5.0, description="seconds of quiet before each scene's narration")
     pad_after: float = Field(0.75, ge=0.0, le=5.0, description="seconds of quiet after it")
@@ -142,6 +145,8 @@ class PipelineContext(Model):
     timing_report: Optional[TimingReport] = None
     video_dir: Optional[Path] = None
     final_video_path: Optional[Path] = None
+    #: a small low-bitrate copy of the video (the same timeline), for quick looks in the notebook
+    proxy_path: Optional[Path] = None
     output_dir: Optional[Path] = None
     metadata_path: Optional[Path] = None
     thumbnail_path: Optional[Path] = None

@@ -53,9 +53,15 @@ def audio_player(pipeline: "Pipeline", index: int) -> widgets.Widget:
     return player
 
 
+def playable_video(pipeline: "Pipeline") -> Optional[Path]:
+    """What the notebook plays: the light proxy when there is one (same timeline, a fraction of the bytes), else the video."""
+    proxy = pipeline.ctx.proxy_path
+    return Path(proxy) if proxy is not None and Path(proxy).is_file() else pipeline.video_path
+
+
 def video_player(pipeline: "Pipeline", width: int = 640) -> widgets.Widget:
-    """The finished video with its subtitles (a :class:`VideoPlayer`), or a placeholder before it exists."""
-    path = pipeline.video_path
+    """The finished video (its proxy) with its subtitles (a :class:`VideoPlayer`), or a placeholder before it exists."""
+    path = playable_video(pipeline)
     if path is None or not Path(path).is_file():
         return placeholder("no video yet: run p.video() (or p.run())")
     player = VideoPlayer(width=width)

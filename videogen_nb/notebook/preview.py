@@ -19,7 +19,7 @@ from .chart import ChartView
 from .editor import NarrationEditor
 from .gallery import SceneGallery
 from .player import VideoPlayer
-from .players import scene_timing
+from .players import playable_video, scene_timing
 from .style import style_widget
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ class PipelinePreview(widgets.VBox):
         if self._chart is not None:
             self._mark_chart(status)
         if "video" in parts:
-            self.player.load(p.video_path, p.ctx.subtitle_paths.get("vtt"), p.ctx.settings.lang or "en")
+            self.player.load(playable_video(p), p.ctx.subtitle_paths.get("vtt"), p.ctx.settings.lang or "en")
         self._mark_player(status)
 
     def _mark_chart(self, status=None) -> None:

@@ -1,46 +1,67 @@
-"""Encoded pieces of picture, kept by content: a still repeated by stream copy, a crossfade, a clip.
+"""Encoded pieces of picture, kept by content: stills, crossfades into a picture, clips.
 
-Every piece is raw H.264 with the same encoder settings, starting with an IDR
-frame, so pieces concatenate byte for byte. A still of N frames costs one
-short segment of ``unit`` frames (repeated) and at most one remainder; its
-cost does not grow with N. Keys are content hashes: an unchanged slide of
-unchanged length is never encoded twice.
+Every piece is raw H.264 with the same parameter sets, so pieces join one
+after another (:class:`~videogen_nb.render.h264.Timeline` numbers their
+frames as they are joined). A still costs one encoded frame (its keyframe)
+however long it lasts: the frames after the keyframe are skip frames written
+without an encoder, and the keyframe is repeated every ``keyframe_seconds`` so
+that players can seek. A crossfade costs nothing more than the keyframe of the
+picture it leads to: its frames are weighted mixes the decoder computes. Keys
+are content hashes: an unchanged slide is never encoded twice.
 """
 
 from __future__ import annotations
 
-import subprocess
 import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 from PIL import Image
 
-from ..atomic import place_recorded, recorded_digest, temporary_sibling
+from ..atomic import recorded_digest, write_recorded
 from ..errors import RenderError
-from ..ffmpeg import ffmpeg_exe, run_ffmpeg
 from ..fingerprint import stable_hash
-from .encode import EncoderSettings, encode_still_segments
+from . import h264
+from .encode import EncoderSettings, encode_raw
+from .yuv import slide_yuv
+
+#: the form of the pieces (bumped when it changes, so pieces of an older form are never joined with new ones)
+PIECE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture on a timeline: shown for ``frames`` frames, the first ``fade`` of which are a crossfade from the
+    picture shown just before it (0: a cut)."""
+
+    path: Path
+    sha256: str
+    frames: int
+    fade: int = 0
 
 
 class SegmentStore:
-    """Raw H.264 segments in ``folder``, made on demand and reused by key."""
+    """Raw H.264 pieces in ``folder``, made on demand and reused by key; it counts the work it did."""
 
-    def __init__(self, folder: Path, settings: EncoderSettings, size: tuple[int, int], unit: int) -> None:
+    def __init__(self, folder: Path, settings: EncoderSettings, size: tuple[int, int]) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.settings = settings
-        self.size = size
-        self.unit = max(1, unit)
+        self.size = (int(size[0]), int(size[1]))
         self._lock = threading.Lock()
-        self.encoded_frames = 0  # frames encoded by this store: the work a render really did
-        self._checked: set[Path] = set()  # segments found intact (or made) by this store: checked once
+        self.encoded_frames = 0  # frames x264 encoded for this store: the work a render really did
+        #: seconds spent making each kind of piece (summed over threads)
+        self.seconds = {"keyframes": 0.0, "fades": 0.0, "clips": 0.0}  # fades: writing them (no encoding)
+        self._checked: set[Path] = set()  # pieces found intact (or made) by this store: checked once
 
     def _ready(self, path: Path) -> bool:
-        """Whether the segment at ``path`` can be reused: there, with the size and hash recorded when it was made.
+        """Whether the piece at ``path`` can be reused: there, with the size and hash recorded when it was made.
 
-        A segment truncated by a killed process or a full disk, or changed by
+        A piece truncated by a killed process or a full disk, or changed by
         hand, is made again: concatenated as it is, it would break the video.
         """
         with self._lock:
@@ -52,62 +73,82 @@ class SegmentStore:
             self._checked.add(path)
         return True
 
-    def _made(self, *paths: Path) -> None:
+    def _write(self, path: Path, data: bytes) -> None:
+        write_recorded(path, data)
         with self._lock:
-            self._checked.update(paths)
+            self._checked.add(path)
 
     def _key(self, *parts) -> str:
-        return stable_hash(*parts, self.settings.__dict__, self.size)[:24]
+        return stable_hash(*parts, self.settings.__dict__, self.size, PIECE_FORMAT)[:24]
 
-    def _count(self, frames: int) -> None:
+    @contextmanager
+    def _work(self, kind: str, frames: int) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
         with self._lock:
             self.encoded_frames += frames
+            self.seconds[kind] += time.perf_counter() - t0
+
+    def keyframe(self, image: Path, image_hash: str) -> bytes:
+        """The IDR frame of a slide (encoded once per slide, size and settings)."""
+        path = self._keyframe_path(image_hash)
+        if not self._ready(path):
+            with self._work("keyframes", 1):
+                picture = slide_yuv(Path(image), image_hash, self.size)
+                encode_raw([picture.tobytes()], 1, self.size, path, self.settings, what=f"the slide {Path(image).name}")
+            with self._lock:
+                self._checked.add(path)
+        return path.read_bytes()
+
+    def _keyframe_path(self, image_hash: str) -> Path:
+        return self.folder / f"{self._key('keyframe', image_hash)}_key.h264"
 
     def still(self, image: Path, image_hash: str, frames: int) -> list[Path]:
-        """Segments showing ``image`` for exactly ``frames`` frames."""
+        """Pieces showing ``image`` for exactly ``frames`` frames: a keyframe every few seconds, skip frames between."""
         if frames <= 0:
             return []
-        repeats, rest = divmod(frames, self.unit)
+        lengths = self._groups(frames)
         key = self._key("still", image_hash)
-        unit_path = self.folder / f"{key}_{self.unit}.h264"
-        rest_path = self.folder / f"{key}_{rest}.h264"
-        wanted = ([(unit_path, self.unit)] if repeats else []) + ([(rest_path, rest)] if rest else [])
-        todo = [(p, n) for p, n in wanted if not self._ready(p)]
-        if todo:
-            encode_still_segments(image, todo, self.settings)
-            self._made(*(p for p, _ in todo))
-            self._count(sum(n for _, n in todo))
-        return [unit_path] * repeats + ([rest_path] if rest else [])
+        paths = {}
+        for n in dict.fromkeys(lengths):  # each distinct length written once
+            path = paths[n] = self.folder / f"{key}_{n}.h264"
+            if not self._ready(path):
+                self._write(path, h264.still(self.keyframe(image, image_hash), n))
+        return [paths[n] for n in lengths]
 
-    def fade(self, a: Path, a_hash: str, b: Path, b_hash: str, frames: int) -> list[Path]:
-        """A crossfade from image ``a`` to ``b`` over ``frames`` frames, ending just before ``b`` shows alone."""
-        if frames <= 0:
-            return []
-        path = self.folder / f"{self._key('fade', a_hash, b_hash, frames)}_fade{frames}.h264"
+    def _groups(self, frames: int) -> list[int]:
+        """A still's frames as groups that each open with a keyframe."""
+        every = self.settings.keyframe_interval
+        full, rest = divmod(frames, every)
+        return [every] * full + ([rest] if rest else [])
+
+    def shots(self, shots: Sequence[Shot]) -> list[Path]:
+        """Pieces that show ``shots`` in order, each for exactly its frames.
+
+        One keyframe per distinct picture is encoded; holds and crossfades are
+        written without an encoder. A shot that fades in must follow other
+        pieces (the picture it fades from is the last one they show).
+        """
+        parts: list[Path] = []
+        for shot in shots:
+            fade = max(0, min(shot.fade, shot.frames - 1))
+            if not fade:
+                parts += self.still(shot.path, shot.sha256, shot.frames)
+                continue
+            parts.append(self._fade_in(shot.path, shot.sha256, fade))
+            # the picture's own IDR next: a player seeking into the fade starts at the IDR before it, so the
+            # keyframes a player can start from stay at most a group and a fade apart
+            parts += self.still(shot.path, shot.sha256, shot.frames - fade - 1)
+        return parts
+
+    def _fade_in(self, image: Path, image_hash: str, frames: int) -> Path:
+        """A crossfade over ``frames`` frames into ``image`` (from whatever is shown before it), then ``image``."""
+        path = self.folder / f"{self._key('fade-in', image_hash, frames)}_fade{frames}.h264"
         if not self._ready(path):
-            fps, n = self.settings.fps, frames
-            loop = f"loop=loop={n}:size=1:start=0,setpts=N/({fps}*TB)"
-            graph = (
-                f"[0:v]format=yuv420p,{loop}[a];"
-                # b fades in over a: frame k is k/(n+1) of b, so b stands alone on the next scene's first frame
-                # (an alpha fade and an overlay blend at half the cost of the xfade filter)
-                f"[1:v]format=yuva420p,{loop},fade=in:st=0:d={(n + 1) / fps:.6f}:alpha=1[b];"
-                f"[a][b]overlay=format=yuv420,format=yuv420p[v]"
-            )
-            tmp = temporary_sibling(path)
-            try:
-                run_ffmpeg(
-                    ["-framerate", str(fps), "-i", str(a), "-framerate", str(fps), "-i", str(b),
-                     "-filter_complex", graph, "-map", "[v]", "-frames:v", str(n), *self.settings.video_args(),
-                     "-f", "h264", str(tmp)],
-                    f"encoding a crossfade into {b.name}",
-                )  # fmt: skip
-                place_recorded(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)
-            self._made(path)
-            self._count(n)
-        return [path]
+            keyframe = self.keyframe(image, image_hash)
+            with self._work("fades", 0):
+                self._write(path, h264.fade_in(keyframe, frames))
+        return path
 
     def frames(
         self, key: str, frames: int, make_frames: Callable[[], Iterable[np.ndarray]],
@@ -122,39 +163,24 @@ class SegmentStore:
         path = self.folder / f"{self._key('frames', key, frames)}_clip{frames}.h264"
         if self._ready(path):
             return [path]
-        w, h = self.size
-        tmp = temporary_sibling(path)
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", str(self.settings.fps),
-               "-i", "pipe:0", "-frames:v", str(frames), *self.settings.video_args(), "-f", "h264", str(tmp)]  # fmt: skip
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            last = None
-            sent = 0
+
+        def pictures() -> Iterator[bytes]:
+            last, sent = None, 0
             for frame in make_frames():
                 if sent >= frames:
                     break
-                last = _fit_frame(frame, (w, h), background)
-                proc.stdin.write(last.tobytes())
+                last = _fit_frame(frame, self.size, background).tobytes()
                 sent += 1
+                yield last
             if last is None:
                 raise RenderError("the clip gave no frames")
             for _ in range(frames - sent):
-                proc.stdin.write(last.tobytes())
-            proc.stdin.close()
-            err = proc.stderr.read().decode(errors="replace")
-            if proc.wait() != 0:
-                raise RenderError(f"ffmpeg failed while encoding a clip: {err[-300:]}")
-            place_recorded(tmp, path)
-            self._made(path)
-        except BrokenPipeError:
-            proc.wait()
-            raise RenderError(f"ffmpeg stopped while encoding a clip: {proc.stderr.read().decode(errors='replace')[-300:]}")
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            tmp.unlink(missing_ok=True)
-        self._count(frames)
+                yield last
+
+        with self._work("clips", frames):
+            encode_raw(pictures(), frames, self.size, path, self.settings, pix_fmt="rgb24", what="a clip")
+        with self._lock:
+            self._checked.add(path)
         return [path]
 
 

@@ -7,7 +7,7 @@ render encodes that scene's segment and sound and copies the rest.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
@@ -29,7 +29,7 @@ from ..models import (
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
 from ..render.narration_track import NarrationTrack
-from ..render.segments import SegmentStore
+from ..render.segments import SegmentStore, Shot
 from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
@@ -38,6 +38,8 @@ from ..timeline import frame_quantum
 from .base import Services, Stage, collect
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
+#: the proxy's encoder: low bitrate, for a quick look (its frame rate is the video's)
+PROXY_ENCODER = EncoderSettings(crf=30)
 
 
 def draw_scene(scene: SceneConfig, size, theme: Theme, index: int, total: int, footer: str) -> Slide:
@@ -60,7 +62,7 @@ def transition_frames(settings: PipelineSettings) -> int:
 
 
 class VideoStage(Stage):
-    """Encodes every still stretch once as a short segment; the rest is stream copy.
+    """Encodes one keyframe per slide (the frames after it cost nothing) and the fades; makes a light proxy too.
 
     Per-scene work (drawing a slide, encoding a scene's segments, the
     narration track) goes to the pipeline's executor as module functions of
@@ -71,7 +73,7 @@ class VideoStage(Stage):
 
     name = "video"
     requires = ("scenes", "timing_report")
-    provides = ("video_dir", "final_video_path")
+    provides = ("video_dir", "final_video_path", "proxy_path")
 
     def steps(self, ctx: PipelineContext) -> int:
         return len(ctx.video_config.scenes) if ctx.video_config else 1
@@ -85,12 +87,15 @@ class VideoStage(Stage):
         theme_name = effective_theme(st, vc)
         look = SlideLook(video_dir / "slides", st.resolution, theme_name, total, vc.title)
         enc = Encoding.for_video(video_dir, st, theme_name)
+        # the proxy: the same slides and sound at a low bitrate, for quick looks in the notebook
+        light = Encoding.for_proxy(video_dir, st, theme_name)
+        encodings = [enc] + ([light] if light is not None else [])
         cues: dict[int, list[SubtitleCue]] = {}
         if st.burn_subtitles:
             for cue in build_cues(report):
                 cues.setdefault(cue.scene_index, []).append(cue)
         events = services.events
-        steps = 2 * total + 1
+        steps = total * (1 + len(encodings)) + 1
         events.progress(self.name, 0, steps, "drawing slides")
         with services.executor(None) as pool:
             # the sound is built beside the picture
@@ -99,7 +104,7 @@ class VideoStage(Stage):
             for i, s in enumerate(pool.map(partial(draw_slide, look), vc.scenes, range(total))):
                 drawn.append(s)
                 events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
-            pictures = self._pictures(vc, report, enc, cues, drawn, services, pool, steps)
+            pictures = self._pictures(vc, report, encodings, cues, drawn, services, pool, steps)
             narration, sounds = sound.result()
         warnings = [w for s in drawn for w in s.warnings]
         for w in warnings:
@@ -107,43 +112,52 @@ class VideoStage(Stage):
         ctx.warnings.extend(w for w in warnings if w not in ctx.warnings)
 
         events.progress(self.name, steps - 1, steps, "muxing")
-        stream = video_dir / "stream.h264"
-        concat_raw((p for i in range(total) for p in pictures[i].parts), stream)
         final = inside(video_dir, f"{vc.video_id}.mp4")
-        mux(stream, narration, final, enc.encoder)
-        stream.unlink(missing_ok=True)  # as large as the video and rebuilt from segments in milliseconds
+        _join([pictures[0, i] for i in range(total)], narration, final, enc.encoder)
+        proxy = None
+        if light is not None:
+            proxy = inside(video_dir, f"{vc.video_id}.proxy.mp4")
+            _join([pictures[1, i] for i in range(total)], narration, proxy, light.encoder)
         info = probe(final)
         ctx.video_dir = video_dir
         ctx.final_video_path = final
-        frames = sum(p.encoded_frames for p in pictures.values())
+        ctx.proxy_path = proxy
+        frames = sum(p.encoded_frames for (k, _), p in pictures.items() if k == 0)
+        small = f"; proxy {proxy.stat().st_size / 1e6:.1f} MB" if proxy is not None else ""
         return (
-            f"{final.name}: {info.width}x{info.height}, {enc.encoder.fps} fps, {info.duration:.1f} s "
-            f"(encoded {frames} frames and the sound of {len(sounds)} "
+            f"{final.name}: {info.width}x{info.height}, {enc.encoder.fps} fps, {info.duration:.1f} s, "
+            f"{final.stat().st_size / 1e6:.1f} MB{small} (encoded {frames} frames and the sound of {len(sounds)} "
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
 
-    def _pictures(self, vc, report, enc, cues, drawn, services, pool, steps) -> dict[int, "ScenePicture"]:
-        """Every scene's segments: still scenes on the executor, clip scenes here, progress as each ends."""
+    def _pictures(self, vc, report, encodings, cues, drawn, services, pool, steps) -> dict[tuple[int, int], "ScenePicture"]:
+        """Every scene's pieces in every encoding (the video, its proxy): still scenes on the executor, clip
+        scenes here, progress as each ends. Keyed by (encoding, scene)."""
         total = len(vc.scenes)
         events = services.events
-        done: dict[int, ScenePicture] = {}
+        done: dict[tuple[int, int], ScenePicture] = {}
 
-        def finished(i: int, picture: ScenePicture) -> None:
-            done[i] = picture
-            events.progress(self.name, total + len(done), steps, f"scene {i + 1}: {vc.scenes[i].title[:40]}")
+        def finished(key: tuple[int, int], picture: ScenePicture) -> None:
+            done[key] = picture
+            k, i = key
+            what = "scene" if k == 0 else "proxy of scene"
+            events.progress(self.name, total + len(done), steps, f"{what} {i + 1}: {vc.scenes[i].title[:40]}")
 
         futures = {}
+        fades = scene_fades(vc.scenes, report, encodings[0].fade)
         try:
-            for i, scene in enumerate(vc.scenes):
-                if scene.plays_clip is None:
-                    t = report.scenes[i]
-                    following = drawn[i + 1] if i + 1 < total else None
-                    job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following)
-                    futures[pool.submit(encode_scene, *job)] = i
-            for i, scene in enumerate(vc.scenes):
-                if scene.plays_clip is not None:  # while the executor works on the rest
-                    t = report.scenes[i]
-                    finished(i, encode_clip_scene(enc, i, scene, t.end_frame - t.start_frame, services.clips))
+            for k, enc in enumerate(encodings):
+                for i, scene in enumerate(vc.scenes):
+                    if scene.plays_clip is None:
+                        t = report.scenes[i]
+                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i],
+                               fades[i], fades[i + 1] if i + 1 < total else 0)  # fmt: skip
+                        futures[pool.submit(encode_scene, *job)] = (k, i)
+            for k, enc in enumerate(encodings):
+                for i, scene in enumerate(vc.scenes):
+                    if scene.plays_clip is not None:  # while the executor works on the rest
+                        t = report.scenes[i]
+                        finished((k, i), encode_clip_scene(enc, i, scene, t.end_frame - t.start_frame, services.clips))
         except BaseException:
             for f in futures:
                 f.cancel()
@@ -157,23 +171,42 @@ class VideoStage(Stage):
             return None
         timeline = [(t.scene_id, t.start_frame, t.end_frame, t.audio_hash, t.audio_start) for t in report.scenes]
         return stable_hash(
-            st.resolution, st.fps, effective_theme(st, vc), st.transition, st.burn_subtitles, vc.title,
+            st.resolution, st.fps, effective_theme(st, vc), st.transition, st.burn_subtitles, st.proxy, vc.title,
             vc.video_id, [s.visual_dict() for s in vc.scenes], timeline,
         )  # fmt: skip
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
-        p = ctx.final_video_path
-        if p is not None and not Path(p).is_file():
-            return [f"the video {Path(p).name} is missing"]
-        if p is not None and deep and recorded_digest(Path(p)) is None:
-            return [f"the video {Path(p).name} is damaged or was changed (its size or hash differs from when it was made)"]
+        for p in (ctx.final_video_path, ctx.proxy_path):
+            if p is not None and not Path(p).is_file():
+                return [f"the video {Path(p).name} is missing"]
+            if p is not None and deep and recorded_digest(Path(p)) is None:
+                return [f"the video {Path(p).name} is damaged or was changed (its size or hash differs from when it was made)"]
         return []
 
     def repair(self, ctx: PipelineContext) -> list[str]:
         problems = self.check_artifacts(ctx, deep=True)
-        if problems and ctx.final_video_path is not None:
-            Path(ctx.final_video_path).unlink(missing_ok=True)  # so the stage reads as stale and makes it again
+        if problems:
+            for p in (ctx.final_video_path, ctx.proxy_path):
+                if p is not None:
+                    Path(p).unlink(missing_ok=True)  # so the stage reads as stale and makes it again
         return problems
+
+
+def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> None:
+    """The pieces of every scene joined (stream copy) and muxed with the narration track."""
+    stream = out.with_name(f"{out.stem}.h264")
+    moves = concat_raw((p for scene in pieces for p in scene.parts), stream)
+    mux(stream, narration, out, encoder, moves)
+    stream.unlink(missing_ok=True)  # as large as the video and rebuilt from the pieces in milliseconds
+
+
+def proxy_size(size: tuple[int, int], short_side: Optional[int]) -> Optional[tuple[int, int]]:
+    """The proxy's size: ``short_side`` on the short side, the master's shape, even sides; None if not smaller."""
+    w, h = size
+    if not short_side or min(w, h) <= short_side:
+        return None
+    k = short_side / min(w, h)
+    return (max(2, round(w * k / 2) * 2), max(2, round(h * k / 2) * 2))
 
 
 # --- per-scene work: module functions of picklable arguments, run by whatever executor the pipeline has ---
@@ -207,21 +240,28 @@ class Encoding:
     slides: Path
     encoder: EncoderSettings
     size: tuple[int, int]
-    unit: int
     fade: int
     theme_name: str
 
     @classmethod
     def for_video(cls, video_dir: Path, st: PipelineSettings, theme_name: str) -> "Encoding":
-        q = frame_quantum(st.fps)
         return cls(
             video_dir / "segments", video_dir / "slides", EncoderSettings(fps=st.fps), st.resolution,
-            q if q > 1 else st.fps, transition_frames(st), theme_name,
+            transition_frames(st), theme_name,
         )  # fmt: skip
+
+    @classmethod
+    def for_proxy(cls, video_dir: Path, st: PipelineSettings, theme_name: str) -> Optional["Encoding"]:
+        """The light copy's encoding: the same slides at ``st.proxy`` pixels on the short side; None if not smaller."""
+        small = proxy_size(st.resolution, st.proxy)
+        if small is None:
+            return None
+        encoder = replace(PROXY_ENCODER, fps=st.fps)
+        return cls(video_dir / "proxy", video_dir / "slides", encoder, small, transition_frames(st), theme_name)
 
     def store(self) -> SegmentStore:
         # one store per task: its count of encoded frames is that task's work, added up by the stage
-        return SegmentStore(self.segments, self.encoder, self.size, self.unit)
+        return SegmentStore(self.segments, self.encoder, self.size)
 
 
 @dataclass(frozen=True)
@@ -232,32 +272,42 @@ class ScenePicture:
     encoded_frames: int
 
 
+def scene_fades(scenes: list[SceneConfig], report: TimingReport, fade: int) -> list[int]:
+    """Frames of the crossfade into each scene (0: a cut). A still scene fades in over the end of the one before,
+    when that one is long enough to give them; a moving clip is cut to and from."""
+    out = [0] * len(scenes)
+    for i in range(1, len(scenes)):
+        before = report.scenes[i - 1]
+        if scenes[i].plays_clip is None and scenes[i - 1].plays_clip is None and before.end_frame - before.start_frame > fade:
+            out[i] = fade
+    return out
+
+
 def encode_scene(
     enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...],
-    slide: StoredSlide, following: Optional[StoredSlide],
+    slide: StoredSlide, fade_in: int, fade_out: int,
 ) -> ScenePicture:  # fmt: skip
-    """A still scene's segments, frames ``start`` to ``end``: its slide (and captions), then the fade into ``following``."""
+    """A still scene's segments: its slide (and captions) from frame ``start - fade_in`` (fading in from the scene
+    before) to ``end - fade_out`` (where the next scene's fade takes over)."""
     store = enc.store()
-    frames = end - start
-    # the fade takes the end of this scene, so the next one opens on its own slide
-    f = enc.fade if following is not None and frames > enc.fade else 0
-    still_end = end - f
-    parts: list[Path] = []
-    cursor = start
+    begin, stop = start - fade_in, end - fade_out
     fps = enc.encoder.fps
+    pictures: list[tuple[StoredSlide, int]] = []  # (picture, first frame), in order
+    cursor = begin
     for cue in cues:
         # each cue is a still of its own: the slide with the caption, for the cue's frames
-        a, b = max(cursor, round(cue.start * fps)), min(still_end, round(cue.end * fps))
+        a, b = max(cursor, round(cue.start * fps)), min(stop, round(cue.end * fps))
         if b <= a:
             continue
-        parts += store.still(slide.path, slide.sha256, a - cursor)
-        cap = _captioned(enc, scene_id, slide, cue)
-        parts += store.still(cap.path, cap.sha256, b - a)
+        if a > cursor:
+            pictures.append((slide, cursor))
+        pictures.append((_captioned(enc, scene_id, slide, cue), a))
         cursor = b
-    parts += store.still(slide.path, slide.sha256, still_end - cursor)
-    if f:
-        parts += store.fade(slide.path, slide.sha256, following.path, following.sha256, f)
-    return ScenePicture(tuple(parts), store.encoded_frames)
+    if stop > cursor or not pictures:
+        pictures.append((slide, cursor))
+    ends = [first for _, first in pictures[1:]] + [stop]
+    shots = [Shot(pic.path, pic.sha256, e - first, fade_in if k == 0 else 0) for k, ((pic, first), e) in enumerate(zip(pictures, ends))]
+    return ScenePicture(tuple(store.shots(shots)), store.encoded_frames)
 
 
 def _captioned(enc: Encoding, scene_id: str, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:
