@@ -340,13 +340,13 @@ def adapt(stream: bytes) -> bytes:
     seq: SequenceInfo | None = None
     index = 0
     for nal in nal_units(stream):
-        kind = nal[0] & 0x1F
-        if kind == NAL_SPS:
+        nal_type = nal[0] & 0x1F
+        if nal_type == NAL_SPS:
             nal = open_sps(nal)
             seq = parse_sps(nal)
-        elif kind == NAL_SEI and b"x264" in nal:
+        elif nal_type == NAL_SEI and b"x264" in nal:
             continue
-        elif kind in (NAL_SLICE, NAL_IDR):
+        elif nal_type in (NAL_SLICE, NAL_IDR):
             if seq is None:
                 raise ValueError("the stream holds no sequence parameter set")
             nal = _with_poc(nal, seq, 2 * index)
@@ -544,8 +544,8 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
     units: list[Unit] = []
     before = bytearray()
     for nal in nal_units(piece):
-        kind = nal[0] & 0x1F
-        if kind not in (NAL_SLICE, NAL_IDR):
+        nal_type = nal[0] & 0x1F
+        if nal_type not in (NAL_SLICE, NAL_IDR):
             before += START + nal
             continue
         r = BitReader(unescape(nal[1 : 1 + _prefix(nal[1:], 16)]))
@@ -554,11 +554,11 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
         r.ue()
         frame_num_at = r.pos
         r.u(seq.log2_max_frame_num)
-        if kind == NAL_IDR:
+        if nal_type == NAL_IDR:
             r.ue()
         poc_at = r.pos
         place = r.u(POC_BITS) // 2
-        units.append(Unit(bytes(before), nal[0], nal[1:], kind == NAL_IDR, bool(nal[0] & 0x60), place, frame_num_at, poc_at))
+        units.append(Unit(bytes(before), nal[0], nal[1:], nal_type == NAL_IDR, bool(nal[0] & 0x60), place, frame_num_at, poc_at))
         before = bytearray()
     return units
 
