@@ -124,8 +124,21 @@ class Block:
 
     flex = False  # a flexible block (a picture) takes the height left over by the others
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "layout" in cls.__dict__ and "glyph_texts" not in cls.__dict__:
+            cls.glyph_texts = Block.glyph_texts  # it draws in a way of its own: only its layout knows what
+
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         raise NotImplementedError
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        """Every ``(text, style)`` whose characters the block may draw (more is fine, never less), so that
+        characters no font has are found without laying the slide out; None: lay it out to know.
+
+        A block that overrides :meth:`layout` and not this method answers None.
+        """
+        return None
 
 
 # --- text -------------------------------------------------------------------------------
@@ -187,6 +200,16 @@ class Paragraph(Block):
             ops.extend(self._marker_ops(mark_text, width, indent, mark_w, ascent, size, rtl, env))
         return Placed(len(rows) * lh, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        text = short_urls(written_math(self.text))
+        out = [(plain(text), self.style), (ELLIPSIS, self.style)]
+        if STRONG in text or CODE in text:  # drawn in runs of their own styles when the line is rich
+            out += [*_spans(text), (ELLIPSIS, "sans")]
+        mark_text = self._marker_text()
+        if mark_text is not None:
+            out.append((mark_text, "sans-bold"))
+        return out
+
     def _marker_text(self) -> Optional[str]:
         if not self.marker or self.marker == "bullet":
             return None
@@ -239,6 +262,9 @@ class _Label(Paragraph):
         para = Paragraph(self.text, env.theme.label_size, "sans-bold", env.accent, align=self.align, max_lines=2)
         return para.layout(width, env, max_height)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        return Paragraph(self.text, style="sans-bold").glyph_texts(theme)
+
 
 # --- code ---------------------------------------------------------------------------------
 
@@ -276,6 +302,10 @@ class CodeBlock(Block):
                     ops.append(TextOp(x, pad + k * lh + ascent, text, style, size, _code_colour(colour, role, env), False, w))
                 x += w
         return Placed(height, ops)
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        pieces = [p for line in highlight(self.code, self.language, theme.code_style) for p in line]
+        return [(text, "mono-bold" if role == "prompt" else "mono") for text, _, role in pieces] + [(CONTINUATION, "mono")]
 
 
 CONTINUATION = "\u21aa "  # starts the row a too-long line continues on: "↪ "
@@ -418,6 +448,10 @@ class TableBlock(Block):
             env.warnings.append("a table cell is longer than fits in its column; its end was cut")
         return Placed(y, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        cells = [(c, "sans-bold") for c in self.headers] + [(c, "sans") for row in self.rows for c in row]
+        return cells + [(ELLIPSIS, "sans-bold"), (ELLIPSIS, "sans")]
+
     def _longest_words(self, size: int, pad: int) -> list[float]:
         cols = list(zip(*([self.headers] + self.rows)))
         fb = fallback_setting()  # read once: every word of every cell is measured
@@ -477,6 +511,12 @@ class QuoteBlock(Block):
         ops.insert(0, ShapeOp((x, 0, x + bar, inner.height), fill=env.accent))
         return Placed(inner.height, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        paras = [Paragraph(p, style="sans-oblique") for p in self.paragraphs]
+        if self.attribution:
+            paras.append(Paragraph(f"\u2014 {self.attribution}"))
+        return glyph_texts_of(paras, theme)
+
 
 @lru_cache(maxsize=32)
 def _open_image(path: str, mtime: float) -> Optional[Image.Image]:
@@ -513,6 +553,9 @@ class ImageBlock(Block):
         x = (width - w) // 2
         return Placed(h, [PictureOp((x, 0, x + w, h), img.resize((w, h), Image.LANCZOS))])
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        return Paragraph(f"[{self.alt or Path(self.path).name}]").glyph_texts(theme)  # drawn if it cannot be read
+
 
 @dataclass
 class OptionBlock(Block):
@@ -543,6 +586,10 @@ class OptionBlock(Block):
         ops.extend(shift(op, circle + 2 * pad, (h - ink) / 2) for op in inner.ops)
         return Placed(h, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        texts = Paragraph(self.text).glyph_texts(theme)
+        return None if texts is None else [(self.letter, "sans-bold"), *texts]
+
 
 @dataclass
 class Columns(Block):
@@ -558,6 +605,20 @@ class Columns(Block):
         half = (width - gap) // 2
         a, b = stack(self.left, half, env), stack(self.right, half, env)
         return Placed(max(a.height, b.height), a.ops + [shift(op, half + gap, 0) for op in b.ops])
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        return glyph_texts_of(self.left + self.right, theme)
+
+
+def glyph_texts_of(blocks: list[Block], theme: Theme) -> Optional[list[tuple[str, str]]]:
+    """The :meth:`Block.glyph_texts` of several blocks together; None if one of them cannot say."""
+    out: list[tuple[str, str]] = []
+    for b in blocks:
+        texts = b.glyph_texts(theme)
+        if texts is None:
+            return None
+        out += texts
+    return out
 
 
 def stack(blocks: list[Block], width: int, env: Env, max_height: Optional[int] = None) -> Placed:
@@ -585,6 +646,6 @@ def _gap(a: Block, b: Block, env: Env) -> int:
 
 
 __all__ = [
-    "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "Op", "OptionBlock", "Paragraph",
+    "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "glyph_texts_of", "Op", "OptionBlock", "Paragraph",
     "Placed", "PictureOp", "QuoteBlock", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom", "shift", "stack",
 ]  # fmt: skip
