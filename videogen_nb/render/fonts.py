@@ -11,6 +11,7 @@ looked for instead of the usual places (an empty folder: a machine without fonts
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,12 +64,28 @@ class FontFace:
         return f"<FontFace {self.path.name}{f'#{self.index}' if self.index else ''}>"
 
 
+class FontChain(tuple):
+    """Font faces in the order glyphs are looked up in. Its hash is computed once: the chain is part of the cache
+    key of every measurement, and hashing a dozen faces each time was a tenth of a long table's layout time."""
+
+    def __hash__(self) -> int:
+        try:
+            return self._hash
+        except AttributeError:
+            self._hash: int = tuple.__hash__(self)
+            return self._hash
+
+
 @lru_cache(maxsize=1)
 def dejavu_dir() -> Path:
     """Folder of the DejaVu TTFs matplotlib ships."""
-    import matplotlib
+    # found without importing matplotlib (a seventh of a second): its data sit next to its __init__.py
+    spec = importlib.util.find_spec("matplotlib")
+    folder = Path(spec.origin).with_name("mpl-data") / "fonts" / "ttf" if spec and spec.origin else None
+    if folder is None or not (folder / FONT_FILES["sans"]).is_file():
+        import matplotlib
 
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     if not (folder / FONT_FILES["sans"]).is_file():
         raise RenderError(f"matplotlib's DejaVu fonts are missing from {folder}; reinstall matplotlib")
     return folder
@@ -198,7 +215,7 @@ def chain_for(style: str, fallback_setting: Optional[str]) -> tuple[FontFace, ..
     bold = "bold" in style
     main = FontFace(font_path(style))
     sans = FontFace(font_path("sans-bold" if bold else "sans"))
-    return (main,) + ((sans,) if sans != main else ()) + fallback_fonts(bold=bold)
+    return FontChain((main,) + ((sans,) if sans != main else ()) + fallback_fonts(bold=bold))
 
 
 @lru_cache(maxsize=512)
