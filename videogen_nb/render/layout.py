@@ -26,6 +26,9 @@ def tokens(text: str) -> list[tuple[str, bool]]:
     """(token, space before it): words, and single characters of CJK text (which has no spaces)."""
     out: list[tuple[str, bool]] = []
     for word in text.split():
+        if word.isascii():  # no wide character, so nothing to break between: the word is one token
+            out.append((word, True))
+            continue
         pieces: list[str] = []
         for ch in word:
             glue = pieces and (

@@ -8,13 +8,15 @@ from functools import lru_cache
 from PIL import Image, ImageDraw
 
 from .fonts import FontFace, chain_for, fallback_setting, font_chain, load_font
-from .glyphs import Run, segment
+from .glyphs import Run, one_run, segment
 from .theme import RGB, Box
 
 
 def is_rtl(text: str) -> bool:
     """True when most strongly directional characters are right-to-left (Arabic, Hebrew ...): a Persian line that
     starts with "Node.js" is still a Persian line. A tie goes to the first such character."""
+    if text.isascii():
+        return False  # no ASCII character is right-to-left
     rtl = ltr = 0
     first = None
     for ch in text:
@@ -42,6 +44,8 @@ def _run_width(run: Run, face: FontFace, size: int, rtl: bool) -> float:
 def _measure(text: str, style: str, size: int, rtl: bool, fallback: str | None) -> float:
     # keyed by the style and the fallback setting (strings hash fast), not by the chain of font faces
     chain = chain_for(style, fallback)
+    if text and one_run(text, chain):  # most text: measured without cutting it into runs (a third of the time)
+        return load_font(chain[0], size).getlength(text, direction=_direction(rtl))
     runs, _ = segment(text, chain)
     return sum(_run_width(r, chain[r.face], size, rtl) for r in runs)
 
