@@ -423,22 +423,17 @@ class TableBlock(Block):
         ops: list[Op] = []
         y = 0
         cut = False
+        fb = fallback_setting()
         for r, cells in enumerate([self.headers] + self.rows):
             style = "sans-bold" if r == 0 else "sans"
-            wrapped = []
-            for text, cw in zip(cells, widths):
-                lines = list(wrap_text(text, style, size, max(4, cw - 2 * pad)))
-                lines, was_cut = clip_lines(lines, MAX_CELL_LINES, style, size, max(4, cw - 2 * pad))
-                cut |= was_cut
-                wrapped.append(lines)
-            row_h = max(len(ls) for ls in wrapped) * lh + 2 * pad
+            wrapped = [_cell(text, style, size, max(4, cw - 2 * pad), fb) for text, cw in zip(cells, widths)]
+            cut |= any(was_cut for _, was_cut, _, _ in wrapped)
+            row_h = max(len(lines) for lines, _, _, _ in wrapped) * lh + 2 * pad
             if r == 0:
                 ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2)))
             x = 0
-            for lines, cw, text in zip(wrapped, widths, cells):
-                rtl = is_rtl(text)
-                for k, line in enumerate(lines):
-                    w = measure(line, style, size, rtl)
+            for (lines, _, rtl, line_widths), cw in zip(wrapped, widths):
+                for k, (line, w) in enumerate(zip(lines, line_widths)):
                     lx = x + cw - pad - w if rtl else x + pad
                     ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w))
                 x += cw
@@ -455,8 +450,7 @@ class TableBlock(Block):
     def _longest_words(self, size: int, pad: int) -> list[float]:
         cols = list(zip(*([self.headers] + self.rows)))
         fb = fallback_setting()  # read once: every word of every cell is measured
-        return [max((measure_with(fb, w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad
-                for col in cols]  # fmt: skip
+        return [max((_widest_word(c, size, fb) for c in col), default=0.0) + 2 * pad for col in cols]
 
     def _header_words(self, size: int, pad: int) -> list[float]:
         fb = fallback_setting()
@@ -485,6 +479,22 @@ class TableBlock(Block):
         ints = [int(w) for w in out]
         ints[-1] = width - sum(ints[:-1])
         return ints
+
+
+# a long table is laid out again and again while it is split into pages: its cells are worked out once
+@lru_cache(maxsize=16384)
+def _cell(text: str, style: str, size: int, room: int, fallback: Optional[str]) -> tuple[tuple[str, ...], bool, bool, tuple]:
+    """A table cell in ``room`` pixels: its lines (at most :data:`MAX_CELL_LINES`), whether its end was cut, whether
+    it reads right to left, and each line's width. ``fallback`` (the fallback font setting) is part of the key only."""
+    lines, cut = clip_lines(list(wrap_text(text, style, size, room)), MAX_CELL_LINES, style, size, room)
+    rtl = is_rtl(text)
+    return tuple(lines), cut, rtl, tuple(measure(line, style, size, rtl) for line in lines)
+
+
+@lru_cache(maxsize=16384)
+def _widest_word(cell: str, size: int, fallback: Optional[str]) -> float:
+    """Width of the widest word of a table cell in bold (0 for an empty cell)."""
+    return max((measure_with(fallback, w, "sans-bold", size) for w in cell.split()), default=0.0)
 
 
 # --- quote, picture, quiz option, columns --------------------------------------------------
