@@ -52,6 +52,9 @@ def script_of(ch: str) -> str:
 
 def letters_by_script(text: str) -> Counter:
     """How many letters of ``text`` each script has."""
+    if text.isascii():  # every ASCII letter is Latin
+        letters = sum(map(str.isalpha, text))
+        return Counter({"LATIN": letters} if letters else {})
     return Counter(s for s in map(script_of, text) if s)
 
 
