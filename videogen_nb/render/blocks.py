@@ -20,7 +20,7 @@ from ..slidetext import short_urls
 from ..text import CODE, STRONG, plain
 from .code import highlight
 from .fonts import fallback_setting
-from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text
+from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text, wrap_text_with
 from .text import is_rtl, line_height, measure, measure_with, metrics
 from .theme import RGB, Box, Theme
 
@@ -486,9 +486,9 @@ class TableBlock(Block):
 def _cell(text: str, style: str, size: int, room: int, fallback: Optional[str]) -> tuple[tuple[str, ...], bool, bool, tuple]:
     """A table cell in ``room`` pixels: its lines (at most :data:`MAX_CELL_LINES`), whether its end was cut, whether
     it reads right to left, and each line's width. ``fallback`` (the fallback font setting) is part of the key only."""
-    lines, cut = clip_lines(list(wrap_text(text, style, size, room)), MAX_CELL_LINES, style, size, room)
+    lines, cut = clip_lines(list(wrap_text_with(fallback, text, style, size, room)), MAX_CELL_LINES, style, size, room)
     rtl = is_rtl(text)
-    return tuple(lines), cut, rtl, tuple(measure(line, style, size, rtl) for line in lines)
+    return tuple(lines), cut, rtl, tuple(measure_with(fallback, line, style, size, rtl) for line in lines)
 
 
 @lru_cache(maxsize=16384)

@@ -60,18 +60,14 @@ def segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], fr
 
 
 @lru_cache(maxsize=64)
-def _covers_printable_ascii(face: FontFace) -> bool:
+def covers_printable_ascii(face: FontFace) -> bool:
+    """Whether ``face`` is an outline font with a glyph for every printable ASCII character."""
     return not face.bitmap_size and all(cp in coverage(face) for cp in range(0x20, 0x7F))
-
-
-def one_run(text: str, chain: tuple[FontFace, ...]) -> bool:
-    """True when the chain's first font draws all of ``text`` (printable ASCII it covers): one run, nothing missing."""
-    return text.isascii() and text.isprintable() and _covers_printable_ascii(chain[0])
 
 
 @lru_cache(maxsize=8192)
 def _segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], frozenset[str]]:
-    if one_run(text, chain):
+    if text.isascii() and text.isprintable() and covers_printable_ascii(chain[0]):
         # most text on most slides: one run of the first font, found without a loop over characters
         return ((Run(text, 0),) if text else ()), frozenset()
     # a font's character map is read when a character is first looked up in it: text the first font draws

@@ -108,6 +108,11 @@ def wrap_text(text: str, style: str, size: int, max_width: float) -> tuple[str, 
     return _wrap(text, style, int(size), float(max_width), fallback_setting())
 
 
+def wrap_text_with(fallback: str | None, text: str, style: str, size: int, max_width: float) -> tuple[str, ...]:
+    """:func:`wrap_text` with the fallback setting already read (``fallback_setting()``), for loops that wrap a lot."""
+    return _wrap(text, style, int(size), float(max_width), fallback)
+
+
 @lru_cache(maxsize=16384)
 def _wrap(text: str, style: str, size: int, max_width: float, fallback: str | None) -> tuple[str, ...]:
     # ``fallback`` is part of the cache key only: other fallback fonts measure differently
