@@ -312,8 +312,8 @@ def _slide_texts(scene: SceneConfig, design: SlideDesign, theme: Theme) -> Optio
         return None if texts is None else head + texts
     if isinstance(design, ContentSlide):  # a section divider
         design = TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or "")
-    return [(design.title or "Untitled", theme.title_font), (design.subtitle, theme.body_font),
-            (design.author, theme.body_font), (ELLIPSIS, theme.title_font), (ELLIPSIS, theme.body_font)]  # fmt: skip
+    return [(design.title or "Untitled", theme.title_font), (design.subtitle or "", theme.body_font),
+            (design.author or "", theme.body_font), (ELLIPSIS, theme.title_font), (ELLIPSIS, theme.body_font)]  # fmt: skip
 
 
 def scene_glyph_gaps(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> frozenset[str]:
