@@ -11,7 +11,6 @@ looked for instead of the usual places (an empty folder: a machine without fonts
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,13 +78,9 @@ class FontChain(tuple):
 @lru_cache(maxsize=1)
 def dejavu_dir() -> Path:
     """Folder of the DejaVu TTFs matplotlib ships."""
-    # found without importing matplotlib (a seventh of a second): its data sit next to its __init__.py
-    spec = importlib.util.find_spec("matplotlib")
-    folder = Path(spec.origin).with_name("mpl-data") / "fonts" / "ttf" if spec and spec.origin else None
-    if folder is None or not (folder / FONT_FILES["sans"]).is_file():
-        import matplotlib
+    import matplotlib
 
-        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     if not (folder / FONT_FILES["sans"]).is_file():
         raise RenderError(f"matplotlib's DejaVu fonts are missing from {folder}; reinstall matplotlib")
     return folder
