@@ -74,6 +74,9 @@ class FontChain(tuple):
             self._hash: int = tuple.__hash__(self)
             return self._hash
 
+    def __reduce__(self):
+        return FontChain, (tuple(self),)  # not the hash: another process hashes strings otherwise
+
 
 @lru_cache(maxsize=1)
 def dejavu_dir() -> Path:
