@@ -48,3 +48,49 @@ def timed_lecture(minutes: float, title: str = "Benchmark Lecture") -> str:
             )
     parts.append("## Summary\n\n- ideas explained one at a time\n- key points listed between them\n")
     return "\n".join(parts)
+
+
+def data_lecture(sections: int = 30) -> str:
+    """A lecture as people write them: ``sections`` parts of prose (bold, inline code, a link), bullet lists with a
+    nested level, Python code, a table of nine rows, numbered steps with a quotation, and a tip; then a summary."""
+    parts = ["---\ntitle: Working with Data in Python\nauthor: Benchmarks\n---\n\n# Working with Data in Python\n\n"
+             "A course session on reading, cleaning and summarising tabular data.\n"]
+    for k in range(1, sections + 1):
+        kind = k % 6
+        if kind == 1:
+            parts.append(
+                f"## {k}. Why step {k} matters\n\nEvery analysis starts with data you did not make yourself. In step {k} "
+                "we look at what can go wrong: missing values, **inconsistent units**, dates written three ways, and "
+                "columns whose names say less than they should. A few minutes spent here save hours later.\n\n"
+                f"The `pandas` library reads most formats; see https://pandas.pydata.org/docs/user_guide/io.html#csv-text-files-{k} for details.\n")
+        elif kind == 2:
+            parts.append(
+                f"## {k}. A checklist\n\n- Read the file and look at the first rows\n- Count missing values in every column\n"
+                "- Check the types: numbers read as text are common\n  - dates need `parse_dates`\n  - categories save memory\n"
+                "- Plot each column once before you trust it\n- Write down what you changed, and why\n")
+        elif kind == 3:
+            parts.append(
+                f"## {k}. In code\n\nThe whole cleaning step fits in a short function:\n\n```python\nimport pandas as pd\n\n"
+                f"def clean(path: str) -> pd.DataFrame:\n    \"\"\"Read and tidy the survey of step {k}.\"\"\"\n"
+                "    df = pd.read_csv(path, parse_dates=[\"when\"])\n    df = df.dropna(subset=[\"value\"])\n"
+                "    df[\"value\"] = df[\"value\"].astype(float)  # text to numbers\n"
+                "    return df.groupby(\"site\", as_index=False).agg(mean=(\"value\", \"mean\"), n=(\"value\", \"size\"))\n```\n")
+        elif kind == 4:
+            parts.append(
+                f"## {k}. Results by site\n\n| Site | Samples | Mean (mg/L) | Note |\n|---|---:|---:|---|\n"
+                + "".join(f"| Site {chr(65 + i)}{k} | {40 + i * 7} | {3.1 + i * 0.45:.2f} | {'checked twice' if i % 2 else 'ok'} |\n"
+                          for i in range(9)))
+        elif kind == 5:
+            parts.append(
+                f"## {k}. What the numbers say\n\n1. Sites with more samples vary less\n2. The mean rose by about 0.4 mg/L a year\n"
+                "3. Two sites were measured with a different instrument\n\n> All models are wrong, but some are useful.\n>\n"
+                "> \u2014 George Box\n")
+        else:
+            parts.append(
+                f"## {k}. Putting it together\n\nWe now have a tidy table, a plot of each column and a note of every change. "
+                "The next session fits a first model to it, and asks how far its predictions can be trusted. "
+                "Before then, try the exercise: clean the second survey with the same function and compare the means. "
+                "Where they differ, find out why: a unit, a date, or a real change in the water?\n\n"
+                "!!! tip\n    Keep the raw files untouched; clean into new ones.\n")
+    parts.append("## Summary\n\n- Look before you clean\n- Clean in code, not by hand\n- Keep a record of every change\n")
+    return "\n".join(parts)

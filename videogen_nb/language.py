@@ -9,6 +9,7 @@ maps it to a voice.
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import unicodedata
@@ -27,6 +28,10 @@ CYRILLIC_LANGUAGES = ("ru", "uk", "bg", "sr", "mk", "be", "kk")
 _PERSIAN = set("\u067e\u0686\u0698\u06af\u06a9\u06cc")
 _ARABIC_ONLY = set("\u0629\u064a\u0643\u0649")  # teh marbuta, arabic yeh, arabic kaf, alef maksura
 _CODE = re.compile(r"`[^`]*`|https?://\S+|\S+@\S+|\{[^}]*\}|<[^>]*>")
+# the same without ``\S+@\S+``, for text where it cannot match: tried at every letter of a long word with no "@"
+# in it, that alternative scans to the word's end each time (three 10,000-letter words took half a second)
+_CODE_NO_EMAIL = re.compile(r"`[^`]*`|https?://\S+|\{[^}]*\}|<[^>]*>")
+_EMAIL_AT = re.compile(r"\S@\S")
 
 _lock = threading.Lock()
 
@@ -47,6 +52,9 @@ def script_of(ch: str) -> str:
 
 def letters_by_script(text: str) -> Counter:
     """How many letters of ``text`` each script has."""
+    if text.isascii():  # every ASCII letter is Latin
+        letters = sum(map(str.isalpha, text))
+        return Counter({"LATIN": letters} if letters else {})
     return Counter(s for s in map(script_of, text) if s)
 
 
@@ -57,12 +65,25 @@ def _identifier():
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=8)
+def _identifier_for(candidates: tuple[str, ...]):
+    """An identifier restricted to ``candidates``, made once: restricting copies a column of the model per
+    language (10 ms), which every scene of a long document paid again. Copies share the full model."""
+    ident = copy.copy(_identifier())
+    ident.set_languages(list(candidates))
+    return ident
+
+
 def _classify(text: str, candidates: tuple[str, ...]) -> tuple[Optional[str], float]:
-    with _lock:  # set_languages changes the identifier: one caller at a time
-        ident = _identifier()
-        ident.set_languages(list(candidates))
-        lang, prob = ident.classify(text)
+    with _lock:  # one identifier is made per set of candidates, by one caller at a time
+        ident = _identifier_for(candidates)
+    lang, prob = ident.classify(text)  # reads the identifier only
     return str(lang), float(prob)
+
+
+def _without_code(text: str) -> str:
+    """``text`` with code, URLs, e-mail addresses and markup replaced by spaces (they say nothing of a language)."""
+    return (_CODE if _EMAIL_AT.search(text) else _CODE_NO_EMAIL).sub(" ", text)
 
 
 def detect_language(text: str, hint: Optional[str] = None) -> Optional[str]:
@@ -70,7 +91,7 @@ def detect_language(text: str, hint: Optional[str] = None) -> Optional[str]:
 
     ``hint``: the language expected (the document's); it is kept when the text does not clearly say otherwise.
     """
-    text = _CODE.sub(" ", text)
+    text = _without_code(text)
     counts = letters_by_script(text)
     total = sum(counts.values())
     if total < MIN_LETTERS:

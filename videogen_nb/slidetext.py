@@ -31,12 +31,17 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "Dr.", "Mr.", "Mrs.", "M
 _CLAUSE = re.compile(r"(?<=[,;:\uff0c\u3001\uff1b\uff1a\u060c])\s*|\s+(?=[(\u2014\u2013-]\s)|(?<=\s[\u2014\u2013])\s+")
 
 
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")  # what str.isalnum accepts of ASCII
+
+
 def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F") and ch.isalnum()
 
 
 def word_count(text: str) -> float:
     """Words as a reader sees them: space-separated words, and CJK characters at half a word each."""
+    if text.isascii():  # no wide character: the words with a letter or digit in them
+        return float(sum(1 for w in text.split() if _ASCII_ALNUM.search(w)))
     wide = sum(1 for ch in text if _wide(ch))
     spaced = sum(1 for w in text.split() if any(ch.isalnum() and not _wide(ch) for ch in w))
     return spaced + wide / 2

@@ -20,7 +20,7 @@ from ..slidetext import short_urls
 from ..text import CODE, STRONG, plain
 from .code import highlight
 from .fonts import fallback_setting
-from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text
+from .layout import ELLIPSIS, break_token, clip_lines, wrap_rich, wrap_text, wrap_text_with
 from .text import is_rtl, line_height, measure, measure_with, metrics
 from .theme import RGB, Box, Theme
 
@@ -124,8 +124,21 @@ class Block:
 
     flex = False  # a flexible block (a picture) takes the height left over by the others
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "layout" in cls.__dict__ and "glyph_texts" not in cls.__dict__:
+            cls.glyph_texts = Block.glyph_texts  # it draws in a way of its own: only its layout knows what
+
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         raise NotImplementedError
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        """Every ``(text, style)`` whose characters the block may draw (more is fine, never less), so that
+        characters no font has are found without laying the slide out; None: lay it out to know.
+
+        A block that overrides :meth:`layout` and not this method answers None.
+        """
+        return None
 
 
 # --- text -------------------------------------------------------------------------------
@@ -187,6 +200,16 @@ class Paragraph(Block):
             ops.extend(self._marker_ops(mark_text, width, indent, mark_w, ascent, size, rtl, env))
         return Placed(len(rows) * lh, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        text = short_urls(written_math(self.text))
+        out = [(plain(text), self.style), (ELLIPSIS, self.style)]
+        if STRONG in text or CODE in text:  # drawn in runs of their own styles when the line is rich
+            out += [*_spans(text), (ELLIPSIS, "sans")]
+        mark_text = self._marker_text()
+        if mark_text is not None:
+            out.append((mark_text, "sans-bold"))
+        return out
+
     def _marker_text(self) -> Optional[str]:
         if not self.marker or self.marker == "bullet":
             return None
@@ -239,6 +262,9 @@ class _Label(Paragraph):
         para = Paragraph(self.text, env.theme.label_size, "sans-bold", env.accent, align=self.align, max_lines=2)
         return para.layout(width, env, max_height)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        return Paragraph(self.text, style="sans-bold").glyph_texts(theme)
+
 
 # --- code ---------------------------------------------------------------------------------
 
@@ -276,6 +302,10 @@ class CodeBlock(Block):
                     ops.append(TextOp(x, pad + k * lh + ascent, text, style, size, _code_colour(colour, role, env), False, w))
                 x += w
         return Placed(height, ops)
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        pieces = [p for line in highlight(self.code, self.language, theme.code_style) for p in line]
+        return [(text, "mono-bold" if role == "prompt" else "mono") for text, _, role in pieces] + [(CONTINUATION, "mono")]
 
 
 CONTINUATION = "\u21aa "  # starts the row a too-long line continues on: "↪ "
@@ -393,22 +423,17 @@ class TableBlock(Block):
         ops: list[Op] = []
         y = 0
         cut = False
+        fb = fallback_setting()
         for r, cells in enumerate([self.headers] + self.rows):
             style = "sans-bold" if r == 0 else "sans"
-            wrapped = []
-            for text, cw in zip(cells, widths):
-                lines = list(wrap_text(text, style, size, max(4, cw - 2 * pad)))
-                lines, was_cut = clip_lines(lines, MAX_CELL_LINES, style, size, max(4, cw - 2 * pad))
-                cut |= was_cut
-                wrapped.append(lines)
-            row_h = max(len(ls) for ls in wrapped) * lh + 2 * pad
+            wrapped = [_cell(text, style, size, max(4, cw - 2 * pad), fb) for text, cw in zip(cells, widths)]
+            cut |= any(was_cut for _, was_cut, _, _ in wrapped)
+            row_h = max(len(lines) for lines, _, _, _ in wrapped) * lh + 2 * pad
             if r == 0:
                 ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2)))
             x = 0
-            for lines, cw, text in zip(wrapped, widths, cells):
-                rtl = is_rtl(text)
-                for k, line in enumerate(lines):
-                    w = measure(line, style, size, rtl)
+            for (lines, _, rtl, line_widths), cw in zip(wrapped, widths):
+                for k, (line, w) in enumerate(zip(lines, line_widths)):
                     lx = x + cw - pad - w if rtl else x + pad
                     ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w))
                 x += cw
@@ -418,11 +443,14 @@ class TableBlock(Block):
             env.warnings.append("a table cell is longer than fits in its column; its end was cut")
         return Placed(y, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        cells = [(c, "sans-bold") for c in self.headers] + [(c, "sans") for row in self.rows for c in row]
+        return cells + [(ELLIPSIS, "sans-bold"), (ELLIPSIS, "sans")]
+
     def _longest_words(self, size: int, pad: int) -> list[float]:
         cols = list(zip(*([self.headers] + self.rows)))
         fb = fallback_setting()  # read once: every word of every cell is measured
-        return [max((measure_with(fb, w, "sans-bold", size) for c in col for w in c.split()), default=0.0) + 2 * pad
-                for col in cols]  # fmt: skip
+        return [max((_widest_word(c, size, fb) for c in col), default=0.0) + 2 * pad for col in cols]
 
     def _header_words(self, size: int, pad: int) -> list[float]:
         fb = fallback_setting()
@@ -453,6 +481,22 @@ class TableBlock(Block):
         return ints
 
 
+# a long table is laid out again and again while it is split into pages: its cells are worked out once
+@lru_cache(maxsize=16384)
+def _cell(text: str, style: str, size: int, room: int, fallback: Optional[str]) -> tuple[tuple[str, ...], bool, bool, tuple]:
+    """A table cell in ``room`` pixels: its lines (at most :data:`MAX_CELL_LINES`), whether its end was cut, whether
+    it reads right to left, and each line's width. ``fallback`` (the fallback font setting) is part of the key only."""
+    lines, cut = clip_lines(list(wrap_text_with(fallback, text, style, size, room)), MAX_CELL_LINES, style, size, room)
+    rtl = is_rtl(text)
+    return tuple(lines), cut, rtl, tuple(measure_with(fallback, line, style, size, rtl) for line in lines)
+
+
+@lru_cache(maxsize=16384)
+def _widest_word(cell: str, size: int, fallback: Optional[str]) -> float:
+    """Width of the widest word of a table cell in bold (0 for an empty cell)."""
+    return max((measure_with(fallback, w, "sans-bold", size) for w in cell.split()), default=0.0)
+
+
 # --- quote, picture, quiz option, columns --------------------------------------------------
 
 
@@ -476,6 +520,12 @@ class QuoteBlock(Block):
         x = width - bar if rtl else 0
         ops.insert(0, ShapeOp((x, 0, x + bar, inner.height), fill=env.accent))
         return Placed(inner.height, ops)
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        paras = [Paragraph(p, style="sans-oblique") for p in self.paragraphs]
+        if self.attribution:
+            paras.append(Paragraph(f"\u2014 {self.attribution}"))
+        return glyph_texts_of(paras, theme)
 
 
 @lru_cache(maxsize=32)
@@ -513,6 +563,9 @@ class ImageBlock(Block):
         x = (width - w) // 2
         return Placed(h, [PictureOp((x, 0, x + w, h), img.resize((w, h), Image.LANCZOS))])
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        return Paragraph(f"[{self.alt or Path(self.path).name}]").glyph_texts(theme)  # drawn if it cannot be read
+
 
 @dataclass
 class OptionBlock(Block):
@@ -543,6 +596,10 @@ class OptionBlock(Block):
         ops.extend(shift(op, circle + 2 * pad, (h - ink) / 2) for op in inner.ops)
         return Placed(h, ops)
 
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        texts = Paragraph(self.text).glyph_texts(theme)
+        return None if texts is None else [(self.letter, "sans-bold"), *texts]
+
 
 @dataclass
 class Columns(Block):
@@ -558,6 +615,20 @@ class Columns(Block):
         half = (width - gap) // 2
         a, b = stack(self.left, half, env), stack(self.right, half, env)
         return Placed(max(a.height, b.height), a.ops + [shift(op, half + gap, 0) for op in b.ops])
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        return glyph_texts_of(self.left + self.right, theme)
+
+
+def glyph_texts_of(blocks: list[Block], theme: Theme) -> Optional[list[tuple[str, str]]]:
+    """The :meth:`Block.glyph_texts` of several blocks together; None if one of them cannot say."""
+    out: list[tuple[str, str]] = []
+    for b in blocks:
+        texts = b.glyph_texts(theme)
+        if texts is None:
+            return None
+        out += texts
+    return out
 
 
 def stack(blocks: list[Block], width: int, env: Env, max_height: Optional[int] = None) -> Placed:
@@ -585,6 +656,6 @@ def _gap(a: Block, b: Block, env: Env) -> int:
 
 
 __all__ = [
-    "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "Op", "OptionBlock", "Paragraph",
+    "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "glyph_texts_of", "Op", "OptionBlock", "Paragraph",
     "Placed", "PictureOp", "QuoteBlock", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom", "shift", "stack",
 ]  # fmt: skip

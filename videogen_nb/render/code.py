@@ -27,8 +27,10 @@ def _hex(colour: str) -> Optional[RGB]:
     return (int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)) if len(colour) == 6 else None
 
 
+@lru_cache(maxsize=1024)
 def _colour(style, ttype) -> Optional[RGB]:
-    """The style's colour for a token type; a type the style does not know (YAML's plain scalars) takes its parent's."""
+    """The style's colour for a token type; a type the style does not know (YAML's plain scalars) takes its parent's.
+    Kept per (style, type): ``in style`` goes through every type the style lists."""
     while ttype not in style and ttype.parent is not None:
         ttype = ttype.parent
     return _hex(style.style_for_token(ttype).get("color") or "")

@@ -12,7 +12,8 @@ from typing import Optional
 from PIL import Image
 
 from ..mathspeak import math_text
-from .blocks import Block, Env, Paragraph, Placed, PictureOp, ShapeOp, shift, stack
+from .blocks import Block, Env, Paragraph, Placed, PictureOp, ShapeOp, glyph_texts_of, shift, stack
+from .theme import Theme
 
 SVG_SUFFIXES = {".svg", ".svgz"}
 SVG_LONG_SIDE = 1600  # pixels an SVG is drawn at: sharp at 1080p, scaled down from there
@@ -62,9 +63,12 @@ class MathBlock(Block):
 
     tex: str
 
+    def _lines(self) -> list[str]:
+        return [ln for ln in (_one_line(part) for part in self.tex.split("\\\\")) if ln] or [self.tex]
+
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         px = env.px(env.theme.body_size, 1.35)
-        lines = [ln for ln in (_one_line(part) for part in self.tex.split("\\\\")) if ln] or [self.tex]
+        lines = self._lines()
         ops, y = [], 0
         for line in lines:
             img = _math_image(line, px, tuple(env.theme.text))
@@ -79,6 +83,10 @@ class MathBlock(Block):
             ops.append(PictureOp((x, y, x + w, y + h), img.resize((w, h), Image.LANCZOS) if k != 1.0 else img))
             y += h + env.gap // 2
         return Placed(max(0, y - env.gap // 2), ops)
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        # text only where matplotlib cannot draw a line of it (more is fine: see Block.glyph_texts)
+        return glyph_texts_of([Paragraph(math_text(line), style="serif") for line in self._lines()], theme)
 
 
 @dataclass
@@ -99,3 +107,7 @@ class CardBlock(Block):
         ops = [ShapeOp((0, 0, width, h), fill=th.panel, outline=th.panel_line, radius=pad // 2, line=max(1, pad // 8))]
         ops += [shift(op, pad, pad) for op in placed.ops]
         return Placed(h, ops)
+
+    def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
+        inner = [Paragraph("\u25a2  " + (self.text or "Picture"), style="sans-bold")]
+        return glyph_texts_of(inner + ([Paragraph(self.detail)] if self.detail else []), theme)

@@ -60,28 +60,38 @@ def segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], fr
 
 
 @lru_cache(maxsize=64)
-def _covers_printable_ascii(face: FontFace) -> bool:
+def covers_printable_ascii(face: FontFace) -> bool:
+    """Whether ``face`` is an outline font with a glyph for every printable ASCII character."""
     return not face.bitmap_size and all(cp in coverage(face) for cp in range(0x20, 0x7F))
 
 
 @lru_cache(maxsize=8192)
 def _segment(text: str, chain: tuple[FontFace, ...]) -> tuple[tuple[Run, ...], frozenset[str]]:
-    if text.isascii() and text.isprintable() and _covers_printable_ascii(chain[0]):
+    if text.isascii() and text.isprintable() and covers_printable_ascii(chain[0]):
         # most text on most slides: one run of the first font, found without a loop over characters
         return ((Run(text, 0),) if text else ()), frozenset()
-    covers = [coverage(f) for f in chain]
+    # a font's character map is read when a character is first looked up in it: text the first font draws
+    # never reads the big CJK and emoji maps (a quarter of a second)
+    covers: list[frozenset[int] | None] = [None] * len(chain)
+
+    def has(i: int, cp: int) -> bool:
+        cover = covers[i]
+        if cover is None:
+            cover = covers[i] = coverage(chain[i])
+        return cp in cover
+
     colour = [i for i, f in enumerate(chain) if f.bitmap_size]
     runs: list[list] = []
     missing: set[str] = set()
     for k, ch in enumerate(text):
         # a space stays in the run before it, unless that is a colour bitmap font (its spaces are wide)
-        if runs and (_joins_previous(ch) or (ch.isspace() and ord(ch) in covers[runs[-1][1]] and not chain[runs[-1][1]].bitmap_size)):
+        if runs and (_joins_previous(ch) or (ch.isspace() and has(runs[-1][1], ord(ch)) and not chain[runs[-1][1]].bitmap_size)):
             runs[-1][0].append(ch)
             continue
         cp = ord(ch)
         nxt = text[k + 1] if k + 1 < len(text) else ""
         order = colour + [i for i in range(len(chain)) if i not in colour] if _prefers_colour(ch, nxt) else range(len(chain))
-        face = next((i for i in order if cp in covers[i]), None)
+        face = next((i for i in order if has(i, cp)), None)
         if face is None:
             if ch.isspace() or unicodedata.category(ch) == "Cf" or _joins_previous(ch):
                 face = 0  # spaces and invisible format characters draw as nothing anyway

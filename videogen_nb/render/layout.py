@@ -26,6 +26,9 @@ def tokens(text: str) -> list[tuple[str, bool]]:
     """(token, space before it): words, and single characters of CJK text (which has no spaces)."""
     out: list[tuple[str, bool]] = []
     for word in text.split():
+        if word.isascii():  # no wide character, so nothing to break between: the word is one token
+            out.append((word, True))
+            continue
         pieces: list[str] = []
         for ch in word:
             glue = pieces and (
@@ -103,6 +106,11 @@ def break_token(token: str, style: str, size: int, max_width: float) -> list[str
 def wrap_text(text: str, style: str, size: int, max_width: float) -> tuple[str, ...]:
     """Greedy word wrap so every line is at most ``max_width`` pixels wide (line breaks in ``text`` kept)."""
     return _wrap(text, style, int(size), float(max_width), fallback_setting())
+
+
+def wrap_text_with(fallback: str | None, text: str, style: str, size: int, max_width: float) -> tuple[str, ...]:
+    """:func:`wrap_text` with the fallback setting already read (``fallback_setting()``), for loops that wrap a lot."""
+    return _wrap(text, style, int(size), float(max_width), fallback)
 
 
 @lru_cache(maxsize=16384)

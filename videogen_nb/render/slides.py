@@ -13,8 +13,9 @@ from PIL import Image, ImageDraw
 from ..models import SceneConfig
 from ..slidetext import MAX_WORDS, word_count
 from ..text import plain
-from .blocks import Columns, Env, Op, OptionBlock, Paragraph, PictureOp, QuoteBlock, ShapeOp, TextOp, label, shift, stack
-from .designs import ContentSlide, PictureSlide, TitleSlide, as_design
+from .blocks import (Columns, Env, Op, OptionBlock, Paragraph, PictureOp, QuoteBlock, ShapeOp, TextOp, glyph_texts_of,
+                     label, shift, stack)
+from .designs import ContentSlide, PictureSlide, SlideDesign, TitleSlide, as_design
 from .glyphs import describe_scripts
 from .layout import ELLIPSIS, clip_lines, fit_lines, wrap_text
 from .text import draw_line, is_rtl, line_height, measure, metrics, missing_chars
@@ -300,11 +301,32 @@ def _missing(ops: list[Op]) -> frozenset[str]:
     return frozenset(missing)
 
 
+def _slide_texts(scene: SceneConfig, design: SlideDesign, theme: Theme) -> Optional[list[tuple[str, str]]]:
+    """Every ``(text, style)`` whose characters the slide may draw (more, never less; the footer aside);
+    None when a block cannot say."""
+    if isinstance(design, ContentSlide) and (design.blocks or not scene.title):
+        tag = slide_tag(scene, design)
+        head = [(scene.title, theme.title_font), (ELLIPSIS, theme.title_font)]
+        blocks: list = ([Paragraph(tag, style="sans-bold")] if tag else []) + design.blocks
+        texts = glyph_texts_of(blocks, theme)
+        return None if texts is None else head + texts
+    if isinstance(design, ContentSlide):  # a section divider
+        design = TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or "")
+    return [(design.title or "Untitled", theme.title_font), (design.subtitle or "", theme.body_font),
+            (design.author or "", theme.body_font), (ELLIPSIS, theme.title_font), (ELLIPSIS, theme.body_font)]  # fmt: skip
+
+
 def scene_glyph_gaps(scene: SceneConfig, size: tuple[int, int], theme: Theme) -> frozenset[str]:
     """The characters of ``scene``'s slide that no font can draw (laid out, not drawn)."""
     size = (int(size[0]), int(size[1]))
     design = as_design(scene.slide())
     if isinstance(design, PictureSlide):
+        return frozenset()
+    # most slides have no such character in any text they could show: that is known without a layout (laying
+    # every slide out again here was most of the parse time of a long document); the rest are laid out to learn
+    # which of those characters are drawn
+    texts = _slide_texts(scene, design, theme)
+    if texts is not None and not any(missing_chars(text, style) for text, style in texts):
         return frozenset()
     if isinstance(design, TitleSlide):
         return _missing(_title_ops(scene, design, size, theme, []))

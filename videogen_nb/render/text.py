@@ -5,16 +5,18 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from .fonts import FontFace, chain_for, fallback_setting, font_chain, load_font
-from .glyphs import Run, segment
+from .glyphs import Run, covers_printable_ascii, segment
 from .theme import RGB, Box
 
 
 def is_rtl(text: str) -> bool:
     """True when most strongly directional characters are right-to-left (Arabic, Hebrew ...): a Persian line that
     starts with "Node.js" is still a Persian line. A tie goes to the first such character."""
+    if text.isascii():
+        return False  # no ASCII character is right-to-left
     rtl = ltr = 0
     first = None
     for ch in text:
@@ -38,9 +40,20 @@ def _run_width(run: Run, face: FontFace, size: int, rtl: bool) -> float:
     return width * size / face.bitmap_size if face.bitmap_size else width
 
 
+@lru_cache(maxsize=256)
+def _ascii_font(style: str, size: int, fallback: str | None) -> ImageFont.FreeTypeFont | None:
+    """The font that draws printable ASCII in ``style`` (the first of its chain), or None if it lacks some of it."""
+    face = chain_for(style, fallback)[0]
+    return load_font(face, size) if covers_printable_ascii(face) else None
+
+
 @lru_cache(maxsize=65536)
 def _measure(text: str, style: str, size: int, rtl: bool, fallback: str | None) -> float:
     # keyed by the style and the fallback setting (strings hash fast), not by the chain of font faces
+    if text and text.isascii() and text.isprintable():  # most text: one run of the first font (as segment finds)
+        font = _ascii_font(style, size, fallback)
+        if font is not None:
+            return font.getlength(text, direction=_direction(rtl))
     chain = chain_for(style, fallback)
     runs, _ = segment(text, chain)
     return sum(_run_width(r, chain[r.face], size, rtl) for r in runs)
