@@ -66,6 +66,13 @@ def test_a_long_code_line_wraps_between_tokens_keeping_its_indentation():
     assert joined.replace(" ", "") == code.splitlines()[1].replace(" ", "")  # nothing lost or doubled
 
 
+def test_code_is_coloured_by_its_tokens():
+    pieces = {text: colour for row in highlight("def area(r):\n    return 3.14 * r\n", "python", "monokai")
+              for text, colour, _ in row if text.strip()}  # fmt: skip
+    assert pieces["def"] != pieces["area"] != pieces["3.14"] and pieces["def"] == pieces["return"]
+    assert highlight("site_name: My Docs\n", "yaml", "monokai")  # a type the style does not list: its parent's colour
+
+
 def test_a_code_slide_stays_up_long_enough_to_read_its_lines(write_doc, tmp_path):
     lines = "\n".join(f"value_{i} = compute({i})" for i in range(12))
     p = Pipeline(write_doc("c.md", f"# C\n\n## Code\n\n```python\n{lines}\n```\n"), workdir=tmp_path / "w",

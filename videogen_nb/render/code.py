@@ -29,9 +29,8 @@ def _hex(colour: str) -> Optional[RGB]:
 
 @lru_cache(maxsize=1024)
 def _colour(style, ttype) -> Optional[RGB]:
-    """The style's colour for a token type; a type the style does not know (YAML's plain scalars) takes its parent's.
-    Kept per (style, type): ``in style`` goes through every type the style lists."""
-    while ttype not in style and ttype.parent is not None:
+    """The style's colour for a token type; a type the style does not know (YAML's plain scalars) takes its parent's."""
+    while not style.styles_token(ttype) and ttype.parent is not None:
         ttype = ttype.parent
     return _hex(style.style_for_token(ttype).get("color") or "")
 
