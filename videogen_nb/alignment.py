@@ -35,9 +35,15 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def first_spoken(pieces: Sequence[str], spoken: Sequence[str]) -> list[Optional[int]]:
+def first_spoken(
+    pieces: Sequence[str], spoken: Sequence[str], lead_in: Optional[Sequence[bool]] = None
+) -> list[Optional[int]]:
     """For each piece, the index in ``spoken`` (the narration's words, in order) of the word it starts at; None for
-    a piece the narration does not say. The indices never decrease."""
+    a piece the narration does not say. The indices never decrease.
+
+    ``lead_in[k]`` False: piece ``k`` starts at its own words, not at the clause that introduces it (a line of
+    code is marked when the narration names it, not when it starts the sentence that does).
+    """
     a: list[str] = []
     owner: list[int] = []  # the piece each compared token of the slide belongs to
     for k, piece in enumerate(pieces):
@@ -66,7 +72,7 @@ def first_spoken(pieces: Sequence[str], spoken: Sequence[str]) -> list[Optional[
             continue
         w = word_of[match[anchor]]
         # words before it that no piece claims belong to the clause that introduces it
-        while w > last and (w - 1) not in claimed and not spoken[w - 1].endswith(_CLAUSE_END):
+        while (lead_in is None or lead_in[k]) and w > last and (w - 1) not in claimed and not spoken[w - 1].endswith(_CLAUSE_END):
             w -= 1
         w = max(w, last)
         out.append(w)

@@ -25,6 +25,7 @@ from ..models import (
     SubtitleCue,
     TimingReport,
     effective_theme,
+    scene_animates,
 )
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
@@ -36,6 +37,7 @@ from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import frame_quantum
 from .base import Services, Stage, collect
+from .builds import SceneBuild, draw_build
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 #: the proxy's encoder: low bitrate, for a quick look (its frame rate is the video's)
@@ -104,7 +106,8 @@ class VideoStage(Stage):
             for i, s in enumerate(pool.map(partial(draw_slide, look), vc.scenes, range(total))):
                 drawn.append(s)
                 events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
-            pictures = self._pictures(vc, report, encodings, cues, drawn, services, pool, steps)
+            builds = self._builds(ctx, look, enc.fade, pool)
+            pictures = self._pictures(vc, report, encodings, cues, drawn, builds, services, pool, steps)
             narration, sounds = sound.result()
         warnings = [w for s in drawn for w in s.warnings]
         for w in warnings:
@@ -130,7 +133,26 @@ class VideoStage(Stage):
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
 
-    def _pictures(self, vc, report, encodings, cues, drawn, services, pool, steps) -> dict[tuple[int, int], "ScenePicture"]:
+    def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, pool) -> list[Optional[SceneBuild]]:
+        """Each scene's reveal with its states drawn (None where the slide holds still), on the executor."""
+        vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
+        total = len(vc.scenes)
+        out: list[Optional[SceneBuild]] = [None] * total
+        moving = [i for i, s in enumerate(vc.scenes) if s.plays_clip is None and scene_animates(st, vc, s)]
+        if not moving:
+            return out
+        timings = [report.scenes[i] for i in moving]
+        # a step never begins inside the scene's own fade into the next one
+        last = [t.end_frame - 1 - (fade if i + 1 < total and t.end_frame - t.start_frame > fade else 0)
+                for i, t in zip(moving, timings)]  # fmt: skip
+        made = pool.map(
+            partial(draw_build, look), [vc.scenes[i] for i in moving], moving, timings, [st.fps] * len(moving), last
+        )
+        for i, build in zip(moving, made):
+            out[i] = build
+        return out
+
+    def _pictures(self, vc, report, encodings, cues, drawn, builds, services, pool, steps) -> dict[tuple[int, int], "ScenePicture"]:
         """Every scene's pieces in every encoding (the video, its proxy): still scenes on the executor, clip
         scenes here, progress as each ends. Keyed by (encoding, scene)."""
         total = len(vc.scenes)
@@ -149,8 +171,10 @@ class VideoStage(Stage):
                 for i, scene in enumerate(vc.scenes):
                     if scene.plays_clip is None:
                         t = report.scenes[i]
-                        following = drawn[i + 1] if i + 1 < total else None
-                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following)
+                        following = None
+                        if i + 1 < total:
+                            following = builds[i + 1].first if builds[i + 1] is not None else drawn[i + 1]
+                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following, builds[i])
                         futures[pool.submit(encode_scene, *job)] = (k, i)
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
@@ -171,7 +195,7 @@ class VideoStage(Stage):
         timeline = [(t.scene_id, t.start_frame, t.end_frame, t.audio_hash, t.audio_start) for t in report.scenes]
         return stable_hash(
             st.resolution, st.fps, effective_theme(st, vc), st.transition, st.burn_subtitles, st.proxy, vc.title,
-            vc.video_id, [s.visual_dict() for s in vc.scenes], timeline,
+            vc.video_id, [s.visual_dict() for s in vc.scenes], timeline, st.reveal, vc.reveal,
         )  # fmt: skip
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
@@ -273,32 +297,54 @@ class ScenePicture:
 
 def encode_scene(
     enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...],
-    slide: StoredSlide, following: Optional[StoredSlide],
+    slide: StoredSlide, following: Optional[StoredSlide], build: Optional[SceneBuild] = None,
 ) -> ScenePicture:  # fmt: skip
-    """A still scene's segments, frames ``start`` to ``end``: its slide (and captions), then the fade into ``following``."""
+    """A still scene's segments, frames ``start`` to ``end``: its slide (or the states of its reveal, each from its
+    frame), captions over them, then the fade into ``following``."""
     store = enc.store()
     frames = end - start
     # the fade takes the end of this scene, so the next one opens on its own slide
     f = enc.fade if following is not None and frames > enc.fade else 0
     still_end = end - f
+    shots = _scene_shots(enc, scene_id, start, still_end, cues, slide, build)
     parts: list[Path] = []
-    cursor = start
+    previous: Optional[StoredSlide] = None
+    for k, (pic, n, fade) in enumerate(shots):
+        if fade and previous is not None:
+            parts += store.fade(previous.path, previous.sha256, pic.path, pic.sha256, fade)
+        parts += store.still(pic.path, pic.sha256, n - (fade if previous is not None else 0))
+        previous = pic
+    if f:
+        last = shots[-1][0] if shots else slide
+        parts += store.fade(last.path, last.sha256, following.path, following.sha256, f)
+    return ScenePicture(tuple(parts), store.encoded_frames)
+
+
+def _scene_shots(
+    enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...], slide: StoredSlide,
+    build: Optional[SceneBuild],
+) -> list[tuple[StoredSlide, int, int]]:  # fmt: skip
+    """(picture, frames, frames of fade into it) from ``start`` to ``end``: the reveal's states (or the slide), each
+    with the subtitle cue shown over it burnt in."""
+    steps = build.pictures_at(start, end) if build is not None else [(start, slide, 0)]
     fps = enc.encoder.fps
-    for cue in cues:
-        # each cue is a still of its own: the slide with the caption, for the cue's frames
-        a, b = max(cursor, round(cue.start * fps)), min(still_end, round(cue.end * fps))
-        if b <= a:
-            continue
-        parts += store.still(slide.path, slide.sha256, a - cursor)
-        cap = _captioned(enc, scene_id, slide, cue)
-        parts += store.still(cap.path, cap.sha256, b - a)
-        cursor = b
-    last = still_end - cursor
-    fade: list[Path] = []
-    if f:  # the fade first: when it continues the still, encoding it also yields that still's keyframe
-        fade = store.fade(slide.path, slide.sha256, following.path, following.sha256, f, after_still=last)
-    parts += store.still(slide.path, slide.sha256, last)
-    return ScenePicture(tuple(parts + fade), store.encoded_frames)
+    spans = [(max(start, round(c.start * fps)), min(end, round(c.end * fps)), c) for c in cues]
+    spans = [s for s in spans if s[1] > s[0]]
+    cuts = sorted({start, end, *(f for f, _, _ in steps), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
+    cuts = [c for c in cuts if start <= c <= end]
+    shots: list[tuple[StoredSlide, int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        k = max(j for j, s in enumerate(steps) if s[0] <= a) if steps[0][0] <= a else 0
+        frame, pic, fade = steps[k]
+        cue = next((c for x, y, c in spans if x <= a < y), None)
+        if cue is not None:
+            pic = _captioned(enc, scene_id, pic, cue)
+        fade = min(fade, b - a - 1) if frame == a else 0  # the fade belongs to the shot its step starts
+        if shots and shots[-1][0] == pic and not fade:
+            shots[-1] = (pic, shots[-1][1] + b - a, shots[-1][2])
+        else:
+            shots.append((pic, b - a, max(0, fade)))
+    return shots
 
 
 def _captioned(enc: Encoding, scene_id: str, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:

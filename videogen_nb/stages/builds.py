@@ -1,0 +1,72 @@
+"""A scene's slide built up as it is spoken, as pictures on its timeline.
+
+The reveal plan (:mod:`videogen_nb.reveal`) says which state of the slide
+shows from which frame; here each state is drawn once (kept as a PNG by what
+it shows, so an edit of the narration that only moves the times draws
+nothing) and the scene's timeline becomes a list of shots: a picture, how many
+frames it shows, and how many of them fade in from the picture before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from ..fingerprint import stable_hash
+from ..models import SceneConfig, SceneTiming
+from ..render.reveal import draw_state
+from ..render.slide_store import SlideStore, StoredSlide
+from ..render.slides import Slide
+from ..render.theme import get_theme
+from ..reveal import RevealPlan, scene_reveal
+
+if TYPE_CHECKING:
+    from .video import SlideLook
+
+BUILD_RENDERER = 1  # bump when reveal states are drawn differently
+
+
+@dataclass(frozen=True)
+class SceneBuild:
+    """One scene's reveal: its plan and, for each step of it, the picture shown."""
+
+    plan: RevealPlan
+    pictures: tuple[StoredSlide, ...]
+
+    @property
+    def first(self) -> StoredSlide:
+        """The picture the scene opens on (what the fade into it ends on)."""
+        return self.pictures[0]
+
+    def pictures_at(self, start: int, end: int) -> list[tuple[int, StoredSlide, int]]:
+        """(first frame, picture, frames of fade into it) of each step, from ``start`` until ``end``."""
+        steps = self.plan.steps
+        out = []
+        for k, (step, pic) in enumerate(zip(steps, self.pictures)):
+            frame = max(start, step.frame)
+            stop = steps[k + 1].frame if k + 1 < len(steps) else end
+            if frame >= min(stop, end):
+                continue
+            fade = min(step.fade, stop - frame - 1) if k else 0  # a shot is longer than its fade
+            out.append((frame, pic, max(0, fade)))
+        return out
+
+
+def draw_build(
+    look: "SlideLook", scene: SceneConfig, index: int, timing: SceneTiming, fps: int, last_frame: int
+) -> Optional[SceneBuild]:
+    """Scene ``index``'s reveal with its states drawn (each once for what it shows); None if its slide holds still."""
+    theme = get_theme(look.theme_name)
+    layout, plan = scene_reveal(
+        scene, timing, look.size, theme, fps, index=index, total=look.total, footer=look.title, last_frame=last_frame
+    )
+    if layout is None or plan is None:
+        return None
+    store = SlideStore(Path(look.folder))
+    key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
+    pictures = tuple(
+        store.get(f"{key}-{step.current + 1}", lambda c=step.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-build")
+        for step in plan.steps
+    )
+    return SceneBuild(plan, pictures)
