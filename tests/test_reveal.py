@@ -113,7 +113,7 @@ def test_states_hide_later_entries_mark_the_current_and_never_move_anything():
     theme = get_theme("dark")
     scene = SceneConfig(kind="bullets", scene_id="s", title="Fruit", items=["Apples grow on trees", "Bananas are yellow", "Cherries come in pairs"])
     layout = reveal_layout(scene, SIZE, theme)
-    assert [u.kind for u in layout.units] == ["item"] * 3
+    assert [u.role for u in layout.units] == ["item"] * 3
     still = np.asarray(render_slide(scene, SIZE, theme).image)
     states = [np.asarray(draw_state(layout, k)) for k in range(-1, 3)]
     boxes = [u.marks[0] for u in layout.units]
@@ -141,7 +141,7 @@ def test_sentences_and_code_lines_are_units_and_stay_shown():
     scene = SceneConfig(kind="code", scene_id="c", title="Code", body=["Load it first. Then save it."],
                         code="import os\n\ndef load_data(path):\n    return open(path).read()\n", language="python")
     layout = reveal_layout(scene, SIZE, theme)
-    assert [u.kind for u in layout.units] == ["sentence", "sentence", "line", "line", "line"]
+    assert [u.role for u in layout.units] == ["sentence", "sentence", "line", "line", "line"]
     assert not any(u.hides for u in layout.units)
     # a definition's line is marked with the body under it
     defn = layout.units[3]
@@ -203,7 +203,7 @@ def test_the_marked_sentence_changes_at_the_sentence_boundary(built):
     p = built
     i = next(k for k, s in enumerate(p.scenes) if s.title == "Prose")
     layout = reveal_layout(p.scenes[i], SIZE, get_theme("dark"), index=i, total=len(p.scenes), footer=p.ctx.video_config.title)
-    sentences = [u for u in layout.units if u.kind == "sentence"]
+    sentences = [u for u in layout.units if u.role == "sentence"]
     assert len(sentences) == 3
     words = scene_words(p, i)
     # each sentence starts at the word after the one that ends the sentence before
@@ -232,4 +232,4 @@ def test_without_reveal_every_slide_holds_still(built, tmp_path):
     t = p.ctx.timing_report.scenes[i]
     a, b = frames_at(p.video_path, [t.start_frame + 2, t.end_frame - 20]).values()
     assert np.abs(a.astype(int) - b.astype(int)).max() <= 3  # the whole list from the first frame
-    assert not list((tmp_path / "work" / "video" / "slides").glob("*build*"))
+    assert not (tmp_path / "work" / "video" / "builds").exists()

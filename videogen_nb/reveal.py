@@ -37,7 +37,7 @@ class RevealPlan:
     """One scene's reveal: its units (what each is, what it says), when each is first spoken, and the steps."""
 
     scene_id: str
-    kinds: tuple[str, ...]
+    roles: tuple[str, ...]  # item, sentence or line
     texts: tuple[str, ...]
     #: seconds on the video's timeline each unit is first spoken; None for one the narration does not say
     times: tuple[Optional[float], ...]
@@ -46,14 +46,14 @@ class RevealPlan:
 
     @property
     def appearances(self) -> list[tuple[float, str, str]]:
-        """(seconds, kind, text) of each unit as the video shows it: when its step begins."""
+        """(seconds, role, text) of each unit as the video shows it: when its step begins."""
         at = {s.current: s.frame / self.fps for s in self.steps}
         out = []
-        for u, (kind, text) in enumerate(zip(self.kinds, self.texts)):
+        for u, (role, text) in enumerate(zip(self.roles, self.texts)):
             # an entry said together with a later one appears at that one's step
             later = [at[v] for v in at if v >= u]
             if later:
-                out.append((min(later), kind, text))
+                out.append((min(later), role, text))
         return out
 
     def __repr__(self) -> str:
@@ -74,7 +74,7 @@ def plan_reveal(
     words = timing.word_timings
     if not words:
         return None
-    found = first_spoken([u.text for u in units], [w.word for w in words], [u.kind != "line" for u in units])
+    found = first_spoken([u.text for u in units], [w.word for w in words], [u.role != "line" for u in units])
     items = [k for k, u in enumerate(units) if u.hides]
     if items and sum(found[k] is not None for k in items) * 2 < len(items):
         return None  # the narration is not about these entries: the slide stays as it is
@@ -105,8 +105,8 @@ def plan_reveal(
         out.append(RevealStep(s.frame, s.current, ENTRY_FADE if appears else 0))
     if len(out) < 2:
         return None
-    kinds = tuple(u.kind for u in units)
-    return RevealPlan(scene_id, kinds, tuple(u.text for u in units), tuple(times), tuple(out), fps)
+    roles = tuple(u.role for u in units)
+    return RevealPlan(scene_id, roles, tuple(u.text for u in units), tuple(times), tuple(out), fps)
 
 
 def scene_reveal(

@@ -30,7 +30,7 @@ from .slides import draw_ops, slide_background, slide_ops
 from .text import is_rtl, measure
 from .theme import RGB, Box, Theme
 
-UnitKind = Literal["item", "sentence", "line"]
+UnitRole = Literal["item", "sentence", "line"]
 DIM = 0.42  # how far an entry already spoken fades toward the background
 MARK = 0.24  # the marker: this much of the accent over what lies under it
 _LABEL = type(label(""))
@@ -40,7 +40,7 @@ _LABEL = type(label(""))
 class Unit:
     """One part of a slide that a reveal shows, marks or dims as the narration reaches it."""
 
-    kind: UnitKind
+    role: UnitRole
     text: str  # the words the narration says it with
     #: path prefixes of the operations it owns (hidden before it is spoken, dimmed after): items only
     parts: tuple[tuple[int, ...], ...] = ()
@@ -48,7 +48,7 @@ class Unit:
 
     @property
     def hides(self) -> bool:
-        return self.kind == "item"
+        return self.role == "item"
 
 
 @dataclass
@@ -63,8 +63,8 @@ class RevealLayout:
     owner: list[int]  # the unit each operation belongs to (-1: none, always drawn as it is)
 
     def __repr__(self) -> str:
-        kinds = {k: sum(u.kind == k for u in self.units) for k in ("item", "sentence", "line")}
-        return f"<RevealLayout {self.size[0]}x{self.size[1]}: " + ", ".join(f"{n} {k}s" for k, n in kinds.items() if n) + ">"
+        roles = {r: sum(u.role == r for u in self.units) for r in ("item", "sentence", "line")}
+        return f"<RevealLayout {self.size[0]}x{self.size[1]}: " + ", ".join(f"{n} {r}s" for r, n in roles.items() if n) + ">"
 
 
 def reveal_layout(

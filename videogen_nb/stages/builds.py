@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .video import SlideLook
 
 BUILD_RENDERER = 1  # bump when reveal states are drawn differently
+BUILDS = "builds"  # the folder of the video's work folder holding the states (``<scene_id>-<key>-<n>.png``)
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,10 @@ def draw_build(
     )
     if layout is None or plan is None:
         return None
-    store = SlideStore(Path(look.folder))
+    store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
     pictures = tuple(
-        store.get(f"{key}-{step.current + 1}", lambda c=step.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-build")
+        store.get(f"{key}-{step.current + 1}", lambda c=step.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
         for step in plan.steps
     )
     return SceneBuild(plan, pictures)
