@@ -233,3 +233,85 @@ def test_without_reveal_every_slide_holds_still(built, tmp_path):
     a, b = frames_at(p.video_path, [t.start_frame + 2, t.end_frame - 20]).values()
     assert np.abs(a.astype(int) - b.astype(int)).max() <= 3  # the whole list from the first frame
     assert not (tmp_path / "work" / "video" / "builds").exists()
+
+
+# --- settings ----------------------------------------------------------------------------------------------
+
+
+def test_reveal_is_on_by_default_and_off_with_no_reveal_front_matter_or_a_scene_of_its_own():
+    from videogen_nb.cli import build_parser, given_settings
+    from videogen_nb.models import PipelineSettings, VideoConfig, scene_animates
+
+    scene = SceneConfig(kind="bullets", title="x", items=["a"])
+    assert scene_animates(PipelineSettings(), None, scene)
+    args = build_parser().parse_args(["build", "doc.md", "-o", "out", "--no-reveal"])
+    settings = PipelineSettings(**given_settings(args))
+    assert settings.reveal is False and not scene_animates(settings, None, scene)
+    assert "reveal" not in given_settings(build_parser().parse_args(["build", "doc.md", "-o", "out"]))
+    assert not scene_animates(PipelineSettings(), VideoConfig(reveal=False), scene)
+    # a scene's own setting wins over the document's; --no-reveal over both
+    own = SceneConfig(kind="bullets", title="x", items=["a"], animate=True)
+    assert scene_animates(PipelineSettings(), VideoConfig(reveal=False), own)
+    assert not scene_animates(PipelineSettings(reveal=False), None, own)
+    assert not scene_animates(PipelineSettings(), None, SceneConfig(kind="bullets", title="x", items=["a"], animate=False))
+
+
+def test_front_matter_and_specs_say_reveal_and_animate(tmp_path):
+    from videogen_nb.stages.builds import scene_reveal_of
+
+    md = tmp_path / "doc.md"
+    md.write_text("---\nreveal: false\n---\n# T\n\n## Fruit\n\n- apples\n- pears\n", encoding="utf-8")
+    p = Pipeline(md, workdir=tmp_path / "a", resolution=SIZE, tts="silent", progress=None)
+    p.input()
+    p.parse()
+    assert p.ctx.video_config.reveal is False
+    assert scene_reveal_of(p.ctx, 1) == (None, None)
+    spec = tmp_path / "doc.yaml"
+    spec.write_text("title: T\nscenes:\n  - kind: bullets\n    title: Fruit\n    items: [apples, pears]\n    animate: false\n"
+                    "  - kind: bullets\n    title: More\n    items: [plums, figs]\n", encoding="utf-8")  # fmt: skip
+    q = Pipeline(spec, workdir=tmp_path / "b", resolution=SIZE, tts="silent", progress=None)
+    q.input()
+    q.parse()
+    assert [s.title for s in q.scenes] == ["T", "Fruit", "More"]
+    assert scene_reveal_of(q.ctx, 1) == (None, None)
+    layout, plan = scene_reveal_of(q.ctx, 2)
+    assert layout is not None and plan is None  # no timing before the audio
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\nreveal: sometimes\n---\n# T\n\n## A\n\ntext\n", encoding="utf-8")
+    with pytest.raises(Exception, match="reveal: true"):
+        Pipeline(bad, workdir=tmp_path / "c", resolution=SIZE, progress=None).input()
+
+
+# --- notebook -----------------------------------------------------------------------------------------------
+
+
+def test_the_chart_marks_when_entries_appear_and_the_preview_shows_the_states_as_a_strip(tmp_path):
+    from PIL import Image
+
+    from videogen_nb.notebook import reveal_strip, reveal_times
+
+    doc = tmp_path / "doc.md"
+    doc.write_text(DOC, encoding="utf-8")
+    p = Pipeline(doc, workdir=tmp_path / "w", resolution=SIZE, tts="espeak", progress=None)
+    p.input()
+    p.parse()
+    p.script()
+    i = next(k for k, s in enumerate(p.scenes) if s.title == "Three fruits")
+    before = reveal_strip(p, i, width=120)
+    assert Image.open(before).size[0] >= 4 * 120  # before the audio: every state, in order
+    p.audio()
+    times = reveal_times(p)
+    words = scene_words(p, i)
+    firsts = [next(t for w, t in words if w == f) for f in ("Apples", "Bananas", "Cherries")]
+    assert [round(t * FPS) for t in times[i]] == [round(t * FPS) for t in firsts]
+    assert 0 not in times  # the title slide holds still
+    fig = p.timing_chart()
+    ticks = [c for ax in fig.axes for c in ax.collections if (c.get_gid() or "").startswith("reveal-")]
+    assert len(ticks) == len(times) and sum(len(c.get_segments()) for c in ticks) == sum(map(len, times.values()))
+    strip = Image.open(reveal_strip(p, i, width=120))
+    assert strip.size[0] >= 4 * 120 and reveal_strip(p, 0) is None
+    g = p.preview().gallery
+    g.show(i)
+    assert g.strip.layout.display is None and g.strip.value
+    g.show(0)
+    assert g.strip.layout.display == "none"

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..fingerprint import stable_hash
-from ..models import SceneConfig, SceneTiming
-from ..render.reveal import draw_state
+from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
+from ..render.reveal import RevealLayout, draw_state, reveal_layout
 from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide
 from ..render.theme import get_theme
-from ..reveal import RevealPlan, scene_reveal
+from ..reveal import RevealPlan, plan_reveal, scene_reveal
 
 if TYPE_CHECKING:
     from .video import SlideLook
@@ -54,6 +54,12 @@ class SceneBuild:
         return out
 
 
+def last_step_frame(timing: SceneTiming, index: int, total: int, fade: int) -> int:
+    """The last frame a step of scene ``index`` may begin on: the scene's own fade into the next takes the rest."""
+    frames = timing.end_frame - timing.start_frame
+    return timing.end_frame - 1 - (fade if index + 1 < total and frames > fade else 0)
+
+
 def draw_build(
     look: "SlideLook", scene: SceneConfig, index: int, timing: SceneTiming, fps: int, last_frame: int
 ) -> Optional[SceneBuild]:
@@ -71,3 +77,28 @@ def draw_build(
         for step in plan.steps
     )
     return SceneBuild(plan, pictures)
+
+
+def scene_reveal_of(
+    ctx: PipelineContext, index: int, size: Optional[tuple[int, int]] = None
+) -> tuple[Optional[RevealLayout], Optional[RevealPlan]]:
+    """Scene ``index``'s reveal as the video stage makes it: (layout, plan). The plan is None until the audio has
+    timed the scene (or when the narration does not say the entries); the layout is None for a slide that holds
+    still. ``size``: lay it out at another size (a preview's), with the video's timing."""
+    vc, st, report = ctx.video_config, ctx.settings, ctx.timing_report
+    if vc is None or not 0 <= index < len(vc.scenes):
+        return None, None
+    scene = vc.scenes[index]
+    if scene.plays_clip is not None or not scene_animates(st, vc, scene):
+        return None, None
+    theme = get_theme(effective_theme(st, vc))
+    total = len(vc.scenes)
+    layout = reveal_layout(scene, size or st.resolution, theme, index=index, total=total, footer=vc.title)
+    if layout is None:
+        return None, None
+    if report is None or len(report.scenes) != total or report.scenes[index].scene_id != scene.scene_id:
+        return layout, None
+    from .video import transition_frames  # the video stage holds this module's users: imported when asked
+
+    t = report.scenes[index]
+    return layout, plan_reveal(layout, scene.scene_id, t, st.fps, last_step_frame(t, index, total, transition_frames(st)))

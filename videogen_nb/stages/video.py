@@ -37,7 +37,7 @@ from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import frame_quantum
 from .base import Services, Stage, collect
-from .builds import SceneBuild, draw_build
+from .builds import SceneBuild, draw_build, last_step_frame
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 #: the proxy's encoder: low bitrate, for a quick look (its frame rate is the video's)
@@ -142,9 +142,7 @@ class VideoStage(Stage):
         if not moving:
             return out
         timings = [report.scenes[i] for i in moving]
-        # a step never begins inside the scene's own fade into the next one
-        last = [t.end_frame - 1 - (fade if i + 1 < total and t.end_frame - t.start_frame > fade else 0)
-                for i, t in zip(moving, timings)]  # fmt: skip
+        last = [last_step_frame(t, i, total, fade) for i, t in zip(moving, timings)]
         made = pool.map(
             partial(draw_build, look), [vc.scenes[i] for i in moving], moving, timings, [st.fps] * len(moving), last
         )
