@@ -285,6 +285,7 @@ def test_front_matter_and_specs_say_reveal_and_animate(tmp_path):
 # --- notebook -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_chart_marks_when_entries_appear_and_the_preview_shows_the_states_as_a_strip(tmp_path):
     from PIL import Image
 
