@@ -316,3 +316,40 @@ def test_the_chart_marks_when_entries_appear_and_the_preview_shows_the_states_as
     assert g.strip.layout.display is None and g.strip.value
     g.show(0)
     assert g.strip.layout.display == "none"
+
+
+@pytest.mark.slow
+def test_a_picture_zooms_in_slowly_and_never_shows_anything_outside_it(tmp_path):
+    from PIL import Image, ImageDraw
+
+    from videogen_nb.render.motion import find_motion
+
+    img = Image.new("RGB", (400, 300), (240, 200, 40))
+    d = ImageDraw.Draw(img)
+    for cx in (110, 290):
+        d.ellipse((cx - 14, 136, cx + 14, 164), fill=(10, 10, 10))
+    img.save(tmp_path / "dots.png")
+    doc = tmp_path / "doc.md"
+    doc.write_text("# Zoom\n\n## A picture\n\n![Two dots on a yellow field](dots.png)\n\n## After\n\nThat was it.\n", encoding="utf-8")
+    p = Pipeline(doc, workdir=tmp_path / "w", resolution=SIZE, tts="espeak", progress=None)
+    p.run()
+    i = 1
+    laid = slide_ops(p.scenes[i], SIZE, get_theme("dark"), index=i, total=len(p.scenes), footer=p.ctx.video_config.title)
+    x0, y0, x1, y1 = find_motion(laid.blocks, laid.ops).box
+    t = p.ctx.timing_report.scenes[i]
+    fade = 16  # the crossfade into the next scene takes the scene's last frames
+    numbers = list(range(t.start_frame + 1, t.end_frame - fade, 8))
+    frames = frames_at(p.video_path, numbers)
+    gaps = []
+    for n in numbers:
+        box = frames[n][y0 + 1 : y1 - 1, x0 + 1 : x1 - 1].astype(int)
+        # inside the picture: every pixel of its box is the picture's yellow or its dots, never the background
+        yellow = (box[..., 0] > 180) & (box[..., 2] < 110)
+        dark = box.max(axis=2) < 90
+        assert (yellow | dark).mean() > 0.97, f"frame {n} shows something else in the picture's box"
+        cols = np.nonzero(dark.any(axis=0))[0]
+        left, right = cols[cols < box.shape[1] / 2], cols[cols >= box.shape[1] / 2]
+        gaps.append(right.mean() - left.mean())
+    # the dots move apart: the zoom closes in, never back out (one pixel of codec noise allowed)
+    assert all(b >= a - 1.0 for a, b in zip(gaps, gaps[1:])), gaps
+    assert gaps[-1] > gaps[0] * 1.05

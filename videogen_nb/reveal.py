@@ -72,8 +72,8 @@ def plan_reveal(
     """
     units = layout.units
     words = timing.word_timings
-    if not words:
-        return None
+    if not words or (len(units) == 1 and not units[0].hides):
+        return None  # one sentence alone on a slide: marking it says nothing
     found = first_spoken([u.text for u in units], [w.word for w in words], [u.role != "line" for u in units])
     items = [k for k, u in enumerate(units) if u.hides]
     if items and sum(found[k] is not None for k in items) * 2 < len(items):

@@ -512,6 +512,13 @@ def _open_image(path: str, mtime: float) -> Optional[Image.Image]:
         return None
 
 
+def picture_source(path: Path) -> Optional[Image.Image]:
+    """The picture at ``path`` as RGBA at its own size (SVG drawn), read once while the file is unchanged; None if
+    it cannot be read."""
+    p = Path(path)
+    return _open_image(str(p), p.stat().st_mtime if p.is_file() else 0.0)
+
+
 @dataclass
 class ImageBlock(Block):
     """A picture scaled to the room left on the slide, centred; its alt text if it cannot be read."""
@@ -614,5 +621,5 @@ def _gap(a: Block, b: Block, env: Env) -> int:
 
 __all__ = [
     "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "Op", "OptionBlock", "Paragraph",
-    "Placed", "PictureOp", "QuoteBlock", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom", "shift", "stack",
+    "Placed", "PictureOp", "QuoteBlock", "picture_source", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom", "shift", "stack",
 ]  # fmt: skip

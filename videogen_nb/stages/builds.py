@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Optional
 
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
+from ..render.motion import Motion, find_motion
+from ..render.motion import last_frame as last_frame_of
 from ..render.reveal import RevealLayout, draw_state, reveal_layout
 from ..render.slide_store import SlideStore, StoredSlide
-from ..render.slides import Slide
+from ..render.slides import Slide, slide_ops
 from ..render.theme import get_theme
 from ..reveal import RevealPlan, plan_reveal, scene_reveal
 
@@ -30,10 +32,13 @@ BUILDS = "builds"  # the folder of the video's work folder holding the states (`
 
 @dataclass(frozen=True)
 class SceneBuild:
-    """One scene's reveal: its plan and, for each step of it, the picture shown."""
+    """One scene's reveal: its plan and, for each step of it, the picture shown (without a plan: the slide);
+    a picture on it that zooms slowly, and the slide as the zoom leaves it."""
 
-    plan: RevealPlan
+    plan: Optional[RevealPlan]
     pictures: tuple[StoredSlide, ...]
+    motion: Optional[Motion] = None
+    end: Optional[StoredSlide] = None
 
     @property
     def first(self) -> StoredSlide:
@@ -42,6 +47,8 @@ class SceneBuild:
 
     def pictures_at(self, start: int, end: int) -> list[tuple[int, StoredSlide, int]]:
         """(first frame, picture, frames of fade into it) of each step, from ``start`` until ``end``."""
+        if self.plan is None:
+            return [(start, self.pictures[0], 0)]
         steps = self.plan.steps
         out = []
         for k, (step, pic) in enumerate(zip(steps, self.pictures)):
@@ -61,22 +68,32 @@ def last_step_frame(timing: SceneTiming, index: int, total: int, fade: int) -> i
 
 
 def draw_build(
-    look: "SlideLook", scene: SceneConfig, index: int, timing: SceneTiming, fps: int, last_frame: int
-) -> Optional[SceneBuild]:
-    """Scene ``index``'s reveal with its states drawn (each once for what it shows); None if its slide holds still."""
+    look: "SlideLook", scene: SceneConfig, index: int, timing: SceneTiming, fps: int, last_frame: int,
+    slide: StoredSlide, moving: bool = True,
+) -> Optional[SceneBuild]:  # fmt: skip
+    """Scene ``index``'s reveal with its states drawn (each once for what it shows), and the slow zoom of its
+    picture (``moving``: pictures may move); None if its slide holds still."""
     theme = get_theme(look.theme_name)
-    layout, plan = scene_reveal(
-        scene, timing, look.size, theme, fps, index=index, total=look.total, footer=look.title, last_frame=last_frame
-    )
-    if layout is None or plan is None:
+    where = dict(index=index, total=look.total, footer=look.title)
+    layout, plan = scene_reveal(scene, timing, look.size, theme, fps, last_frame=last_frame, **where)
+    laid = slide_ops(scene, look.size, theme, **where) if moving else None
+    motion = find_motion(laid.blocks, laid.ops) if laid is not None else None
+    if plan is None and motion is None:
         return None
     store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
-    pictures = tuple(
-        store.get(f"{key}-{step.current + 1}", lambda c=step.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
-        for step in plan.steps
-    )
-    return SceneBuild(plan, pictures)
+    pictures = (slide,)
+    if plan is not None:
+        pictures = tuple(
+            store.get(f"{key}-{s.current + 1}", lambda c=s.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
+            for s in plan.steps
+        )  # fmt: skip
+    end = None
+    if motion is not None:
+        last = pictures[-1]
+        end = store.get(stable_hash(key, motion, last.sha256)[:20], lambda: Slide(last_frame_of(motion, last.path)),
+                        name=f"{scene.scene_id}-zoomed-")  # fmt: skip
+    return SceneBuild(plan, pictures, motion, end)
 
 
 def scene_reveal_of(

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
+from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore
 from ..render.slide_store import SlideStore, StoredSlide
@@ -106,7 +107,7 @@ class VideoStage(Stage):
             for i, s in enumerate(pool.map(partial(draw_slide, look), vc.scenes, range(total))):
                 drawn.append(s)
                 events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
-            builds = self._builds(ctx, look, enc.fade, pool)
+            builds = self._builds(ctx, look, enc.fade, drawn, pool)
             pictures = self._pictures(vc, report, encodings, cues, drawn, builds, services, pool, steps)
             narration, sounds = sound.result()
         warnings = [w for s in drawn for w in s.warnings]
@@ -133,7 +134,7 @@ class VideoStage(Stage):
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
 
-    def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, pool) -> list[Optional[SceneBuild]]:
+    def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, drawn: list[StoredSlide], pool) -> list[Optional[SceneBuild]]:
         """Each scene's reveal with its states drawn (None where the slide holds still), on the executor."""
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
         total = len(vc.scenes)
@@ -143,9 +144,12 @@ class VideoStage(Stage):
             return out
         timings = [report.scenes[i] for i in moving]
         last = [last_step_frame(t, i, total, fade) for i, t in zip(moving, timings)]
+        slides = [drawn[i] for i in moving]
+        # a moving picture is drawn frame by frame: not under burnt-in captions, which are stills of their own
         made = pool.map(
-            partial(draw_build, look), [vc.scenes[i] for i in moving], moving, timings, [st.fps] * len(moving), last
-        )
+            partial(draw_build, look, moving=not st.burn_subtitles), [vc.scenes[i] for i in moving], moving, timings,
+            [st.fps] * len(moving), last, slides,
+        )  # fmt: skip
         for i, build in zip(moving, made):
             out[i] = build
         return out
@@ -304,18 +308,30 @@ def encode_scene(
     # the fade takes the end of this scene, so the next one opens on its own slide
     f = enc.fade if following is not None and frames > enc.fade else 0
     still_end = end - f
-    shots = _scene_shots(enc, scene_id, start, still_end, cues, slide, build)
-    parts: list[Path] = []
-    previous: Optional[StoredSlide] = None
-    for k, (pic, n, fade) in enumerate(shots):
-        if fade and previous is not None:
-            parts += store.fade(previous.path, previous.sha256, pic.path, pic.sha256, fade)
-        parts += store.still(pic.path, pic.sha256, n - (fade if previous is not None else 0))
-        previous = pic
-    if f:
+    if build is not None and build.motion is not None and build.end is not None and still_end > start:
+        parts = _moving(store, build, start, still_end)
+        last = build.end
+    else:
+        shots = _scene_shots(enc, scene_id, start, still_end, cues, slide, build)
+        parts = []
+        previous: Optional[StoredSlide] = None
+        for k, (pic, n, fade) in enumerate(shots):
+            if fade and previous is not None:
+                parts += store.fade(previous.path, previous.sha256, pic.path, pic.sha256, fade)
+            parts += store.still(pic.path, pic.sha256, n - (fade if previous is not None else 0))
+            previous = pic
         last = shots[-1][0] if shots else slide
+    if f:
         parts += store.fade(last.path, last.sha256, following.path, following.sha256, f)
     return ScenePicture(tuple(parts), store.encoded_frames)
+
+
+def _moving(store: SegmentStore, build: SceneBuild, start: int, end: int) -> list[Path]:
+    """Frames ``start`` to ``end`` of a scene whose picture zooms slowly: its reveal's states (or its slide), each
+    from its frame, with the picture's window of the zoom drawn in; encoded frame by frame (once for its content)."""
+    steps = [(frame - start, pic) for frame, pic, _ in build.pictures_at(start, end)]
+    key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps])
+    return store.frames(key, end - start, lambda: moving_frames(build.motion, [(n, pic.path) for n, pic in steps], end - start))
 
 
 def _scene_shots(
