@@ -41,8 +41,9 @@ def first_spoken(
     """For each piece, the index in ``spoken`` (the narration's words, in order) of the word it starts at; None for
     a piece the narration does not say. The indices never decrease.
 
-    ``lead_in[k]`` False: piece ``k`` starts at its own words, not at the clause that introduces it (a line of
-    code is marked when the narration names it, not when it starts the sentence that does).
+    ``lead_in[k]`` False: piece ``k`` starts at its own words, not at the clause that introduces it, and one
+    telling word of it is enough (a line of code is marked when the narration names what it imports or
+    defines, not when it starts the sentence that does).
     """
     a: list[str] = []
     owner: list[int] = []  # the piece each compared token of the slide belongs to
@@ -66,13 +67,14 @@ def first_spoken(
     last = 0
     for k in range(len(pieces)):
         mine = [i for i in range(len(a)) if owner[i] == k]
-        anchor = _anchor(mine, match, a)
+        own = lead_in is not None and not lead_in[k]
+        anchor = _anchor(mine, match, a, one_word=own)
         if anchor is None:
             out.append(None)
             continue
         w = word_of[match[anchor]]
         # words before it that no piece claims belong to the clause that introduces it
-        while (lead_in is None or lead_in[k]) and w > last and (w - 1) not in claimed and not spoken[w - 1].endswith(_CLAUSE_END):
+        while not own and w > last and (w - 1) not in claimed and not spoken[w - 1].endswith(_CLAUSE_END):
             w -= 1
         w = max(w, last)
         out.append(w)
@@ -80,14 +82,15 @@ def first_spoken(
     return out
 
 
-def _anchor(mine: list[int], match: list[int], a: list[str]) -> Optional[int]:
+def _anchor(mine: list[int], match: list[int], a: list[str], one_word: bool = False) -> Optional[int]:
     """The piece's first token that starts a run of two matched words; else its first matched word that is not a
-    common little word; None if nothing of it was said."""
+    common little word (in a short piece, a piece a third said, or any piece with ``one_word``); None if nothing
+    of it was said."""
     matched = [i for i in mine if match[i] >= 0]
     for i in matched:
         if i + 1 in mine and match[i + 1] == match[i] + 1:
             return i
     strong = [i for i in matched if a[i] not in _WEAK and (len(a[i]) > 2 or a[i].isdigit())]
-    if strong and (len(mine) <= 3 or len(strong) * 3 >= len(mine)):
+    if strong and (one_word or len(mine) <= 3 or len(strong) * 3 >= len(mine)):
         return strong[0]
     return None
