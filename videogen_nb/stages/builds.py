@@ -84,7 +84,9 @@ def draw_build(
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
     pictures = (slide,)
     if plan is not None:
+        hides = any(u.hides for u in layout.units)  # else the state before the first unit is the still itself
         pictures = tuple(
+            slide if s.current < 0 and not hides else
             store.get(f"{key}-{s.current + 1}", lambda c=s.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
             for s in plan.steps
         )  # fmt: skip
