@@ -420,20 +420,18 @@ class TableBlock(Block):
                 cut |= was_cut
                 wrapped.append(lines)
             row_h = max(len(ls) for ls in wrapped) * lh + 2 * pad
-            first = len(ops)
             if r == 0:
-                ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2)))
+                ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2), path=(0,)))
             x = 0
             for lines, cw, text in zip(wrapped, widths, cells):
                 rtl = is_rtl(text)
                 for k, line in enumerate(lines):
                     w = measure(line, style, size, rtl)
                     lx = x + cw - pad - w if rtl else x + pad
-                    ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w))
+                    ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w, (r,)))
                 x += cw
             y += row_h
-            ops.append(ShapeOp((0, y - 1, width, y), fill=th.panel_line))
-            ops[first:] = [replace(op, path=(r,)) for op in ops[first:]]  # row r (0: the header) is one part
+            ops.append(ShapeOp((0, y - 1, width, y), fill=th.panel_line, path=(r,)))  # row r (0: the header) is one part
         if cut:
             env.warnings.append("a table cell is longer than fits in its column; its end was cut")
         return Placed(y, ops)

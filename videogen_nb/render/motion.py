@@ -77,9 +77,14 @@ def _detail_centre(img: Image.Image) -> tuple[float, float]:
     return (0.5 + (cx - 0.5) / 2, 0.5 + (cy - 0.5) / 2)
 
 
-def moving_frames(motion: Motion, pictures: Sequence[tuple[int, Path]], frames: int) -> Iterator[np.ndarray]:
+def moving_frames(
+    motion: Motion, pictures: Sequence[tuple[int, Path]], frames: int, fade_into: Optional[tuple[Path, int]] = None
+) -> Iterator[np.ndarray]:
     """``frames`` RGB frames: the picture of each step (``(first frame, slide PNG)``, in order) with the window of
-    the zoom at that frame drawn into the picture's box."""
+    the zoom at that frame drawn into the picture's box; ``fade_into`` (a slide, n): the last n frames crossfade
+    into that slide (the zoom ends where the fade begins)."""
+    target, fade = (None, 0) if fade_into is None else fade_into
+    moving = frames - fade
     src = picture_source(motion.source)
     if src is None:
         raise FileNotFoundError(f"the picture {motion.source} can no longer be read")
@@ -92,17 +97,20 @@ def moving_frames(motion: Motion, pictures: Sequence[tuple[int, Path]], frames: 
             with Image.open(pictures[k][1]) as im:
                 base = im.convert("RGB")
             under = base.crop(motion.box)  # what lies under a picture with transparent parts
-        u = n / max(1, frames - 1)
+        u = min(n, moving - 1) / max(1, moving - 1)
         # the first frame as the still draws it (the fade into the scene ends on the still); then quicker
         crop = src.resize(size, Image.LANCZOS if n == 0 else Image.BILINEAR, box=motion.window(u, src.width, src.height))
         tile = under.copy()
         tile.paste(crop, (0, 0), crop)
         frame = base.copy()
         frame.paste(tile, (x0, y0))
-        yield np.asarray(frame)
+        if n >= moving and target is not None:
+            if n == moving:
+                with Image.open(target) as im:
+                    into = np.asarray(im.convert("RGB").resize(frame.size), np.float32)
+            w = (n - moving + 1) / (fade + 1)
+            yield np.clip(np.asarray(frame, np.float32) * (1 - w) + into * w + 0.5, 0, 255).astype(np.uint8)
+        else:
+            yield np.asarray(frame)
 
 
-def last_frame(motion: Motion, picture: Path) -> Image.Image:
-    """The slide ``picture`` as the zoom leaves it (what the fade into the next scene starts from)."""
-    *_, end = moving_frames(motion, [(0, picture)], 2)
-    return Image.fromarray(end)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Optional
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
 from ..render.motion import Motion, find_motion
-from ..render.motion import last_frame as last_frame_of
 from ..render.reveal import RevealLayout, draw_state, reveal_layout
 from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, slide_ops
@@ -33,12 +32,11 @@ BUILDS = "builds"  # the folder of the video's work folder holding the states (`
 @dataclass(frozen=True)
 class SceneBuild:
     """One scene's reveal: its plan and, for each step of it, the picture shown (without a plan: the slide);
-    a picture on it that zooms slowly, and the slide as the zoom leaves it."""
+    and a picture on it that zooms slowly."""
 
     plan: Optional[RevealPlan]
     pictures: tuple[StoredSlide, ...]
     motion: Optional[Motion] = None
-    end: Optional[StoredSlide] = None
 
     @property
     def first(self) -> StoredSlide:
@@ -90,12 +88,7 @@ def draw_build(
             store.get(f"{key}-{s.current + 1}", lambda c=s.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
             for s in plan.steps
         )  # fmt: skip
-    end = None
-    if motion is not None:
-        last = pictures[-1]
-        end = store.get(stable_hash(key, motion, last.sha256)[:20], lambda: Slide(last_frame_of(motion, last.path)),
-                        name=f"{scene.scene_id}-zoomed-")  # fmt: skip
-    return SceneBuild(plan, pictures, motion, end)
+    return SceneBuild(plan, pictures, motion)
 
 
 def scene_reveal_of(

@@ -308,30 +308,38 @@ def encode_scene(
     # the fade takes the end of this scene, so the next one opens on its own slide
     f = enc.fade if following is not None and frames > enc.fade else 0
     still_end = end - f
-    if build is not None and build.motion is not None and build.end is not None and still_end > start:
-        parts = _moving(store, build, start, still_end)
-        last = build.end
-    else:
-        shots = _scene_shots(enc, scene_id, start, still_end, cues, slide, build)
-        parts = []
-        previous: Optional[StoredSlide] = None
-        for k, (pic, n, fade) in enumerate(shots):
-            if fade and previous is not None:
-                parts += store.fade(previous.path, previous.sha256, pic.path, pic.sha256, fade)
-            parts += store.still(pic.path, pic.sha256, n - (fade if previous is not None else 0))
-            previous = pic
-        last = shots[-1][0] if shots else slide
-    if f:
-        parts += store.fade(last.path, last.sha256, following.path, following.sha256, f)
-    return ScenePicture(tuple(parts), store.encoded_frames)
+    if build is not None and build.motion is not None and end > start:
+        # a moving picture: every frame encoded, its fade into the next scene too
+        parts = _moving(store, build, start, end, following if f else None, f)
+        return ScenePicture(tuple(parts), store.encoded_frames)
+    shots = _scene_shots(enc, scene_id, start, still_end, cues, slide, build)
+    parts: list[Path] = []
+    out: list[Path] = []
+    previous: Optional[StoredSlide] = None
+    for k, (pic, n, fade) in enumerate(shots):
+        if fade and previous is not None:
+            parts += store.fade(previous.path, previous.sha256, pic.path, pic.sha256, fade)
+        hold = n - (fade if previous is not None else 0)
+        if f and k == len(shots) - 1:  # the fade first: when it continues the still, encoding it also yields that still's keyframe
+            out = store.fade(pic.path, pic.sha256, following.path, following.sha256, f, after_still=hold)
+        parts += store.still(pic.path, pic.sha256, hold)
+        previous = pic
+    if f and not shots:
+        out = store.fade(slide.path, slide.sha256, following.path, following.sha256, f)
+    return ScenePicture(tuple(parts + out), store.encoded_frames)
 
 
-def _moving(store: SegmentStore, build: SceneBuild, start: int, end: int) -> list[Path]:
+def _moving(
+    store: SegmentStore, build: SceneBuild, start: int, end: int, following: Optional[StoredSlide], fade: int
+) -> list[Path]:  # fmt: skip
     """Frames ``start`` to ``end`` of a scene whose picture zooms slowly: its reveal's states (or its slide), each
-    from its frame, with the picture's window of the zoom drawn in; encoded frame by frame (once for its content)."""
-    steps = [(frame - start, pic) for frame, pic, _ in build.pictures_at(start, end)]
-    key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps])
-    return store.frames(key, end - start, lambda: moving_frames(build.motion, [(n, pic.path) for n, pic in steps], end - start))
+    from its frame, with the picture's window of the zoom drawn in, then the fade into ``following`` over the last
+    ``fade`` frames; encoded frame by frame (once for its content)."""
+    steps = [(frame - start, pic) for frame, pic, _ in build.pictures_at(start, end - fade)]
+    into = (following.path, fade) if following is not None and fade else None
+    key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps], following.sha256 if into else None, fade)
+    pictures = [(n, pic.path) for n, pic in steps]
+    return store.frames(key, end - start, lambda: moving_frames(build.motion, pictures, end - start, into))
 
 
 def _scene_shots(
