@@ -129,7 +129,8 @@ def decode_audio(video: Path, rate: int = 16000) -> np.ndarray:
 
 
 def frame_times(video: Path) -> list[float]:
-    """Presentation time of every video frame, read from the container."""
+    """Presentation time of every video frame, read from the container, in the order they are shown (packets come
+    in decoding order: a fade's keyframe is decoded before the fade and shown after it)."""
     out = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-i", str(video), "-map", "0:v:0", "-c", "copy", "-f", "framemd5", "-"],
         capture_output=True, check=True, text=True,
@@ -142,7 +143,7 @@ def frame_times(video: Path) -> list[float]:
             tb = int(num) / int(den)
         elif line and not line.startswith("#"):
             times.append(int(line.split(",")[2]) * tb)
-    return times
+    return sorted(times)
 
 
 class FakeGoogle:

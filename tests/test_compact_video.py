@@ -14,7 +14,7 @@ from videogen_nb import Pipeline
 from videogen_nb.ffmpeg import ffmpeg_exe, probe
 from videogen_nb.render import h264
 from videogen_nb.render.encode import EncoderSettings, concat_raw, mux
-from videogen_nb.render.segments import SegmentStore
+from videogen_nb.render.segments import SegmentStore, Shot
 from videogen_nb.render.yuv import picture_yuv, rgb_to_yuv420
 
 
@@ -77,22 +77,43 @@ def test_stills_fades_and_clips_join_into_a_stream_that_decodes_cleanly(tmp_path
     settings = EncoderSettings(fps=30, keyframe_seconds=1)
     store = SegmentStore(tmp_path / "seg", settings, (320, 180))
     a, b = slide(tmp_path, (200, 30, 30), "a"), slide(tmp_path, (30, 30, 200), "b")
-    parts = store.still(a, "a", 50) + store.fade(a, "a", b, "b", 16) + store.still(b, "b", 31)
+    parts = store.shots([Shot(a, "a", 50), Shot(b, "b", 47, fade=16)])
     parts += store.frames("clip", 5, lambda: iter([np.full((90, 160, 3), 128, np.uint8)] * 5))
+    assert store.encoded_frames == 1 + 1 + 5  # a, b, and the clip: the fade and the holds are written, not encoded
     assert len(store.still(a, "a", 50)) == 2  # a keyframe every second: 30 + 20
     stream = tmp_path / "all.h264"
-    concat_raw(parts, stream)
+    moves = concat_raw(parts, stream)
     frames = raw_frames(stream, (320, 180))
-    assert len(frames) == 50 + 16 + 31 + 5
-    red = [f[90, 300, 0] for f in frames]  # the colour of a corner, without the text
-    assert red[49] > 190 and red[66] < 40 and red[50] > red[57] > red[65]  # the fade moves from a to b
-    assert all(np.array_equal(frames[50 + 2 * k], frames[51 + 2 * k]) for k in range(8))  # each fade picture twice
+    assert len(frames) == 50 + 47 + 5
+    red = [int(f[90, 300, 0]) for f in frames]  # the colour of a corner, without the text
+    assert red[49] > 190 and red[66] < 40 and all(x > y for x, y in zip(red[49:67], red[50:67]))  # a to b, every frame
+    # b's keyframe is decoded before the fade and shown after it
+    assert moves == {50: 66, **{50 + k: 49 + k for k in range(1, 17)}}
     aac = tmp_path / "silence.aac"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "3.4",
                     "-c:a", "aac", str(aac)], check=True)  # fmt: skip
-    mux(stream, aac, tmp_path / "all.mp4", settings)
+    mux(stream, aac, tmp_path / "all.mp4", settings, moves)
     assert decode_errors(tmp_path / "all.mp4") == ""
     assert probe(tmp_path / "all.mp4", count_frames=True).frames == 102
+    # in the MP4 too, frame by frame in place: the last of a, the fade, the first of b
+    for n in (0, 49, 58, 66, 101):
+        # (decode_frame gives the first frame that starts at or after the time)
+        assert np.array_equal(decode_frame(tmp_path / "all.mp4", max(0, n - 0.5) / 30, (320, 180)), frames[n]), n
+
+
+@pytest.mark.parametrize("fade", [1, 2, 15])
+def test_a_crossfade_is_the_weighted_mix_of_the_two_pictures(tmp_path, fade):
+    store = SegmentStore(tmp_path / "seg", EncoderSettings(fps=30), (320, 180))
+    a, b = slide(tmp_path, (200, 30, 30), "a"), slide(tmp_path, (30, 30, 200), "b")
+    stream = tmp_path / "all.h264"
+    concat_raw(store.shots([Shot(a, "a", 4), Shot(b, "b", fade + 3, fade=fade)]), stream)
+    frames = raw_frames(stream, (320, 180)).astype(float)
+    assert len(frames) == 4 + fade + 3
+    first, last = frames[3], frames[-1]
+    for k in range(fade):
+        t = (k + 1) / (fade + 1)
+        assert np.abs(frames[4 + k] - ((1 - t) * first + t * last)).mean() < 1.5, k
+    assert store.encoded_frames == 2 and store.seconds["fades"] < 0.5
 
 
 def test_a_video_has_a_keyframe_every_few_seconds_and_decodes_without_error(write_doc, tmp_path):
@@ -142,26 +163,32 @@ def test_h264_refuses_what_it_cannot_follow():
         h264.still(b"\x00\x00\x00\x01\x65\x88", 3)
 
 
-@pytest.mark.parametrize("still_frames", [1, 13, 30, 31, 47])
-def test_a_fade_continues_the_still_before_it_without_a_keyframe_of_its_own(tmp_path, still_frames):
+@pytest.mark.parametrize("before", [1, 13, 30, 31, 47])
+def test_a_fade_follows_any_group_of_the_still_before_it_and_keeps_keyframes_close(tmp_path, before):
     settings = EncoderSettings(fps=30, keyframe_seconds=1)  # keyframes every 30 frames: the fade follows any group
     store = SegmentStore(tmp_path / "seg", settings, (320, 180))
     a, b = slide(tmp_path, (200, 30, 30), "a"), slide(tmp_path, (30, 30, 200), "b")
-    fade = store.fade(a, "a", b, "b", 16, after_still=still_frames)
-    parts = store.still(a, "a", still_frames) + fade + store.still(b, "b", 5)
-    assert store.encoded_frames == 1 + 8 + 1  # a once (the fade's reference gives its keyframe), 8 pictures, b
-    assert b"\x00\x00\x00\x01\x65" not in fade[0].read_bytes()  # no IDR in the fade
+    parts = store.shots([Shot(a, "a", before), Shot(b, "b", 16 + 70, fade=16)])
     stream = tmp_path / "all.h264"
-    concat_raw(parts, stream)
+    moves = concat_raw(parts, stream)
     err = subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "h264", "-i", str(stream), "-f", "null", "-"],
                          capture_output=True, text=True).stderr  # fmt: skip
     assert err.strip() == ""
     frames = raw_frames(stream, (320, 180))
-    assert len(frames) == still_frames + 16 + 5
+    assert len(frames) == before + 16 + 70
     red = [int(f[90, 300, 0]) for f in frames]
-    fading = red[still_frames : still_frames + 16]
-    assert red[still_frames - 1] > 190 and red[-1] < 40 and all(x >= y for x, y in zip(fading, fading[1:]))
-    # the same fade as one made on its own, to a level or two
-    alone = tmp_path / "alone.h264"
-    concat_raw(store.fade(a, "a", b, "b", 16), alone)
-    assert np.abs(raw_frames(alone, (320, 180)).astype(int) - frames[still_frames : still_frames + 16]).mean() < 2
+    fading = red[before - 1 : before + 17]
+    assert red[before - 1] > 190 and red[-1] < 40 and all(x > y for x, y in zip(fading, fading[1:]))
+    aac = tmp_path / "silence.aac"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "3.4",
+                    "-c:a", "aac", str(aac)], check=True)  # fmt: skip
+    mux(stream, aac, tmp_path / "all.mp4", settings, moves)
+    keys = keyframe_times(tmp_path / "all.mp4")
+    gaps = [y - x for x, y in zip([0.0] + keys, keys + [(before + 86) / 30])]
+    assert max(gaps) <= 1 + 17 / 30 + 1e-6, keys  # a keyframe group, plus at most the fade and b's first frame
+    # seeking anywhere shows the frame the whole decode shows there, in the fade too
+    whole = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(tmp_path / "all.mp4"), "-f", "rawvideo",
+                            "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout  # fmt: skip
+    decoded = np.frombuffer(whole, np.uint8).reshape(-1, 180, 320, 3)
+    for n in (before - 1, before, before + 8, before + 15, before + 16, before + 17, before + 85):
+        assert np.array_equal(decode_frame(tmp_path / "all.mp4", (n - 0.5) / 30, (320, 180)), decoded[n]), n

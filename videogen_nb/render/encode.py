@@ -1,12 +1,12 @@
 """Encoding with the ffmpeg binary from the ``imageio-ffmpeg`` wheel.
 
 A still slide is never pushed through the encoder frame by frame: x264
-encodes one keyframe of it, and the frames after it are written as skip
-frames (see ``h264.py``). Pieces are raw H.264 that start with an IDR frame
-and share one sequence and picture parameter set (x264's ``stitchable``
-option keeps them identical whatever the quality asked for), so they join by
-plain byte concatenation; the stream is then muxed with exact timestamps
-(``setts``: frame N at N/fps).
+encodes one keyframe of it, and the frames after it, and crossfades, are
+written without an encoder (see ``h264.py``). Pieces are raw H.264 that share
+one sequence and picture parameter set (x264's ``stitchable`` option keeps
+them identical whatever the quality asked for); joining renumbers their
+frames, and the stream is muxed with exact timestamps (``setts``: frame N
+shown at N/fps, fades' keyframes and pictures in the order the timeline says).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..atomic import place_recorded, temporary_sibling
+from ..atomic import place_recorded, temporary_sibling, write_recorded
 from ..errors import RenderError
 from ..ffmpeg import ffmpeg_exe, run_ffmpeg
+from . import h264
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,6 @@ class EncoderSettings:
     ipratio: float = 2.0
     #: seconds between keyframes within a still, so that a player can seek (and start) anywhere
     keyframe_seconds: float = 4.0
-    #: frames each picture of a crossfade is shown (2: half the encoding; the repeat costs nothing)
-    fade_step: int = 2
     preset: str = "veryfast"
     profile: str = "high"
     audio_bitrate: str = "96k"
@@ -49,11 +48,10 @@ class EncoderSettings:
         return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", self.audio_bitrate, "-ac", "1"]
 
     def video_args(self) -> list[str]:
-        # -bf 0: no B-frames, so raw pieces carry no reordering and concatenate cleanly (and picture order
-        # count type 2, which skip frames rely on); -threads 1: pieces are short and encoded side by side;
+        # -bf 0: no B-frames, so x264's pieces carry no reordering (fades bring their own, see h264.py);
+        # -threads 1: pieces are short and encoded side by side;
         # stitchable: headers that do not depend on content or quality, so every piece shares them; no
-        # look-ahead and no macroblock tree: a picture is encoded the same whatever follows it, so a fade's
-        # first picture comes out exactly as the keyframe of the still before it
+        # look-ahead and no macroblock tree: a picture is encoded the same whatever follows it
         params = f"stitchable=1:rc-lookahead=0:mbtree=0:ipratio={self.ipratio}"
         return [
             "-c:v", "libx264", "-preset", self.preset, "-tune", "stillimage", "-crf", str(self.crf),
@@ -66,7 +64,8 @@ def encode_raw(
     pictures: Iterable[bytes], count: int, size: tuple[int, int], out: Path, settings: EncoderSettings,
     pix_fmt: str = "yuv420p", what: str = "a picture",
 ) -> None:  # fmt: skip
-    """Encode ``count`` raw pictures (``pix_fmt``, ``size``), streamed to x264 one at a time, as raw H.264 at ``out``."""
+    """Encode ``count`` raw pictures (``pix_fmt``, ``size``), streamed to x264 one at a time, as a raw H.264 piece
+    at ``out`` (in the form pieces share: :func:`h264.adapt`)."""
     w, h = size
     tmp = temporary_sibling(Path(out))
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
@@ -80,7 +79,7 @@ def encode_raw(
         err = proc.stderr.read().decode(errors="replace")
         if proc.wait() != 0:
             raise RenderError(f"ffmpeg failed while encoding {what}: {err.strip()[-300:]}")
-        place_recorded(tmp, out)
+        write_recorded(Path(out), h264.adapt(tmp.read_bytes()))
     except BrokenPipeError:
         proc.wait()
         raise RenderError(f"ffmpeg stopped while encoding {what}: {proc.stderr.read().decode(errors='replace')[-300:]}")
@@ -90,33 +89,68 @@ def encode_raw(
         tmp.unlink(missing_ok=True)
 
 
-def concat_raw(parts: Iterable[Path], out: Path) -> None:
-    """Concatenate raw H.264 segments byte for byte (stream copy, no re-encode)."""
+def concat_raw(parts: Iterable[Path], out: Path) -> dict[int, int]:
+    """Join raw H.264 pieces into one stream (their frames renumbered, nothing re-encoded); return the frames
+    shown in another order than decoded (decode index -> display index), which :func:`mux` needs."""
     tmp = temporary_sibling(out)
+    timeline: h264.Timeline | None = None
     try:
         with open(tmp, "wb") as dst:
-            cache: dict[Path, bytes] = {}
+            cache: dict[Path, list[h264.Unit]] = {}
             for part in parts:
                 if part not in cache:
-                    cache = {part: Path(part).read_bytes()}  # repeats come in runs: keep the last one
-                dst.write(cache[part])
+                    data = Path(part).read_bytes()
+                    if timeline is None:
+                        timeline = h264.Timeline(h264.sequence_info(data))
+                    cache = {part: h264.units_of(data, timeline.seq)}  # repeats come in runs: keep the last one
+                dst.write(timeline.add(cache[part]))
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
+    return timeline.moves if timeline is not None else {}
 
 
-def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings) -> str:
-    """Mux raw H.264 (frame N at N/fps) and an AAC track into an MP4, both copied, never re-encoded; return its hash.
+def _shown_at(moves: dict[int, int]) -> str:
+    """An ffmpeg expression of N (the packet's decode index) giving its display index: N, except where moved.
+
+    Moves come in runs of one offset (a fade's pictures are each shown one frame
+    earlier than decoded, its keyframe later), searched as a balanced tree.
+    """
+    runs: list[list[int]] = []  # [first, last, offset]
+    for n in sorted(moves):
+        offset = moves[n] - n
+        if runs and runs[-1][1] == n - 1 and runs[-1][2] == offset:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n, offset])
+
+    def tree(lo: int, hi: int) -> str:
+        if hi - lo == 1:
+            first, last, offset = runs[lo]
+            return f"{offset}*between(N\\,{first}\\,{last})"
+        mid = (lo + hi) // 2
+        return f"if(lt(N\\,{runs[mid][0]})\\,{tree(lo, mid)}\\,{tree(mid, hi)})"
+
+    return f"N+{tree(0, len(runs))}" if runs else "N"
+
+
+def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings, moves: dict[int, int] | None = None) -> str:
+    """Mux raw H.264 (frame N at N/fps, or where ``moves`` shows it) and an AAC track into an MP4, both copied, never
+    re-encoded; return its hash.
 
     The MP4's size and hash are recorded beside it, so a damaged video is noticed on resume.
     """
     tmp = temporary_sibling(out, out.suffix)
+    fps = settings.fps
+    # a frame decoded before it is shown needs its decoding time a frame ahead of the rest
+    dts = "N-1" if moves else "N"
+    times = f"setts=pts=({_shown_at(moves or {})})/({fps}*TB):dts=({dts})/({fps}*TB):duration=1/({fps}*TB)"
     try:
         run_ffmpeg(
             [
                 "-framerate", str(settings.fps), "-i", str(video_h264), "-i", str(audio_aac),
                 "-map", "0:v:0", "-map", "1:a:0",
-                "-c:v", "copy", "-bsf:v", f"setts=ts=N/({settings.fps}*TB):duration=1/({settings.fps}*TB)",
+                "-c:v", "copy", "-bsf:v", times,
                 "-video_track_timescale", str(settings.fps * 512),
                 "-c:a", "copy", "-movflags", "+faststart", str(tmp),
             ],  # fmt: skip

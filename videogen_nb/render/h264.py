@@ -1,13 +1,27 @@
-"""Pictures that need no encoder: H.264 frames that repeat the previous one, written bit by bit.
+"""Pictures that need no encoder: H.264 frames written bit by bit that repeat a picture or fade between two.
 
-A still slide shown for N frames is one keyframe (an IDR frame from x264)
+A still slide shown for N frames is one keyframe (an I frame from x264)
 followed by N-1 frames that say "same as before": P slices in which every
 macroblock is skipped. Such a frame is a dozen bytes and costs nothing to
 make, so a still costs one encoded frame however long it lasts, and a
 keyframe can be repeated every few seconds (for seeking) for the price of its
-bytes. The frames use a parameter set of their own (CAVLC entropy coding, no
-weighted prediction), sent once before them; everything else comes from the
-sequence parameter set x264 wrote, which is parsed here.
+bytes.
+
+A crossfade from picture A to picture B costs nothing either. B's keyframe is
+sent first (as an I frame that is not an IDR, so A stays in the decoder's
+memory) but shown last; the frames of the fade are B slices in which every
+macroblock is skipped and predicted from both A and B with explicit weights
+(weighted bi-prediction): the decoder itself computes ``(1 - t) A + t B``.
+That needs picture order counts, so the sequence parameter set x264 writes
+(for a stream without B-frames) is rewritten with a 16-bit picture order
+count, two reference frames and a reordering depth of one, and x264's slice
+headers get the count inserted (16 bits: the rest of each slice only moves by
+whole bytes, so the entropy-coded data is untouched).
+
+Pieces are made apart and joined later; :class:`Timeline` gives every access
+unit its frame number and picture order count as the pieces are joined, and
+records which frames are shown in another order than they are decoded (the
+muxer needs their times).
 """
 
 from __future__ import annotations
@@ -16,8 +30,11 @@ from dataclasses import dataclass
 from typing import Iterator
 
 START = b"\x00\x00\x00\x01"
-NAL_SLICE, NAL_IDR, NAL_SPS, NAL_PPS = 1, 5, 7, 8
+NAL_SLICE, NAL_IDR, NAL_SEI, NAL_SPS, NAL_PPS = 1, 5, 6, 7, 8
 SKIP_PPS_ID = 1  # x264 writes PPS 0; the skip frames' own PPS takes the next id
+FADE_PPS_ID = 2  # and the fades' (explicit weighted bi-prediction) the one after
+POC_BITS = 16  # picture order count field: whole bytes, so inserting it moves x264's slice data by whole bytes
+WEIGHT_LOG2 = 6  # weights in 64ths; explicit bi-prediction divides by 2 ** (WEIGHT_LOG2 + 1): w0 + w1 = 128
 
 
 class BitReader:
@@ -27,10 +44,12 @@ class BitReader:
         self.data, self.pos = data, 0
 
     def u(self, n: int) -> int:
-        value = 0
-        for _ in range(n):
-            value = (value << 1) | ((self.data[self.pos >> 3] >> (7 - (self.pos & 7))) & 1)
-            self.pos += 1
+        if n <= 0:
+            return 0
+        first, last = self.pos >> 3, (self.pos + n - 1) >> 3
+        chunk = int.from_bytes(self.data[first : last + 1], "big")
+        value = (chunk >> ((last + 1) * 8 - self.pos - n)) & ((1 << n) - 1)
+        self.pos += n
         return value
 
     def ue(self) -> int:
@@ -157,6 +176,284 @@ def sequence_info(stream: bytes) -> SequenceInfo:
     raise ValueError("the stream holds no sequence parameter set")
 
 
+
+
+def _copy(r: BitReader, w: BitWriter, n: int) -> int:
+    value = r.u(n)
+    w.u(n, value)
+    return value
+
+
+def _copy_ue(r: BitReader, w: BitWriter) -> int:
+    value = r.ue()
+    w.ue(value)
+    return value
+
+
+def open_sps(nal: bytes) -> bytes:
+    """x264's SPS for a stream without B-frames, rewritten for fades: picture order count type 0 in
+    ``POC_BITS`` bits, two reference frames, pictures reordered by at most one (an SPS already so is kept)."""
+    r, w = BitReader(unescape(nal[1:])), BitWriter()
+    profile = _copy(r, w, 8)
+    _copy(r, w, 16)  # constraint flags, level
+    _copy_ue(r, w)  # seq_parameter_set_id
+    if profile in _HIGH_PROFILES:
+        if _copy_ue(r, w) == 3:
+            _copy(r, w, 1)
+        _copy_ue(r, w)
+        _copy_ue(r, w)
+        _copy(r, w, 1)
+        if _copy(r, w, 1):
+            raise ValueError("the encoder wrote scaling matrices into the SPS; pictures cannot be written to follow it")
+    _copy_ue(r, w)  # log2_max_frame_num_minus4
+    poc_type = r.ue()
+    if poc_type == 0 and r.ue() + 4 == POC_BITS:
+        return nal  # already ours
+    if poc_type != 2:
+        raise ValueError(f"picture order count type {poc_type}: the encoder was not asked for a stream without B-frames")
+    w.ue(0)
+    w.ue(POC_BITS - 4)
+    r.ue()
+    w.ue(2)  # max_num_ref_frames: the two pictures a fade mixes
+    _copy(r, w, 1)  # gaps_in_frame_num_value_allowed_flag
+    _copy_ue(r, w)  # pic_width_in_mbs_minus1
+    _copy_ue(r, w)  # pic_height_in_map_units_minus1
+    if not _copy(r, w, 1):
+        raise ValueError("interlaced streams are not supported")
+    _copy(r, w, 1)  # direct_8x8_inference_flag
+    if _copy(r, w, 1):  # frame_cropping_flag
+        for _ in range(4):
+            _copy_ue(r, w)
+    has_vui = r.u(1)
+    w.u(1, 1)
+    if has_vui:
+        if _copy(r, w, 1) and _copy(r, w, 8) == 255:  # aspect ratio (extended SAR)
+            _copy(r, w, 32)
+        if _copy(r, w, 1):  # overscan
+            _copy(r, w, 1)
+        if _copy(r, w, 1):  # video signal type
+            _copy(r, w, 4)
+            if _copy(r, w, 1):
+                _copy(r, w, 24)
+        if _copy(r, w, 1):  # chroma location
+            _copy_ue(r, w)
+            _copy_ue(r, w)
+        if _copy(r, w, 1):  # timing
+            _copy(r, w, 32)
+            _copy(r, w, 32)
+            _copy(r, w, 1)
+        if r.u(1) or r.u(1):
+            raise ValueError("the encoder wrote HRD parameters; pictures cannot be written to follow it")
+        w.u(1, 0)
+        w.u(1, 0)
+        _copy(r, w, 1)  # pic_struct_present_flag
+    else:
+        w.u(5, 0)  # no aspect ratio, overscan, signal type, chroma location, timing
+        w.u(3, 0)  # no HRD, no pic_struct
+    # bitstream restriction: what lets a decoder show B's keyframe after the fade decoded after it
+    w.u(1, 1)
+    w.u(1, 1)  # motion_vectors_over_pic_boundaries_flag
+    w.ue(0)  # max_bytes_per_pic_denom: no limit
+    w.ue(0)  # max_bits_per_mb_denom: no limit
+    w.ue(16)  # log2_max_mv_length_horizontal
+    w.ue(16)  # log2_max_mv_length_vertical
+    w.ue(1)  # max_num_reorder_frames
+    w.ue(2)  # max_dec_frame_buffering
+    return bytes([nal[0]]) + escape(w.rbsp())
+
+
+@dataclass(frozen=True)
+class PictureInfo:
+    """What rewriting x264's slice headers needs to know of its PPS."""
+
+    cabac: bool
+    deblocking_control: bool
+    redundant_pic_cnt: bool
+
+
+def parse_pps(nal: bytes) -> PictureInfo:
+    r = BitReader(unescape(nal[1:]))
+    r.ue()  # pic_parameter_set_id
+    r.ue()  # seq_parameter_set_id
+    cabac = r.u(1)
+    if r.u(1) or r.ue():
+        raise ValueError("field order counts or slice groups in the PPS are not supported")
+    r.ue()  # num_ref_idx_l0_default_active_minus1
+    r.ue()  # num_ref_idx_l1_default_active_minus1
+    r.u(1)  # weighted_pred_flag
+    r.u(2)  # weighted_bipred_idc
+    r.se()  # pic_init_qp_minus26
+    r.se()  # pic_init_qs_minus26
+    r.se()  # chroma_qp_index_offset
+    deblocking_control = r.u(1)
+    r.u(1)  # constrained_intra_pred_flag
+    return PictureInfo(bool(cabac), bool(deblocking_control), bool(r.u(1)))
+
+
+def _prefix(payload: bytes, need: int) -> int:
+    """How many bytes of an escaped payload hold at least ``need`` RBSP bytes and end on a byte that is not zero
+    (so what follows was escaped independently of them and stays valid after they change)."""
+    zeros = count = 0
+    for i, b in enumerate(payload):
+        if zeros >= 2 and b == 3:
+            zeros = 0
+            continue
+        count += 1
+        zeros = zeros + 1 if b == 0 else 0
+        if count >= need and b:
+            return i + 1
+    return len(payload)
+
+
+def _put(buf: bytearray, pos: int, n: int, value: int) -> None:
+    """Overwrite the ``n`` bits of ``buf`` from bit ``pos`` with ``value``."""
+    first, last = pos >> 3, (pos + n - 1) >> 3
+    shift = (last + 1) * 8 - pos - n
+    mask = ((1 << n) - 1) << shift
+    chunk = int.from_bytes(buf[first : last + 1], "big")
+    chunk = (chunk & ~mask) | ((value << shift) & mask)
+    buf[first : last + 1] = chunk.to_bytes(last - first + 1, "big")
+
+
+def _with_poc(nal: bytes, seq: SequenceInfo, poc: int) -> bytes:
+    """An x264 slice NAL (no picture order count field) with a ``POC_BITS`` one inserted after frame_num/idr_pic_id."""
+    rbsp = unescape(nal[1:])
+    r = BitReader(rbsp)
+    r.ue()
+    r.ue()
+    r.ue()
+    r.u(seq.log2_max_frame_num)
+    if nal[0] & 0x1F == NAL_IDR:
+        r.ue()  # idr_pic_id
+    n = len(rbsp) * 8
+    value = int.from_bytes(rbsp, "big")
+    tail_bits = n - r.pos
+    head, tail = value >> tail_bits, value & ((1 << tail_bits) - 1)
+    joined = (((head << POC_BITS) | (poc & ((1 << POC_BITS) - 1))) << tail_bits) | tail
+    return bytes([nal[0]]) + escape(joined.to_bytes(len(rbsp) + POC_BITS // 8, "big"))
+
+
+def adapt(stream: bytes) -> bytes:
+    """An x264 stream (no B-frames) in the form pieces share: the fades' SPS, a picture order count in every slice
+    (twice the picture's place in the piece), x264's banner SEI dropped (it repeats with every keyframe)."""
+    out: list[bytes] = []
+    seq: SequenceInfo | None = None
+    index = 0
+    for nal in nal_units(stream):
+        kind = nal[0] & 0x1F
+        if kind == NAL_SPS:
+            nal = open_sps(nal)
+            seq = parse_sps(nal)
+        elif kind == NAL_SEI and b"x264" in nal:
+            continue
+        elif kind in (NAL_SLICE, NAL_IDR):
+            if seq is None:
+                raise ValueError("the stream holds no sequence parameter set")
+            nal = _with_poc(nal, seq, 2 * index)
+            index += 1
+        out.append(START + nal)
+    return b"".join(out)
+
+
+def open_keyframe(unit: bytes, poc: int) -> bytes:
+    """An IDR access unit (as :func:`adapt` made it) as an I frame that is not an IDR: decoded, it leaves the
+    pictures before it as references, for a fade into it. It is no place to start decoding (the fade after it
+    needs the picture before), so players seek to the IDR before it; the picture's IDR follows the fade."""
+    nals = [START + n for n in nal_units(unit)]
+    seq = sequence_info(unit)
+    pps = next((parse_pps(n[4:]) for n in nals if n[4] & 0x1F == NAL_PPS), None)
+    if pps is None or not pps.cabac or pps.redundant_pic_cnt:
+        raise ValueError("a keyframe to open needs its PPS (CABAC, no redundant pictures) beside it")
+    slice_nal = nals[-1][4:]
+    if slice_nal[0] & 0x1F != NAL_IDR:
+        raise ValueError("only an IDR picture can be opened")
+    rbsp = unescape(slice_nal[1:])
+    r = BitReader(rbsp)
+    r.ue()
+    slice_type = r.ue()
+    pps_id = r.ue()
+    r.u(seq.log2_max_frame_num)
+    r.ue()  # idr_pic_id: gone
+    r.u(POC_BITS)
+    r.u(2)  # no_output_of_prior_pics_flag, long_term_reference_flag: gone
+    qp_delta = r.se()
+    deblocking: list[int] = []
+    if pps.deblocking_control:
+        deblocking.append(r.ue())
+        if deblocking[0] != 1:
+            deblocking += [r.se(), r.se()]
+    while r.pos % 8:  # cabac_alignment_one_bit
+        r.u(1)
+    w = BitWriter()
+    w.ue(0)
+    w.ue(slice_type)
+    w.ue(pps_id)
+    w.u(seq.log2_max_frame_num, 0)  # numbered when the pieces are joined
+    w.u(POC_BITS, poc)
+    w.u(1, 0)  # adaptive_ref_pic_marking_mode_flag: sliding window
+    w.se(qp_delta)
+    if deblocking:
+        w.ue(deblocking[0])
+        for v in deblocking[1:]:
+            w.se(v)
+    bits = w.bits + [1] * (-len(w.bits) % 8)  # cabac_alignment_one_bit
+    header = bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+    opened = bytes([(slice_nal[0] & 0x60) | NAL_SLICE]) + escape(header + rbsp[r.pos // 8 :])
+    return b"".join(nals[:-1]) + START + opened
+
+
+def fade_pps(seq: SequenceInfo) -> bytes:
+    """The fades' PPS: CAVLC, one reference in each list, explicit weighted bi-prediction."""
+    w = BitWriter()
+    w.ue(FADE_PPS_ID)
+    w.ue(seq.sps_id)
+    w.u(1, 0)  # entropy_coding_mode_flag: CAVLC
+    w.u(1, 0)
+    w.ue(0)
+    w.ue(0)  # num_ref_idx_l0_default_active_minus1
+    w.ue(0)  # num_ref_idx_l1_default_active_minus1
+    w.u(1, 0)  # weighted_pred_flag (P slices)
+    w.u(2, 1)  # weighted_bipred_idc: explicit
+    w.se(0)
+    w.se(0)
+    w.se(0)
+    w.u(1, 1)  # deblocking_filter_control_present_flag
+    w.u(1, 0)
+    w.u(1, 0)
+    return START + bytes([0x68]) + escape(w.rbsp())
+
+
+def fade_frame(seq: SequenceInfo, poc: int, weight: float) -> bytes:
+    """A B frame showing ``(1 - weight) * A + weight * B``: A the last picture shown before the fade (list 0), B the
+    keyframe decoded before the fade and shown after it (list 1); every macroblock skipped; not a reference."""
+    one = 1 << (WEIGHT_LOG2 + 1)
+    w1 = min(one - 1, max(1, round(weight * one)))
+    w = BitWriter()
+    w.ue(0)  # first_mb_in_slice
+    w.ue(6)  # slice_type: B, as every slice of the picture
+    w.ue(FADE_PPS_ID)
+    w.u(seq.log2_max_frame_num, 0)  # numbered when the pieces are joined
+    w.u(POC_BITS, poc)
+    w.u(1, 1)  # direct_spatial_mv_pred_flag: skipped macroblocks predict from both lists' first picture, still
+    w.u(1, 0)  # num_ref_idx_active_override_flag
+    w.u(1, 0)  # ref_pic_list_modification_flag_l0
+    w.u(1, 0)  # ref_pic_list_modification_flag_l1
+    w.ue(WEIGHT_LOG2)  # luma_log2_weight_denom
+    w.ue(WEIGHT_LOG2)  # chroma_log2_weight_denom
+    for weight_of_list in (one - w1, w1):
+        w.u(1, 1)  # luma weight given
+        w.se(weight_of_list)
+        w.se(0)
+        w.u(1, 1)  # chroma weights given
+        for _ in range(2):
+            w.se(weight_of_list)
+            w.se(0)
+    w.se(0)  # slice_qp_delta
+    w.ue(1)  # disable_deblocking_filter_idc: a mix of two decoded pictures needs no filtering
+    w.ue(seq.macroblocks)  # mb_skip_run: the whole picture
+    return START + bytes([0x01]) + escape(w.rbsp())
+
+
 def skip_pps(seq: SequenceInfo) -> bytes:
     """A PPS for the skip frames: CAVLC, one reference, no weighted prediction, deblocking switchable."""
     w = BitWriter()
@@ -204,82 +501,99 @@ def skip_frame(seq: SequenceInfo, frame_num: int, poc: int, reference: bool = Tr
 
 
 def repeat_picture(seq: SequenceInfo, first: int, count: int) -> bytes:
-    """``count`` reference skip frames following frame ``first - 1`` of a GOP (frame numbers ``first`` on)."""
+    """``count`` reference skip frames, the ``first``-th to be shown in their piece and on."""
     return b"".join(skip_frame(seq, n, 2 * n) for n in range(first, first + count))
 
 
 def still(keyframe: bytes, frames: int) -> bytes:
-    """A keyframe (IDR access unit from the encoder) shown for ``frames`` frames."""
+    """A keyframe (IDR access unit, as :func:`adapt` made it) shown for ``frames`` frames."""
     if frames < 1:
         raise ValueError("a still lasts at least one frame")
     seq = sequence_info(keyframe)
     return keyframe + (skip_pps(seq) + repeat_picture(seq, 1, frames - 1) if frames > 1 else b"")
 
 
-def access_units(stream: bytes) -> list[bytes]:
-    """Split an Annex B stream into access units: parameter sets and SEI go with the picture after them."""
-    units: list[bytes] = []
-    pending = b""
-    for nal in nal_units(stream):
+def fade_in(keyframe: bytes, frames: int) -> bytes:
+    """A crossfade over ``frames`` frames from the picture shown before it to ``keyframe``'s, which shows next.
+
+    The keyframe (opened: not an IDR) is decoded first and shown last; the
+    fade's pictures are weighted mixes at ``k / (frames + 1)``, k = 1..frames.
+    The piece shows ``frames + 1`` frames and must follow a reference picture.
+    """
+    seq = sequence_info(keyframe)
+    mixes = b"".join(fade_frame(seq, 2 * k, (k + 1) / (frames + 1)) for k in range(frames))
+    return open_keyframe(keyframe, 2 * frames) + fade_pps(seq) + mixes
+
+
+@dataclass(frozen=True)
+class Unit:
+    """An access unit of a piece, parsed once: what :class:`Timeline` rewrites in it and where."""
+
+    before: bytes  # parameter sets and SEI before the slice, start codes included
+    header: int  # the slice's NAL header byte
+    payload: bytes  # the slice, escaped
+    idr: bool
+    reference: bool
+    place: int  # its place among the piece's frames in the order they are shown
+    frame_num_at: int  # bit positions in the slice's RBSP
+    poc_at: int
+
+
+def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
+    """The access units of a piece, parsed."""
+    units: list[Unit] = []
+    before = bytearray()
+    for nal in nal_units(piece):
         kind = nal[0] & 0x1F
-        pending += START + nal
-        if kind in (NAL_SLICE, NAL_IDR):
-            units.append(pending)
-            pending = b""
-    if pending:
-        units.append(pending)
+        if kind not in (NAL_SLICE, NAL_IDR):
+            before += START + nal
+            continue
+        r = BitReader(unescape(nal[1 : 1 + _prefix(nal[1:], 16)]))
+        r.ue()
+        r.ue()
+        r.ue()
+        frame_num_at = r.pos
+        r.u(seq.log2_max_frame_num)
+        if kind == NAL_IDR:
+            r.ue()
+        poc_at = r.pos
+        place = r.u(POC_BITS) // 2
+        units.append(Unit(bytes(before), nal[0], nal[1:], kind == NAL_IDR, bool(nal[0] & 0x60), place, frame_num_at, poc_at))
+        before = bytearray()
     return units
 
 
-def _slice_type(unit: bytes) -> int:
-    """The NAL type of the (last) slice of an access unit."""
-    return unit[unit.rfind(START) + 4] & 0x1F
+class Timeline:
+    """Joins pieces into one stream: numbers every frame (frame_num, picture order count) as the decoder expects,
+    and notes the frames shown in another order than decoded (``moves``: decode index -> display index)."""
 
+    def __init__(self, seq: SequenceInfo) -> None:
+        self.seq = seq
+        self.decoded = 0  # frames so far, which is also the first display index of the next piece
+        self._idr_shown = 0
+        self._last_reference = -1
+        self.moves: dict[int, int] = {}
 
-def with_frame_num(unit: bytes, seq: SequenceInfo, frame_num: int) -> bytes:
-    """An access unit whose (non-IDR) slice says ``frame_num``: the field is fixed-width, so nothing moves."""
-    at = unit.rfind(START) + 4
-    header, rbsp = unit[at], bytearray(unescape(unit[at + 1 :]))
-    r = BitReader(bytes(rbsp))
-    r.ue()  # first_mb_in_slice
-    r.ue()  # slice_type
-    r.ue()  # pic_parameter_set_id
-    n = seq.log2_max_frame_num
-    value = frame_num % (1 << n)
-    for i in range(n):  # overwrite the n bits of frame_num where they stand
-        pos, bit = r.pos + i, (value >> (n - 1 - i)) & 1
-        byte, mask = pos >> 3, 0x80 >> (pos & 7)
-        rbsp[byte] = (rbsp[byte] | mask) if bit else (rbsp[byte] & ~mask)
-    return unit[:at] + bytes([header]) + escape(bytes(rbsp))
-
-
-def held(units: list[bytes], holds: list[int], seq: SequenceInfo, first_frame_num: int = 0) -> bytes:
-    """Encoded pictures, each shown ``holds[k]`` times (1 or 2), numbered on from ``first_frame_num``.
-
-    The pictures are reference frames; a repeat is a non-reference skip frame,
-    which takes the frame number of the reference frame after it. Picture
-    order count type 2 (what x264 writes without B-frames) forbids two
-    non-reference frames in a row: hence a picture is shown at most twice.
-    With ``first_frame_num`` > 0 the pictures continue a run of frames (the
-    still of the same picture the encoder started from): an IDR cannot.
-    """
-    if seq.poc_type != 2:
-        raise ValueError("pictures can be held only in a stream without B-frames (picture order count type 2)")
-    if len(units) != len(holds) or any(h not in (1, 2) for h in holds):
-        raise ValueError(f"{len(units)} pictures need as many hold counts of 1 or 2, not {holds}")
-    parts: list[bytes] = []
-    pps_sent = False
-    for k, (unit, times) in enumerate(zip(units, holds)):
-        number = first_frame_num + k
-        if _slice_type(unit) == NAL_IDR:
-            if number:
-                raise ValueError("an IDR picture starts its own run of frame numbers")
-        else:
-            unit = with_frame_num(unit, seq, number)
-        parts.append(unit)
-        if times == 2:
-            if not pps_sent:  # the skip frames' own PPS, once, before the first of them
-                parts.append(skip_pps(seq))
-                pps_sent = True
-            parts.append(skip_frame(seq, number + 1, 0, reference=False))
-    return b"".join(parts)
+    def add(self, units: list[Unit]) -> bytes:
+        """The piece's bytes, renumbered to follow what came before."""
+        out = []
+        base = self.decoded
+        wrap = 1 << self.seq.log2_max_frame_num
+        for u in units:
+            shown = base + u.place
+            if u.idr:
+                frame_num, self._idr_shown = 0, shown
+            else:
+                frame_num = (self._last_reference + 1) % wrap
+            if u.reference:
+                self._last_reference = frame_num
+            poc = 2 * (shown - self._idr_shown) % (1 << POC_BITS)
+            if shown != self.decoded:
+                self.moves[self.decoded] = shown
+            self.decoded += 1
+            cut = _prefix(u.payload, (u.poc_at + POC_BITS + 7) // 8 + 1)
+            rbsp = bytearray(unescape(u.payload[:cut]))
+            _put(rbsp, u.frame_num_at, self.seq.log2_max_frame_num, frame_num)
+            _put(rbsp, u.poc_at, POC_BITS, poc)
+            out.append(u.before + START + bytes([u.header]) + escape(bytes(rbsp)) + u.payload[cut:])
+        return b"".join(out)

@@ -1,12 +1,13 @@
-"""Encoded pieces of picture, kept by content: a still, a crossfade, a clip.
+"""Encoded pieces of picture, kept by content: stills, crossfades into a picture, clips.
 
-Every piece is raw H.264 with the same parameter sets, starting with an IDR
-frame, so pieces concatenate byte for byte. A still costs one encoded frame
-(its keyframe) however long it lasts: the frames after the keyframe are skip
-frames written without an encoder, and the keyframe is repeated every
-``keyframe_seconds`` so that players can seek. A crossfade encodes every
-``fade_step``-th picture and repeats it. Keys are content hashes: an
-unchanged slide or fade is never encoded twice.
+Every piece is raw H.264 with the same parameter sets, so pieces join one
+after another (:class:`~videogen_nb.render.h264.Timeline` numbers their
+frames as they are joined). A still costs one encoded frame (its keyframe)
+however long it lasts: the frames after the keyframe are skip frames written
+without an encoder, and the keyframe is repeated every ``keyframe_seconds`` so
+that players can seek. A crossfade costs nothing more than the keyframe of the
+picture it leads to: its frames are weighted mixes the decoder computes. Keys
+are content hashes: an unchanged slide is never encoded twice.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 from PIL import Image
@@ -25,7 +27,21 @@ from ..errors import RenderError
 from ..fingerprint import stable_hash
 from . import h264
 from .encode import EncoderSettings, encode_raw
-from .yuv import blend, slide_yuv
+from .yuv import slide_yuv
+
+#: the form of the pieces (bumped when it changes, so pieces of an older form are never joined with new ones)
+PIECE_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture on a timeline: shown for ``frames`` frames, the first ``fade`` of which are a crossfade from the
+    picture shown just before it (0: a cut)."""
+
+    path: Path
+    sha256: str
+    frames: int
+    fade: int = 0
 
 
 class SegmentStore:
@@ -39,7 +55,7 @@ class SegmentStore:
         self._lock = threading.Lock()
         self.encoded_frames = 0  # frames x264 encoded for this store: the work a render really did
         #: seconds spent making each kind of piece (summed over threads)
-        self.seconds = {"keyframes": 0.0, "fades": 0.0, "clips": 0.0}
+        self.seconds = {"keyframes": 0.0, "fades": 0.0, "clips": 0.0}  # fades: writing them (no encoding)
         self._checked: set[Path] = set()  # pieces found intact (or made) by this store: checked once
 
     def _ready(self, path: Path) -> bool:
@@ -63,7 +79,7 @@ class SegmentStore:
             self._checked.add(path)
 
     def _key(self, *parts) -> str:
-        return stable_hash(*parts, self.settings.__dict__, self.size)[:24]
+        return stable_hash(*parts, self.settings.__dict__, self.size, PIECE_FORMAT)[:24]
 
     @contextmanager
     def _work(self, kind: str, frames: int) -> Iterator[None]:
@@ -106,51 +122,33 @@ class SegmentStore:
         full, rest = divmod(frames, every)
         return [every] * full + ([rest] if rest else [])
 
-    def fade(self, a: Path, a_hash: str, b: Path, b_hash: str, frames: int, after_still: int = 0) -> list[Path]:
-        """A crossfade from image ``a`` to ``b`` over ``frames`` frames, ending just before ``b`` shows alone.
+    def shots(self, shots: Sequence[Shot]) -> list[Path]:
+        """Pieces that show ``shots`` in order, each for exactly its frames.
 
-        Every ``fade_step``-th picture is encoded and shown that many frames
-        (the repeat is a skip frame); picture k shows b at the weight of the
-        last frame it covers, so the fade reaches b on the next scene's first
-        frame. When the fade follows a still of ``a`` (``after_still`` frames
-        long) it continues it: x264 encodes a then the fade, and the fade's
-        pictures follow the still's last frame with no keyframe of their own
-        (a's keyframe comes out the same in both encodes, so the reference
-        the fade was encoded against is the picture on screen).
+        One keyframe per distinct picture is encoded; holds and crossfades are
+        written without an encoder. A shot that fades in must follow other
+        pieces (the picture it fades from is the last one they show).
         """
-        if frames <= 0:
-            return []
-        step = max(1, min(2, self.settings.fade_step))
-        holds = [1] * (frames % step) + [step] * (frames // step)
-        key = self._key("fade", a_hash, b_hash, holds, after_still > 0)
-        encoded = self.folder / f"{key}_fade.h264"
-        if not self._ready(encoded):
-            with self._work("fades", len(holds) + (after_still > 0)):
-                pa, pb = slide_yuv(Path(a), a_hash, self.size), slide_yuv(Path(b), b_hash, self.size)
-                ends = np.cumsum(holds)
-                pictures = [blend(pa, pb, int(end) / (frames + 1)) for end in ends]
-                if after_still:
-                    pictures.insert(0, pa.tobytes())  # a first, as the reference the fade continues from
-                encode_raw(pictures, len(pictures), self.size, encoded, self.settings,
-                           what=f"a crossfade into {Path(b).name}")  # fmt: skip
-        stream = encoded.read_bytes()
-        seq, units = h264.sequence_info(stream), h264.access_units(stream)
-        if not after_still:
-            path = self.folder / f"{key}_fade{frames}.h264"
-            if not self._ready(path):
-                self._write(path, h264.held(units, holds, seq))
-            return [path]
-        if not self._ready(self._keyframe_path(a_hash)):  # the same bytes an encode of a alone gives
-            self._write(self._keyframe_path(a_hash), units[0])
-        elif self._keyframe_path(a_hash).read_bytes() != units[0]:
-            # another x264 (or settings) made a's keyframe: the fade's reference is not what is on screen
-            return self.fade(a, a_hash, b, b_hash, frames)
-        # the fade's pictures number on from the still's last group, which opened with a's keyframe
-        first = self._groups(after_still)[-1] % (1 << seq.log2_max_frame_num)
-        path = self.folder / f"{key}_fade{frames}_from{first}.h264"
+        parts: list[Path] = []
+        for shot in shots:
+            fade = max(0, min(shot.fade, shot.frames - 1))
+            if not fade:
+                parts += self.still(shot.path, shot.sha256, shot.frames)
+                continue
+            parts.append(self._fade_in(shot.path, shot.sha256, fade))
+            # the picture's own IDR next: a player seeking into the fade starts at the IDR before it, so the
+            # keyframes a player can start from stay at most a group and a fade apart
+            parts += self.still(shot.path, shot.sha256, shot.frames - fade - 1)
+        return parts
+
+    def _fade_in(self, image: Path, image_hash: str, frames: int) -> Path:
+        """A crossfade over ``frames`` frames into ``image`` (from whatever is shown before it), then ``image``."""
+        path = self.folder / f"{self._key('fade-in', image_hash, frames)}_fade{frames}.h264"
         if not self._ready(path):
-            self._write(path, h264.held(units[1:], holds, seq, first_frame_num=first))
-        return [path]
+            keyframe = self.keyframe(image, image_hash)
+            with self._work("fades", 0):
+                self._write(path, h264.fade_in(keyframe, frames))
+        return path
 
     def frames(
         self, key: str, frames: int, make_frames: Callable[[], Iterable[np.ndarray]],

@@ -31,7 +31,7 @@ from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
-from ..render.segments import SegmentStore
+from ..render.segments import SegmentStore, Shot
 from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
@@ -168,15 +168,17 @@ class VideoStage(Stage):
             events.progress(self.name, total + len(done), steps, f"{what} {i + 1}: {vc.scenes[i].title[:40]}")
 
         futures = {}
+        fades = scene_fades(vc.scenes, report, encodings[0].fade)
+        for i, build in enumerate(builds[:-1]):
+            if build is not None and build.motion is not None:
+                fades[i + 1] = 0  # a moving picture is cut from, as a clip is
         try:
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
                     if scene.plays_clip is None:
                         t = report.scenes[i]
-                        following = None
-                        if i + 1 < total:
-                            following = builds[i + 1].first if builds[i + 1] is not None else drawn[i + 1]
-                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i], following, builds[i])
+                        job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i],
+                               fades[i], fades[i + 1] if i + 1 < total else 0, builds[i])  # fmt: skip
                         futures[pool.submit(encode_scene, *job)] = (k, i)
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
@@ -220,8 +222,8 @@ class VideoStage(Stage):
 def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> None:
     """The pieces of every scene joined (stream copy) and muxed with the narration track."""
     stream = out.with_name(f"{out.stem}.h264")
-    concat_raw((p for scene in pieces for p in scene.parts), stream)
-    mux(stream, narration, out, encoder)
+    moves = concat_raw((p for scene in pieces for p in scene.parts), stream)
+    mux(stream, narration, out, encoder, moves)
     stream.unlink(missing_ok=True)  # as large as the video and rebuilt from the pieces in milliseconds
 
 
@@ -297,49 +299,45 @@ class ScenePicture:
     encoded_frames: int
 
 
+def scene_fades(scenes: list[SceneConfig], report: TimingReport, fade: int) -> list[int]:
+    """Frames of the crossfade into each scene (0: a cut). A still scene fades in over the end of the one before,
+    when that one is long enough to give them; a moving clip is cut to and from."""
+    out = [0] * len(scenes)
+    for i in range(1, len(scenes)):
+        before = report.scenes[i - 1]
+        if scenes[i].plays_clip is None and scenes[i - 1].plays_clip is None and before.end_frame - before.start_frame > fade:
+            out[i] = fade
+    return out
+
+
 def encode_scene(
     enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...],
-    slide: StoredSlide, following: Optional[StoredSlide], build: Optional[SceneBuild] = None,
+    slide: StoredSlide, fade_in: int, fade_out: int, build: Optional[SceneBuild] = None,
 ) -> ScenePicture:  # fmt: skip
-    """A still scene's segments, frames ``start`` to ``end``: its slide (or the states of its reveal, each from its
-    frame), captions over them, then the fade into ``following``."""
+    """A still scene's segments: its slide (or the states of its reveal, each from its frame; captions over them)
+    from frame ``start - fade_in`` (fading in from the scene before) to ``end - fade_out`` (where the next scene's
+    fade takes over). A picture that zooms slowly is encoded frame by frame after the fade in."""
     store = enc.store()
-    frames = end - start
-    # the fade takes the end of this scene, so the next one opens on its own slide
-    f = enc.fade if following is not None and frames > enc.fade else 0
-    still_end = end - f
-    if build is not None and build.motion is not None and end > start:
-        # a moving picture: every frame encoded, its fade into the next scene too
-        parts = _moving(store, build, start, end, following if f else None, f)
+    begin, stop = start - fade_in, end - fade_out
+    if build is not None and build.motion is not None and stop > start + 1:
+        # the fade into the scene ends on its first picture (the still); then every frame of the zoom
+        opening = [Shot(build.first.path, build.first.sha256, fade_in + 1, fade_in)] if fade_in else []
+        parts = store.shots(opening) + _moving(store, build, begin + sum(s.frames for s in opening), stop)
         return ScenePicture(tuple(parts), store.encoded_frames)
-    shots = _scene_shots(enc, scene_id, start, still_end, cues, slide, build)
-    parts: list[Path] = []
-    out: list[Path] = []
-    previous: Optional[StoredSlide] = None
-    for k, (pic, n, fade) in enumerate(shots):
-        if fade and previous is not None:
-            parts += store.fade(previous.path, previous.sha256, pic.path, pic.sha256, fade)
-        hold = n - (fade if previous is not None else 0)
-        if f and k == len(shots) - 1:  # the fade first: when it continues the still, encoding it also yields that still's keyframe
-            out = store.fade(pic.path, pic.sha256, following.path, following.sha256, f, after_still=hold)
-        parts += store.still(pic.path, pic.sha256, hold)
-        previous = pic
-    if f and not shots:
-        out = store.fade(slide.path, slide.sha256, following.path, following.sha256, f)
-    return ScenePicture(tuple(parts + out), store.encoded_frames)
+    shots = [
+        Shot(pic.path, pic.sha256, n, fade_in if k == 0 else fade)
+        for k, (pic, n, fade) in enumerate(_scene_shots(enc, scene_id, begin, stop, cues, slide, build))
+    ]
+    return ScenePicture(tuple(store.shots(shots)), store.encoded_frames)
 
 
-def _moving(
-    store: SegmentStore, build: SceneBuild, start: int, end: int, following: Optional[StoredSlide], fade: int
-) -> list[Path]:  # fmt: skip
+def _moving(store: SegmentStore, build: SceneBuild, start: int, end: int) -> list[Path]:
     """Frames ``start`` to ``end`` of a scene whose picture zooms slowly: its reveal's states (or its slide), each
-    from its frame, with the picture's window of the zoom drawn in, then the fade into ``following`` over the last
-    ``fade`` frames; encoded frame by frame (once for its content)."""
-    steps = [(frame - start, pic) for frame, pic, _ in build.pictures_at(start, end - fade)]
-    into = (following.path, fade) if following is not None and fade else None
-    key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps], following.sha256 if into else None, fade)
+    from its frame, with the picture's window of the zoom drawn in; encoded frame by frame (once for its content)."""
+    steps = [(max(0, frame - start), pic) for frame, pic, _ in build.pictures_at(start, end)]
+    key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps])
     pictures = [(n, pic.path) for n, pic in steps]
-    return store.frames(key, end - start, lambda: moving_frames(build.motion, pictures, end - start, into))
+    return store.frames(key, end - start, lambda: moving_frames(build.motion, pictures, end - start))
 
 
 def _scene_shots(
