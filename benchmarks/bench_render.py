@@ -11,7 +11,9 @@ For each document size it runs, in a fresh process each (so peak memory is that 
      the cache), with fades and with cuts, in turn, twice; 1 - best(cuts) / best(fades);
   4. the floor: every distinct slide encoded once (its keyframe), joined and muxed, nothing else;
   5. the baseline: the same slide images and scene durations through moviepy
-     (ImageClip + concatenate_videoclips + write_videofile with default settings).
+     (ImageClip + concatenate_videoclips + write_videofile with default settings);
+  6. the same document with every slide held still (reveal=False), in a fresh process with its own
+     speech cache: the whole pipeline's speed with reveal against without (issue 15).
 It prints a table and writes JSON: video seconds, wall seconds per stage, real-time factor, MB per
 minute of video (and of the proxy), the fades' share, the floor, ratio to the baseline, peak RSS,
 and the re-render time.
@@ -85,6 +87,7 @@ def child_pipeline(n: int, workdir: Path, resolution: str, minutes: bool = False
         "mb_per_minute": round(mb_per_min, 2),
         "proxy_mb_per_minute": round(proxy_mb_per_min, 2) if proxy_mb_per_min else None,
         "fade_share_of_video_stage": round(fade_share, 3),
+        **reveal_figures(p),
         "video_stage_with_fades": round(with_fades, 3),
         "video_stage_with_cuts": round(with_cuts, 3),
         "floor_seconds": round(floor, 3),
@@ -104,6 +107,26 @@ def child_pipeline(n: int, workdir: Path, resolution: str, minutes: bool = False
         "soundtrack": str(workdir / "work" / "video" / "narration.aac"),
         "fps": p.ctx.settings.fps,
     }
+
+
+def child_still(n: int, workdir: Path, resolution: str) -> dict:
+    """Run in a fresh process with a speech cache of its own: the whole pipeline with every slide held still."""
+    from videogen_nb import Pipeline
+
+    doc = workdir / "lecture-still.md"
+    doc.write_text(lecture(n + 1), encoding="utf-8")
+    p = Pipeline(doc, workdir=workdir / "still", resolution=resolution, tts="espeak", progress=None, reveal=False,
+                 cache_dir=workdir / "still-cache")  # fmt: skip
+    t0 = time.perf_counter()
+    p.run()
+    wall = time.perf_counter() - t0
+    return {"wall_seconds": round(wall, 3), "stage_seconds": {k: round(r.seconds, 3) for k, r in p.ctx.stage_records.items()}}
+
+
+def reveal_figures(p) -> dict:
+    """What the reveal did in a run: scenes built up, pictures drawn for it, steps on the timeline."""
+    builds = sorted((p.ctx.video_dir / "builds").glob("*.png")) if (p.ctx.video_dir / "builds").is_dir() else []
+    return {"reveal_pictures": len(builds), "scenes_built_up": len({b.name.split("-")[0] for b in builds})}
 
 
 def floor_seconds(slides: list[Path], p, folder: Path) -> float:
@@ -165,6 +188,8 @@ def main() -> int:
         kind, arg, folder = args.child
         if kind in ("pipeline", "minutes"):
             result = child_pipeline(int(arg), Path(folder), args.resolution, minutes=kind == "minutes")
+        elif kind == "still":
+            result = child_still(int(arg), Path(folder), args.resolution)
         else:
             result = child_baseline(json.loads(Path(arg).read_text()), Path(folder) / "baseline.mp4")
         print(json.dumps(result))
@@ -178,6 +203,11 @@ def main() -> int:
             env = dict(os.environ, VIDEOGEN_CACHE_DIR=str(Path(tmp) / "speech-cache"))
             ours = run_child(["--child", kind, str(n), tmp, "--resolution", args.resolution], env)
             row = {k: v for k, v in ours.items() if k not in ("slides", "timings", "soundtrack")}
+            if kind == "pipeline":  # the same document, every slide still: what the reveal costs
+                still = run_child(["--child", "still", str(n), tmp, "--resolution", args.resolution], env)
+                row["without_reveal_wall_seconds"] = still["wall_seconds"]
+                row["without_reveal_stage_seconds"] = still["stage_seconds"]
+                row["speed_with_reveal_vs_without"] = round(still["wall_seconds"] / ours["wall_seconds"], 3)
             if not args.no_baseline:
                 spec = Path(tmp) / "spec.json"
                 spec.write_text(json.dumps(ours))
@@ -200,6 +230,12 @@ def main() -> int:
         print(f"  {r['sections']} sections, seconds per stage: {r['stage_seconds']}; "
               f"re-render: {r['rerender_stage_seconds']}; video stage with fades {r['video_stage_with_fades']} s, with cuts {r['video_stage_with_cuts']} s "
               f"(the floor: {r['floor_seconds']} s)")
+    for r in results:
+        if "speed_with_reveal_vs_without" in r:
+            print(f"  {r['sections']} sections, reveal: {r['wall_seconds']:.2f} s with ({r['reveal_pictures']} pictures "
+                  f"of {r['scenes_built_up']} scenes built up), {r['without_reveal_wall_seconds']:.2f} s without: speed "
+                  f"with reveal {r['speed_with_reveal_vs_without']:.0%} of without; re-render after one narration edit "
+                  f"{r['rerender_fraction']:.1%} of a full run")  # fmt: skip
     last = results[-1]
     for r in results[:-1]:
         print(f"  peak RSS of the {last['video_seconds'] / 60:.1f}-minute video vs the {r['video_seconds'] / 60:.1f}-minute one: "

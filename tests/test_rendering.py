@@ -59,7 +59,8 @@ def rendered(tmp_path_factory):
         "so that its scene lasts a little longer than the others do.\n",
         encoding="utf-8",
     )
-    p = Pipeline(doc, workdir=tmp / "work", resolution=SMALL, progress=None)
+    # stills, each scene's slide held whole: what reveals show over the timeline is checked in test_reveal.py
+    p = Pipeline(doc, workdir=tmp / "work", resolution=SMALL, progress=None, reveal=False)
     p.run()
     return p
 
@@ -126,7 +127,7 @@ def test_a_crossfade_blends_the_end_of_each_scene_into_the_next(rendered):
 
 
 def test_with_transition_zero_scenes_cut(three_scene_doc, tmp_path):
-    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=SMALL, tts="silent", transition=0, progress=None)
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=SMALL, tts="silent", transition=0, progress=None, reveal=False)
     p.run()
     s = p.ctx.timing_report.scenes[1]
     assert shows(frame_at(p, s.end_frame - 1), slide_of(p, 1), slide_of(p, 2))
@@ -138,7 +139,7 @@ def test_a_rerender_after_one_edit_encodes_only_that_scene(tmp_path):
     topics = ["Apples", "Rivers of the north", "Clouds", "Mountains and the valleys between them", "Bees"]
     body = ["Grow on trees.", "- flow\n- freeze\n- flood", "Float high above us all day long.", "Rise.", "- buzz\n- sting"]
     doc.write_text("# Six\n\n" + "\n".join(f"## {t}\n\n{b}\n" for t, b in zip(topics, body)), encoding="utf-8")
-    p = Pipeline(doc, workdir=tmp_path / "w", resolution=SMALL, progress=None)
+    p = Pipeline(doc, workdir=tmp_path / "w", resolution=SMALL, progress=None, reveal=False)  # stills (reveals: test_reveal)
     p.run()
     first = p.ctx.stage_records["video"].summary
     assert f"the sound of {len(p.scenes)} scenes" in first
@@ -161,7 +162,7 @@ def test_a_rerender_after_one_edit_encodes_only_that_scene(tmp_path):
 
 
 def test_burned_in_captions_are_one_still_per_cue(three_scene_doc, tmp_path):
-    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=(640, 360), burn_subtitles=True, progress=None)
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=(640, 360), burn_subtitles=True, progress=None, reveal=False)
     p.run()
     cues = p.subtitle_cues()
     assert cues

@@ -149,6 +149,9 @@ def _making_options(b: argparse.ArgumentParser, workers_flag: str = "--workers")
     _setting(b, "--fps", "fps", type=int)
     _setting(b, "--transition", "transition", type=float, metavar="SECONDS")
     _setting(b, "--burn-subtitles", "burn_subtitles", action="store_true")
+    _setting(b, "--no-reveal", "reveal", "every slide holds still: no entries appearing as they are spoken, no marked "
+             "sentence or line, no moving pictures (faster; per scene: 'animate: false' in a spec)",
+             action="store_false")  # fmt: skip
     _setting(b, "--strict", "strict", action="store_true")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars (warnings are still printed)")
 

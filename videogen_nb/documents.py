@@ -57,7 +57,7 @@ def document_from_objects(video: VideoConfig) -> Document:
     """A VideoConfig made in Python, as a document the parse stage reads like a JSON spec."""
     if not video.scenes:
         raise EmptyDocumentError(None)
-    meta = video.model_dump(mode="json", include={"title", "subtitle", "author", "lang", "voice", "theme", "accent"}, exclude_none=True)
+    meta = video.model_dump(mode="json", include={"title", "subtitle", "author", "lang", "voice", "theme", "accent", "reveal"}, exclude_none=True)
     text = json.dumps({**meta, "scenes": [s.model_dump(mode="json", exclude_none=True) for s in video.scenes]}, ensure_ascii=False)
     return Document(path=None, format="objects", text=text, front_matter=meta)
 

@@ -837,12 +837,23 @@ class Pipeline:
         return self._preview
 
     def timing_chart(self):
-        """A matplotlib Figure: one bar per scene on the timeline, speech inside, pace flagged."""
-        from .notebook import timing_chart
+        """A matplotlib Figure: one bar per scene on the timeline, speech inside, pace flagged, a tick where each
+        entry of a slide appears (or its marked sentence or line changes)."""
+        from .notebook import reveal_times, timing_chart
 
         if self.ctx.timing_report is None:
             raise self._needs("audio", "call p.timing_chart()")
-        return timing_chart(self.ctx.timing_report, self.scenes)
+        return timing_chart(self.ctx.timing_report, self.scenes, reveals=reveal_times(self))
+
+    def reveal_strip(self, index: int, width: int = 240):
+        """Scene ``index``'s reveal as a picture: its states side by side, when each begins (an IPython Image);
+        None when the slide holds still (a title, a picture, ``reveal=False``, ``animate: false``)."""
+        from IPython.display import Image as IPImage
+
+        from .notebook import reveal_strip
+
+        path = reveal_strip(self, index, width)
+        return IPImage(filename=str(path)) if path is not None else None
 
     # --- conveniences --------------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ from .state import (
     PipelineSettings,
     StageRecord,
     effective_theme,
+    scene_animates,
 )
 from .timing import AudioSource, SceneTiming, SubtitleCue, TimingReport, WordTiming, WordTimingSource
 from .video import Document, InputConfig, VideoConfig
@@ -85,6 +86,7 @@ __all__ = [
     "closest_kind",
     "derived_id",
     "effective_theme",
+    "scene_animates",
     "flatten_items",
     "id_problem",
     "parse_resolution",

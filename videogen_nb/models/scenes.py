@@ -225,6 +225,8 @@ class SceneConfig(Model):
     continued: bool = False
     #: the language this scene is spoken in when it is not the video's (a passage in another language)
     lang: Optional[str] = None
+    #: False: this scene's slide holds still (no entries appearing, no marking, no moving picture); None: the video's
+    animate: Optional[bool] = None
 
     #: fields whose entries may continue on a next slide when the scene is too long for one, in order;
     #: a list field is split between its entries, a text field between its lines

@@ -10,6 +10,7 @@ from typing import Any, Literal, Optional
 from pydantic import ConfigDict, Field, field_validator
 
 from .base import Model, ThemeName, check_pronunciations, parse_resolution
+from .scenes import SceneConfig
 from .timing import TimingReport
 from .video import Document, InputConfig, VideoConfig
 
@@ -44,6 +45,10 @@ class PipelineSettings(Model):
     theme: Optional[ThemeName] = Field(None, description="slide theme; None: the document's, else dark")
     transition: float = Field(0.5, ge=0.0, le=3.0, description="seconds of crossfade into each next scene; 0: cut")
     burn_subtitles: bool = Field(False, description="draw each subtitle cue onto the picture")
+    reveal: bool = Field(
+        True, description="build slides up as the narration speaks (entries appear, the sentence or line spoken is "
+        "marked, pictures move slowly); False: every slide holds still"
+    )
     proxy: Optional[int] = Field(
         360, ge=120, le=1080, description="short side in pixels of a light copy for quick looks; None: no copy"
     )
@@ -98,6 +103,16 @@ class PipelineSettings(Model):
 def effective_theme(settings: PipelineSettings, video: Optional[VideoConfig]) -> str:
     """The theme slides are drawn in: the caller's choice, else the document's, else dark."""
     return settings.theme or (video.theme if video is not None else None) or "dark"
+
+
+def scene_animates(settings: PipelineSettings, video: Optional[VideoConfig], scene: SceneConfig) -> bool:
+    """Whether ``scene`` builds up as it is spoken: never with ``reveal=False`` (``--no-reveal``); else the
+    scene's own ``animate``, else the document's front matter ``reveal:``, else yes."""
+    if not settings.reveal:
+        return False
+    if scene.animate is not None:
+        return scene.animate
+    return video.reveal if video is not None and video.reveal is not None else True
 
 
 class StageRecord(Model):

@@ -67,6 +67,8 @@ class VideoConfig(Model):
     pronunciations: dict[str, str] = Field(default_factory=dict)
     theme: Optional[ThemeName] = None
     accent: Optional[Accent] = None
+    #: front matter ``reveal:``: whether slides build up as they are spoken (None: the pipeline's setting)
+    reveal: Optional[bool] = None
     source_path: Optional[Path] = None
     scenes: Scenes = Field(default_factory=list)
 

@@ -8,6 +8,7 @@ from .player import VideoPlayer
 from .players import audio_player, video_player
 from .preview import PipelinePreview, build_preview
 from .progress import WidgetProgress
+from .reveal_strip import reveal_strip, reveal_times
 from .timing import TimingFigure, pace_flag, timing_chart
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "media_url",
     "narration_stats",
     "pace_flag",
+    "reveal_strip",
+    "reveal_times",
     "timing_chart",
     "video_player",
 ]

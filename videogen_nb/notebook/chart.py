@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Callable, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 import anywidget
 import matplotlib
@@ -23,9 +23,11 @@ _THEMED = {
 }
 
 
-def chart_svg(report: TimingReport, scenes: Optional[Sequence[SceneConfig]] = None) -> tuple[str, list[int]]:
+def chart_svg(
+    report: TimingReport, scenes: Optional[Sequence[SceneConfig]] = None, reveals: Optional[Mapping[int, Sequence[float]]] = None
+) -> tuple[str, list[int]]:
     """(SVG text, flagged scenes): the timing chart with transparent background and themed colours."""
-    fig = timing_chart(report, scenes, colours={k: sentinel for k, (sentinel, _css) in _THEMED.items()})
+    fig = timing_chart(report, scenes, colours={k: sentinel for k, (sentinel, _css) in _THEMED.items()}, reveals=reveals)
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "videogen"}):
         fig.savefig(buf, format="svg", transparent=True, bbox_inches="tight")
@@ -96,11 +98,15 @@ class ChartView(anywidget.AnyWidget):
         if self.on_click is not None:
             self.on_click(index)
 
-    def show(self, report: Optional[TimingReport], scenes: Optional[Sequence[SceneConfig]] = None) -> None:
-        """Draw the chart of ``report`` (None: no audio yet, say what to run)."""
+    def show(
+        self, report: Optional[TimingReport], scenes: Optional[Sequence[SceneConfig]] = None,
+        reveals: Optional[Mapping[int, Sequence[float]]] = None,
+    ) -> None:  # fmt: skip
+        """Draw the chart of ``report`` (None: no audio yet, say what to run); ``reveals``: when each scene's entries
+        appear (ticks on its bar)."""
         if report is None or not report.scenes:
             self.svg, self.flagged = "", []
             self.note = "no timing yet: run p.audio(), or press Render"
             return
-        self.svg, self.flagged = chart_svg(report, scenes)
+        self.svg, self.flagged = chart_svg(report, scenes, reveals)
         self.note = "click a bar to play the video from there"

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 from ..errors import VideogenError
 from .media import media_url
 from .players import live_scenes, scene_timing
+from .reveal_strip import reveal_strip
 from .thumbnails import cached_thumbnail, thumbnail
 
 if TYPE_CHECKING:
@@ -101,7 +102,11 @@ class SceneGallery(widgets.VBox):
         self.caption = widgets.HTML("<i class='videogen-muted'>click a scene's name to see its slide large, edit it, and play the video from there</i>")
         self.message = widgets.HTML()
         self.slide_editor = SlideEditor(self)
-        super().__init__([self.grid, self.caption, self.message, self.large, self.slide_editor])
+        # the chosen scene's reveal: its states side by side, when each begins (hidden for a slide that holds still)
+        self.strip = widgets.Image(format="jpeg", layout=widgets.Layout(max_width="100%", display="none"))
+        self.strip.add_class("videogen-reveal-strip")
+        self.strip_caption = widgets.HTML()
+        super().__init__([self.grid, self.caption, self.message, self.large, self.strip_caption, self.strip, self.slide_editor])
         self.rebuild()
 
     # --- cards -----------------------------------------------------------------------------------
@@ -211,4 +216,20 @@ class SceneGallery(widgets.VBox):
         self.large.layout.display = None
         self.caption.value = f"<b>{index + 1}. {html.escape(scene.title)}</b> <span class='videogen-muted'>({html.escape(scene.kind)})</span>"
         self.shown = index
+        self.show_reveal(index)
         self.slide_editor.load(index)
+
+    def show_reveal(self, index: int) -> None:
+        """Under the large slide, the scene's reveal as a strip of its states (nothing for a slide that holds still)."""
+        path = reveal_strip(self.pipeline, index)
+        if path is None:
+            self.strip.layout.display = "none"
+            self.strip_caption.value = ""
+            return
+        image_source(self.strip, path)
+        self.strip.layout.display = None
+        timed = scene_timing(self.pipeline, index) is not None
+        self.strip_caption.value = (
+            "<small class='videogen-muted'>as it is spoken: each entry appears, the sentence or line said is marked"
+            + ("" if timed else " (times once the audio has run)") + "</small>"
+        )

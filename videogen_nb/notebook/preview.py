@@ -20,6 +20,7 @@ from .editor import NarrationEditor
 from .gallery import SceneGallery
 from .player import VideoPlayer
 from .players import playable_video, scene_timing
+from .reveal_strip import reveal_times
 from .style import style_widget
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class PipelinePreview(widgets.VBox):
         """The timing tab: the chart, drawn when first opened and after every audio run."""
         if self._chart is None:
             self._chart = ChartView(on_click=self.seek)
-            self._chart.show(self.pipeline.ctx.timing_report, self._scenes())
+            self._chart.show(self.pipeline.ctx.timing_report, self._scenes(), reveal_times(self.pipeline))
             self.tabs.children = (self.gallery, self.tabs.children[1], self._chart)
             self._mark_chart()
         return self._chart
@@ -162,7 +163,7 @@ class PipelinePreview(widgets.VBox):
             elif "audio" in parts:
                 self._editor.refresh_players()
         if self._chart is not None and "audio" in parts:
-            self._chart.show(p.ctx.timing_report, self._scenes())
+            self._chart.show(p.ctx.timing_report, self._scenes(), reveal_times(p))
         if self._chart is not None:
             self._mark_chart(status)
         if "video" in parts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -44,7 +44,7 @@ class TimingFigure(Figure):
 
 #: the chart's colours; a view may pass others (the editor passes ones it maps to the notebook's theme)
 COLOURS = {"text": "#1e293b", "muted": "#334155", "slide": "#cbd5e1", "edge": "#64748b", "speech": "#2563eb",
-           "flag": "#dc2626", "grid": "#94a3b8"}  # fmt: skip
+           "flag": "#dc2626", "grid": "#94a3b8", "reveal": "#f59e0b"}  # fmt: skip
 
 
 def timing_chart(
@@ -53,8 +53,10 @@ def timing_chart(
     fast_wpm: float = FAST_WPM,
     slow_wpm: float = SLOW_WPM,
     colours: Optional[dict[str, str]] = None,
+    reveals: Optional[Mapping[int, Sequence[float]]] = None,
 ) -> TimingFigure:
-    """One bar per scene along the timeline (slide time), its speech drawn inside, pace flagged."""
+    """One bar per scene along the timeline (slide time), its speech drawn inside, pace flagged; ``reveals``: for
+    a scene index, the times (s) its entries appear or its marker moves, drawn as ticks across its bar."""
     c = {**COLOURS, **(colours or {})}
     n = len(report.scenes)
     fig = TimingFigure(figsize=(10, 1.2 + 0.42 * max(n, 1)), layout="constrained")
@@ -80,6 +82,9 @@ def timing_chart(
                 fontweight="bold" if flag else "normal", gid=f"pace-{t.index}")  # fmt: skip
         if flag:
             flagged.append(t.index)
+        times = list((reveals or {}).get(row, ()))
+        if times:
+            ax.vlines(times, y - 0.36, y + 0.36, colors=c["reveal"], linewidth=1.6, gid=f"reveal-{t.index}")
     ax.set_yticks(range(n), [f"{i + 1}. {title[:28]}" for i, title in reversed(list(enumerate(titles)))])
     ax.set_xlabel("time in the video (s)", color=c["text"])
     ax.set_xlim(0, report.total_duration * 1.12 + 1)
@@ -93,8 +98,9 @@ def timing_chart(
     # below the axes, so it never hides the last scene's bar
     fig.legend(
         handles=[Patch(color=c["slide"], label="slide on screen"), Patch(color=c["speech"], label="narration"),
-                 Patch(color=c["flag"], label=f"pace outside {slow_wpm:.0f}-{fast_wpm:.0f} wpm")],
-        loc="outside lower center", ncols=3, fontsize=8, frameon=False, labelcolor=c["text"],
+                 Patch(color=c["flag"], label=f"pace outside {slow_wpm:.0f}-{fast_wpm:.0f} wpm")]
+        + ([Patch(color=c["reveal"], label="an entry appears / the mark moves")] if reveals else []),
+        loc="outside lower center", ncols=4 if reveals else 3, fontsize=8, frameon=False, labelcolor=c["text"],
     )  # fmt: skip
     fig.flagged = flagged
     return fig

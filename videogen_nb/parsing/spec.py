@@ -37,7 +37,7 @@ from .images import resolve_image
 from .inline import InlineImage
 from .remote import Fetcher
 
-VIDEO_KEYS = ("title", "subtitle", "author", "lang", "voice", "theme", "accent", "scenes")
+VIDEO_KEYS = ("title", "subtitle", "author", "lang", "voice", "theme", "accent", "reveal", "scenes")
 
 
 def _node_line(node: Optional[yaml.Node]) -> Optional[int]:

@@ -67,6 +67,7 @@ class TextOp:
     color: RGB
     rtl: bool = False
     width: float = 0.0
+    path: tuple[int, ...] = ()  # where in the slide's blocks it came from (see :func:`stack`)
 
     @property
     def box(self) -> Box:
@@ -84,6 +85,7 @@ class ShapeOp:
     radius: int = 0
     line: int = 1
     ellipse: bool = False
+    path: tuple[int, ...] = ()
 
 
 @dataclass
@@ -92,19 +94,26 @@ class PictureOp:
 
     box: tuple[float, float, float, float]
     image: Image.Image
+    path: tuple[int, ...] = ()
 
 
 Op = Union[TextOp, ShapeOp, PictureOp]
 
 
-def shift(op: Op, dx: float, dy: float) -> Op:
-    """The same operation moved by (dx, dy)."""
-    if not (dx or dy):
+def shift(op: Op, dx: float, dy: float, part: Optional[int] = None) -> Op:
+    """The same operation moved by (dx, dy); with ``part``, marked as coming from that part of its parent.
+
+    ``path`` records where an operation came from, outermost first: the block's index on the slide, then
+    the side of two columns, the row of a table, the source line of code. A reveal hides, dims or marks
+    the operations of one entry by it, without laying the slide out again.
+    """
+    path = op.path if part is None else (part,) + op.path
+    if not (dx or dy) and part is None:
         return op  # operations are never changed in place, so an unmoved one can be shared
     if isinstance(op, TextOp):
-        return replace(op, x=op.x + dx, baseline=op.baseline + dy)
+        return replace(op, x=op.x + dx, baseline=op.baseline + dy, path=path)
     x0, y0, x1, y1 = op.box
-    return replace(op, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy))
+    return replace(op, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy), path=path)
 
 
 def op_bottom(op: Op) -> float:
@@ -290,16 +299,17 @@ class CodeBlock(Block):
             inner = max(size, width - 2 * pad)
         lh = line_height("mono", size, 1.22)
         ascent, _ = metrics("mono", size)
-        rows = wrap_code(lines, size, inner)
+        rows, owners = code_rows(lines, size, inner)
         height = 2 * pad + len(rows) * lh
         ops: list[Op] = [ShapeOp((0, 0, width, height), fill=th.panel, radius=max(2, int(size * 0.4)))]
-        for k, row in enumerate(rows):
+        for k, (row, line) in enumerate(zip(rows, owners)):
             x = pad
             for text, colour, role in row:
                 style = "mono-bold" if role == "prompt" else "mono"
                 w = measure(text, style, size)
                 if text.strip():
-                    ops.append(TextOp(x, pad + k * lh + ascent, text, style, size, _code_colour(colour, role, env), False, w))
+                    colour_ = _code_colour(colour, role, env)
+                    ops.append(TextOp(x, pad + k * lh + ascent, text, style, size, colour_, False, w, (line,)))
                 x += w
         return Placed(height, ops)
 
@@ -332,15 +342,22 @@ def _atoms(line: tuple) -> list[tuple]:
     return out
 
 
-@lru_cache(maxsize=512)
 def wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
     """Visual rows of code. A source line wider than the panel breaks between tokens (inside one only if it is
     wider than a whole row, at a soft break such as "/" or "."); each continuation row starts at the line's own
     indentation with a mark, so Python's indentation still reads."""
+    return code_rows(lines, size, inner)[0]
+
+
+@lru_cache(maxsize=512)
+def code_rows(lines: tuple, size: int, inner: float) -> tuple[list[list[tuple]], list[int]]:
+    """The visual rows of :func:`wrap_code`, and the source line (0-based) each row belongs to."""
     rows: list[list[tuple]] = []
+    owners: list[int] = []
     space = measure(" ", "mono", size)
     mark_w = measure(CONTINUATION, "mono", size)
-    for line in lines:
+    for number, line in enumerate(lines):
+        owners += [number - 1] * (len(rows) - len(owners))  # the rows the line before ended with
         text = "".join(p[0] for p in line)
         indent = len(text) - len(text.lstrip(" "))
         indent = min(indent, int(inner * 0.4 / max(space, 1)))
@@ -380,7 +397,8 @@ def wrap_code(lines: tuple, size: int, inner: float) -> list[list[tuple]]:
                 rows.append(row)
                 row, used, rest = list(lead), lead_w, rest[len(first):]
         rows.append(row)
-    return [_merged(r) for r in rows]
+    owners += [len(lines) - 1] * (len(rows) - len(owners))
+    return [_merged(r) for r in rows], owners
 
 
 def _merged(row: list[tuple]) -> list[tuple]:
@@ -430,15 +448,15 @@ class TableBlock(Block):
             cut |= any(was_cut for _, was_cut, _, _ in wrapped)
             row_h = max(len(lines) for lines, _, _, _ in wrapped) * lh + 2 * pad
             if r == 0:
-                ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2)))
+                ops.append(ShapeOp((0, y, width, y + row_h), fill=th.panel, radius=max(2, pad // 2), path=(0,)))
             x = 0
             for (lines, _, rtl, line_widths), cw in zip(wrapped, widths):
                 for k, (line, w) in enumerate(zip(lines, line_widths)):
                     lx = x + cw - pad - w if rtl else x + pad
-                    ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w))
+                    ops.append(TextOp(lx, y + pad + k * lh + ascent, line, style, size, th.text, rtl, w, (r,)))
                 x += cw
             y += row_h
-            ops.append(ShapeOp((0, y - 1, width, y), fill=th.panel_line))
+            ops.append(ShapeOp((0, y - 1, width, y), fill=th.panel_line, path=(r,)))  # row r (0: the header) is one part
         if cut:
             env.warnings.append("a table cell is longer than fits in its column; its end was cut")
         return Placed(y, ops)
@@ -542,6 +560,13 @@ def _open_image(path: str, mtime: float) -> Optional[Image.Image]:
         return None
 
 
+def picture_source(path: Path) -> Optional[Image.Image]:
+    """The picture at ``path`` as RGBA at its own size (SVG drawn), read once while the file is unchanged; None if
+    it cannot be read."""
+    p = Path(path)
+    return _open_image(str(p), p.stat().st_mtime if p.is_file() else 0.0)
+
+
 @dataclass
 class ImageBlock(Block):
     """A picture scaled to the room left on the slide, centred; its alt text if it cannot be read."""
@@ -610,11 +635,19 @@ class Columns(Block):
 
     def layout(self, width: int, env: Env, max_height: Optional[int] = None) -> Placed:
         gap = env.gap * 2
-        if env.portrait:
-            return stack(self.left + self.right, width, env)
+        if env.portrait:  # one stack; each operation's path still names its side, as on a landscape frame
+            both = stack(self.left + self.right, width, env)
+            n = len(self.left)
+            return Placed(both.height, [_side(op, n) for op in both.ops])
         half = (width - gap) // 2
         a, b = stack(self.left, half, env), stack(self.right, half, env)
-        return Placed(max(a.height, b.height), a.ops + [shift(op, half + gap, 0) for op in b.ops])
+        return Placed(max(a.height, b.height), [shift(op, 0, 0, 0) for op in a.ops] + [shift(op, half + gap, 0, 1) for op in b.ops])
+
+
+def _side(op: Op, left: int) -> Op:
+    """An operation of the stacked columns, its path (block, ...) made (side, block in that side, ...)."""
+    k = op.path[0]
+    return replace(op, path=(0, k) + op.path[1:] if k < left else (1, k - left) + op.path[1:])
 
     def glyph_texts(self, theme: Theme) -> Optional[list[tuple[str, str]]]:
         return glyph_texts_of(self.left + self.right, theme)
@@ -643,7 +676,7 @@ def stack(blocks: list[Block], width: int, env: Env, max_height: Optional[int] =
     y = 0
     for i in range(len(blocks)):
         p = placed[i]
-        ops.extend(shift(op, 0, y) for op in p.ops)
+        ops.extend(shift(op, 0, y, i) for op in p.ops)
         y += p.height + (gaps[i] if i < len(gaps) else 0)
     return Placed(y, ops)
 
@@ -657,5 +690,6 @@ def _gap(a: Block, b: Block, env: Env) -> int:
 
 __all__ = [
     "Block", "CodeBlock", "Columns", "ELLIPSIS", "Env", "ImageBlock", "glyph_texts_of", "Op", "OptionBlock", "Paragraph",
-    "Placed", "PictureOp", "QuoteBlock", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom", "shift", "stack",
+    "Placed", "PictureOp", "QuoteBlock", "picture_source", "ShapeOp", "TableBlock", "TextOp", "label", "op_bottom",
+    "shift", "stack",
 ]  # fmt: skip

@@ -275,7 +275,8 @@ def _title_ops(scene: SceneConfig, design: TitleSlide, size: tuple[int, int], th
     return ops
 
 
-def _draw(img: Image.Image, ops: list[Op]) -> list[Box]:
+def draw_ops(img: Image.Image, ops: list[Op]) -> list[Box]:
+    """Draw ``ops`` on ``img`` in order; the boxes of the lines of text drawn."""
     draw = ImageDraw.Draw(img)
     boxes: list[Box] = []
     for op in ops:
@@ -364,16 +365,26 @@ def _picture_slide(design: PictureSlide, img: Image.Image) -> Slide:
     return Slide(img)
 
 
-def render_slide(
+@dataclass
+class SlideOps:
+    """Everything a slide draws, in order, before it is drawn: what a reveal draws again with some parts hidden."""
+
+    ops: list[Op]
+    scale: float
+    warnings: list[str]
+    #: the blocks under the title when it is a content slide (the ops' paths start with their index), else None
+    blocks: Optional[list] = None
+
+
+def slide_ops(
     scene: SceneConfig, size: tuple[int, int], theme: Theme, *, index: int = 0, total: int = 0, footer: str = ""
-) -> Slide:
-    """Draw ``scene`` at ``size`` (width, height) with ``theme``."""
+) -> Optional[SlideOps]:
+    """The drawing operations of ``scene``'s slide at ``size``; None for a picture that fills the frame."""
     size = (int(size[0]), int(size[1]))
-    img = _background(size, theme.background_top, theme.background_bottom).copy()
     warnings: list[str] = []
     design = as_design(scene.slide())
     if isinstance(design, PictureSlide):
-        return _picture_slide(design, img)
+        return None
     if isinstance(design, ContentSlide) and not design.blocks and scene.title:
         # a heading with nothing under it is a section divider: its title large in the middle, not alone in a corner
         divider = TitleSlide(title=scene.title, subtitle=slide_tag(scene, design) or "")
@@ -393,5 +404,18 @@ def render_slide(
             )
         page = f"{index + 1} / {total}" if total else ""
         ops = ops + _footer_ops(size, theme, footer, page)
-    boxes = _draw(img, ops)
-    return Slide(img, warnings, boxes, scale, _missing(ops))
+        return SlideOps(ops, scale, warnings, list(design.blocks))
+    return SlideOps(ops, scale, warnings)
+
+
+def render_slide(
+    scene: SceneConfig, size: tuple[int, int], theme: Theme, *, index: int = 0, total: int = 0, footer: str = ""
+) -> Slide:
+    """Draw ``scene`` at ``size`` (width, height) with ``theme``."""
+    size = (int(size[0]), int(size[1]))
+    img = _background(size, theme.background_top, theme.background_bottom).copy()
+    laid = slide_ops(scene, size, theme, index=index, total=total, footer=footer)
+    if laid is None:
+        return _picture_slide(as_design(scene.slide()), img)
+    boxes = draw_ops(img, laid.ops)
+    return Slide(img, laid.warnings, boxes, laid.scale, _missing(laid.ops))

@@ -35,6 +35,14 @@ def _front_choice(front: dict, key: str, allowed: tuple[str, ...], path) -> Opti
     return value.strip().lower()
 
 
+def _front_bool(front: dict, key: str, path) -> Optional[bool]:
+    """A yes/no front matter value (``reveal: false``); anything else is an error saying what to write."""
+    value = front.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise InputError(path, f"'{key}: {value}' is neither true nor false", f"Write '{key}: true' or '{key}: false' (or leave it out).")
+
+
 def _deck_tool(front: dict) -> bool:
     """The front matter is a slide tool's (Marp, Slidev), whose keys mean what that tool says."""
     return front.get("marp") is True or any(k in front for k in ("layout", "highlighter", "transition", "mdc", "slidev"))
@@ -66,6 +74,7 @@ class InputStage(Stage):
             # a Marp or Slidev deck's "theme:" names that tool's theme (gaia, seriph), not ours: it is not an error
             theme=None if _deck_tool(front) else _front_choice(front, "theme", THEME_NAMES, doc.path),
             accent=_front_choice(front, "accent", ACCENTS, doc.path),
+            reveal=_front_bool(front, "reveal", doc.path),
             source_path=doc.path.resolve() if doc.path else None,
         )
         metadata = {

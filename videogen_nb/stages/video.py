@@ -25,9 +25,11 @@ from ..models import (
     SubtitleCue,
     TimingReport,
     effective_theme,
+    scene_animates,
 )
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
+from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore, Shot
 from ..render.slide_store import SlideStore, StoredSlide
@@ -36,6 +38,7 @@ from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import frame_quantum
 from .base import Services, Stage, collect
+from .builds import SceneBuild, draw_build, last_step_frame
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 #: the proxy's encoder: low bitrate, for a quick look (its frame rate is the video's)
@@ -104,7 +107,8 @@ class VideoStage(Stage):
             for i, s in enumerate(pool.map(partial(draw_slide, look), vc.scenes, range(total))):
                 drawn.append(s)
                 events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
-            pictures = self._pictures(vc, report, encodings, cues, drawn, services, pool, steps)
+            builds = self._builds(ctx, look, enc.fade, drawn, pool)
+            pictures = self._pictures(vc, report, encodings, cues, drawn, builds, services, pool, steps)
             narration, sounds = sound.result()
         warnings = [w for s in drawn for w in s.warnings]
         for w in warnings:
@@ -130,7 +134,27 @@ class VideoStage(Stage):
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
 
-    def _pictures(self, vc, report, encodings, cues, drawn, services, pool, steps) -> dict[tuple[int, int], "ScenePicture"]:
+    def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, drawn: list[StoredSlide], pool) -> list[Optional[SceneBuild]]:
+        """Each scene's reveal with its states drawn (None where the slide holds still), on the executor."""
+        vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
+        total = len(vc.scenes)
+        out: list[Optional[SceneBuild]] = [None] * total
+        moving = [i for i, s in enumerate(vc.scenes) if s.plays_clip is None and scene_animates(st, vc, s)]
+        if not moving:
+            return out
+        timings = [report.scenes[i] for i in moving]
+        last = [last_step_frame(t, i, total, fade) for i, t in zip(moving, timings)]
+        slides = [drawn[i] for i in moving]
+        # a moving picture is drawn frame by frame: not under burnt-in captions, which are stills of their own
+        made = pool.map(
+            partial(draw_build, look, moving=not st.burn_subtitles), [vc.scenes[i] for i in moving], moving, timings,
+            [st.fps] * len(moving), last, slides,
+        )  # fmt: skip
+        for i, build in zip(moving, made):
+            out[i] = build
+        return out
+
+    def _pictures(self, vc, report, encodings, cues, drawn, builds, services, pool, steps) -> dict[tuple[int, int], "ScenePicture"]:
         """Every scene's pieces in every encoding (the video, its proxy): still scenes on the executor, clip
         scenes here, progress as each ends. Keyed by (encoding, scene)."""
         total = len(vc.scenes)
@@ -145,13 +169,16 @@ class VideoStage(Stage):
 
         futures = {}
         fades = scene_fades(vc.scenes, report, encodings[0].fade)
+        for i, build in enumerate(builds[:-1]):
+            if build is not None and build.motion is not None:
+                fades[i + 1] = 0  # a moving picture is cut from, as a clip is
         try:
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
                     if scene.plays_clip is None:
                         t = report.scenes[i]
                         job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i],
-                               fades[i], fades[i + 1] if i + 1 < total else 0)  # fmt: skip
+                               fades[i], fades[i + 1] if i + 1 < total else 0, builds[i])  # fmt: skip
                         futures[pool.submit(encode_scene, *job)] = (k, i)
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
@@ -172,7 +199,7 @@ class VideoStage(Stage):
         timeline = [(t.scene_id, t.start_frame, t.end_frame, t.audio_hash, t.audio_start) for t in report.scenes]
         return stable_hash(
             st.resolution, st.fps, effective_theme(st, vc), st.transition, st.burn_subtitles, st.proxy, vc.title,
-            vc.video_id, [s.visual_dict() for s in vc.scenes], timeline,
+            vc.video_id, [s.visual_dict() for s in vc.scenes], timeline, st.reveal, vc.reveal,
         )  # fmt: skip
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
@@ -285,29 +312,59 @@ def scene_fades(scenes: list[SceneConfig], report: TimingReport, fade: int) -> l
 
 def encode_scene(
     enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...],
-    slide: StoredSlide, fade_in: int, fade_out: int,
+    slide: StoredSlide, fade_in: int, fade_out: int, build: Optional[SceneBuild] = None,
 ) -> ScenePicture:  # fmt: skip
-    """A still scene's segments: its slide (and captions) from frame ``start - fade_in`` (fading in from the scene
-    before) to ``end - fade_out`` (where the next scene's fade takes over)."""
+    """A still scene's segments: its slide (or the states of its reveal, each from its frame; captions over them)
+    from frame ``start - fade_in`` (fading in from the scene before) to ``end - fade_out`` (where the next scene's
+    fade takes over). A picture that zooms slowly is encoded frame by frame after the fade in."""
     store = enc.store()
     begin, stop = start - fade_in, end - fade_out
-    fps = enc.encoder.fps
-    pictures: list[tuple[StoredSlide, int]] = []  # (picture, first frame), in order
-    cursor = begin
-    for cue in cues:
-        # each cue is a still of its own: the slide with the caption, for the cue's frames
-        a, b = max(cursor, round(cue.start * fps)), min(stop, round(cue.end * fps))
-        if b <= a:
-            continue
-        if a > cursor:
-            pictures.append((slide, cursor))
-        pictures.append((_captioned(enc, scene_id, slide, cue), a))
-        cursor = b
-    if stop > cursor or not pictures:
-        pictures.append((slide, cursor))
-    ends = [first for _, first in pictures[1:]] + [stop]
-    shots = [Shot(pic.path, pic.sha256, e - first, fade_in if k == 0 else 0) for k, ((pic, first), e) in enumerate(zip(pictures, ends))]
+    if build is not None and build.motion is not None and stop > start + 1:
+        # the fade into the scene ends on its first picture (the still); then every frame of the zoom
+        opening = [Shot(build.first.path, build.first.sha256, fade_in + 1, fade_in)] if fade_in else []
+        parts = store.shots(opening) + _moving(store, build, begin + sum(s.frames for s in opening), stop)
+        return ScenePicture(tuple(parts), store.encoded_frames)
+    shots = [
+        Shot(pic.path, pic.sha256, n, fade_in if k == 0 else fade)
+        for k, (pic, n, fade) in enumerate(_scene_shots(enc, scene_id, begin, stop, cues, slide, build))
+    ]
     return ScenePicture(tuple(store.shots(shots)), store.encoded_frames)
+
+
+def _moving(store: SegmentStore, build: SceneBuild, start: int, end: int) -> list[Path]:
+    """Frames ``start`` to ``end`` of a scene whose picture zooms slowly: its reveal's states (or its slide), each
+    from its frame, with the picture's window of the zoom drawn in; encoded frame by frame (once for its content)."""
+    steps = [(max(0, frame - start), pic) for frame, pic, _ in build.pictures_at(start, end)]
+    key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps])
+    pictures = [(n, pic.path) for n, pic in steps]
+    return store.frames(key, end - start, lambda: moving_frames(build.motion, pictures, end - start))
+
+
+def _scene_shots(
+    enc: Encoding, scene_id: str, start: int, end: int, cues: tuple[SubtitleCue, ...], slide: StoredSlide,
+    build: Optional[SceneBuild],
+) -> list[tuple[StoredSlide, int, int]]:  # fmt: skip
+    """(picture, frames, frames of fade into it) from ``start`` to ``end``: the reveal's states (or the slide), each
+    with the subtitle cue shown over it burnt in."""
+    steps = build.pictures_at(start, end) if build is not None else [(start, slide, 0)]
+    fps = enc.encoder.fps
+    spans = [(max(start, round(c.start * fps)), min(end, round(c.end * fps)), c) for c in cues]
+    spans = [s for s in spans if s[1] > s[0]]
+    cuts = sorted({start, end, *(f for f, _, _ in steps), *(a for a, _, _ in spans), *(b for _, b, _ in spans)})
+    cuts = [c for c in cuts if start <= c <= end]
+    shots: list[tuple[StoredSlide, int, int]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        k = max(j for j, s in enumerate(steps) if s[0] <= a) if steps[0][0] <= a else 0
+        frame, pic, fade = steps[k]
+        cue = next((c for x, y, c in spans if x <= a < y), None)
+        if cue is not None:
+            pic = _captioned(enc, scene_id, pic, cue)
+        fade = min(fade, b - a - 1) if frame == a else 0  # the fade belongs to the shot its step starts
+        if shots and shots[-1][0] == pic and not fade:
+            shots[-1] = (pic, shots[-1][1] + b - a, shots[-1][2])
+        else:
+            shots.append((pic, b - a, max(0, fade)))
+    return shots
 
 
 def _captioned(enc: Encoding, scene_id: str, slide: StoredSlide, cue: SubtitleCue) -> StoredSlide:

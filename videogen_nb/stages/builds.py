@@ -1,0 +1,116 @@
+"""A scene's slide built up as it is spoken, as pictures on its timeline.
+
+The reveal plan (:mod:`videogen_nb.reveal`) says which state of the slide
+shows from which frame; here each state is drawn once (kept as a PNG by what
+it shows, so an edit of the narration that only moves the times draws
+nothing) and the scene's timeline becomes a list of shots: a picture, how many
+frames it shows, and how many of them fade in from the picture before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from ..fingerprint import stable_hash
+from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
+from ..render.motion import Motion, find_motion
+from ..render.reveal import RevealLayout, draw_state, reveal_layout
+from ..render.slide_store import SlideStore, StoredSlide
+from ..render.slides import Slide, slide_ops
+from ..render.theme import get_theme
+from ..reveal import RevealPlan, plan_reveal, scene_reveal
+
+if TYPE_CHECKING:
+    from .video import SlideLook
+
+BUILD_RENDERER = 1  # bump when reveal states are drawn differently
+BUILDS = "builds"  # the folder of the video's work folder holding the states (``<scene_id>-<key>-<n>.png``)
+
+
+@dataclass(frozen=True)
+class SceneBuild:
+    """One scene's reveal: its plan and, for each step of it, the picture shown (without a plan: the slide);
+    and a picture on it that zooms slowly."""
+
+    plan: Optional[RevealPlan]
+    pictures: tuple[StoredSlide, ...]
+    motion: Optional[Motion] = None
+
+    @property
+    def first(self) -> StoredSlide:
+        """The picture the scene opens on (what the fade into it ends on)."""
+        return self.pictures[0]
+
+    def pictures_at(self, start: int, end: int) -> list[tuple[int, StoredSlide, int]]:
+        """(first frame, picture, frames of fade into it) of each step, from ``start`` until ``end``."""
+        if self.plan is None:
+            return [(start, self.pictures[0], 0)]
+        steps = self.plan.steps
+        out = []
+        for k, (step, pic) in enumerate(zip(steps, self.pictures)):
+            frame = max(start, step.frame)
+            stop = steps[k + 1].frame if k + 1 < len(steps) else end
+            if frame >= min(stop, end):
+                continue
+            fade = min(step.fade, stop - frame - 1) if k else 0  # a shot is longer than its fade
+            out.append((frame, pic, max(0, fade)))
+        return out
+
+
+def last_step_frame(timing: SceneTiming, index: int, total: int, fade: int) -> int:
+    """The last frame a step of scene ``index`` may begin on: the scene's own fade into the next takes the rest."""
+    frames = timing.end_frame - timing.start_frame
+    return timing.end_frame - 1 - (fade if index + 1 < total and frames > fade else 0)
+
+
+def draw_build(
+    look: "SlideLook", scene: SceneConfig, index: int, timing: SceneTiming, fps: int, last_frame: int,
+    slide: StoredSlide, moving: bool = True,
+) -> Optional[SceneBuild]:  # fmt: skip
+    """Scene ``index``'s reveal with its states drawn (each once for what it shows), and the slow zoom of its
+    picture (``moving``: pictures may move); None if its slide holds still."""
+    theme = get_theme(look.theme_name)
+    where = dict(index=index, total=look.total, footer=look.title)
+    layout, plan = scene_reveal(scene, timing, look.size, theme, fps, last_frame=last_frame, **where)
+    laid = slide_ops(scene, look.size, theme, **where) if moving else None
+    motion = find_motion(laid.blocks, laid.ops) if laid is not None else None
+    if plan is None and motion is None:
+        return None
+    store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
+    key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
+    pictures = (slide,)
+    if plan is not None:
+        hides = any(u.hides for u in layout.units)  # else the state before the first unit is the still itself
+        pictures = tuple(
+            slide if s.current < 0 and not hides else
+            store.get(f"{key}-{s.current + 1}", lambda c=s.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
+            for s in plan.steps
+        )  # fmt: skip
+    return SceneBuild(plan, pictures, motion)
+
+
+def scene_reveal_of(
+    ctx: PipelineContext, index: int, size: Optional[tuple[int, int]] = None
+) -> tuple[Optional[RevealLayout], Optional[RevealPlan]]:
+    """Scene ``index``'s reveal as the video stage makes it: (layout, plan). The plan is None until the audio has
+    timed the scene (or when the narration does not say the entries); the layout is None for a slide that holds
+    still. ``size``: lay it out at another size (a preview's), with the video's timing."""
+    vc, st, report = ctx.video_config, ctx.settings, ctx.timing_report
+    if vc is None or not 0 <= index < len(vc.scenes):
+        return None, None
+    scene = vc.scenes[index]
+    if scene.plays_clip is not None or not scene_animates(st, vc, scene):
+        return None, None
+    theme = get_theme(effective_theme(st, vc))
+    total = len(vc.scenes)
+    layout = reveal_layout(scene, size or st.resolution, theme, index=index, total=total, footer=vc.title)
+    if layout is None:
+        return None, None
+    if report is None or len(report.scenes) != total or report.scenes[index].scene_id != scene.scene_id:
+        return layout, None
+    from .video import transition_frames  # the video stage holds this module's users: imported when asked
+
+    t = report.scenes[index]
+    return layout, plan_reveal(layout, scene.scene_id, t, st.fps, last_step_frame(t, index, total, transition_frames(st)))
