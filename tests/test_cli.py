@@ -106,6 +106,16 @@ def test_rate_reaches_espeak_and_survives_resume(three_scene_doc, tmp_path):
     assert probe(tmp_path / "slow" / "tiny-talk.mp4").duration > fast + 1.0
 
 
+def test_a_build_makes_a_quick_look_copy_only_when_asked(three_scene_doc, tmp_path):
+    plain, light = tmp_path / "plain", tmp_path / "light"
+    args = [str(three_scene_doc), "--resolution", "1280x720", "--tts", "silent", "-q"]
+    assert main(["build", *args, "-o", str(plain)]) == 0
+    assert not list((plain / ".work" / "video").glob("*.proxy.mp4"))  # the command line delivers the master only
+    assert main(["build", *args, "-o", str(light), "--proxy", "180"]) == 0
+    (proxy,) = (light / ".work" / "video").glob("*.proxy.mp4")
+    assert (probe(proxy).width, probe(proxy).height) == (320, 180)
+
+
 def test_build_takes_the_picture_options(three_scene_doc, tmp_path):
     from videogen_nb import Pipeline
 

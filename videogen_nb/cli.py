@@ -152,6 +152,9 @@ def _making_options(b: argparse.ArgumentParser, workers_flag: str = "--workers")
     _setting(b, "--no-reveal", "reveal", "every slide holds still: no entries appearing as they are spoken, no marked "
              "sentence or line, no moving pictures (faster; per scene: 'animate: false' in a spec)",
              action="store_false")  # fmt: skip
+    _setting(b, "--proxy", "proxy", type=int, metavar="PIXELS",
+             help="also make a light copy this many pixels on its short side, for quick looks (a notebook makes "
+             "one of 360 by itself; from the command line none unless asked)")  # fmt: skip
     _setting(b, "--strict", "strict", action="store_true")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bars (warnings are still printed)")
 
@@ -403,6 +406,7 @@ def _build(args: argparse.Namespace, out: Path, workdir: Path) -> int:
                 _note(note)
     else:
         given["tts_options"] = engine_flags(args, given.get("tts", PipelineSettings.model_fields["tts"].default))
+        given.setdefault("proxy", None)  # a quick-look copy is for the notebook and the app
         p = Pipeline(Path(args.document), workdir, progress=progress, **given)
     plugins = [x for name in args.plugin for x in ("--plugin", name)]
     p.resume_command = shlex.join(["videogen", "build", args.document, "-o", args.output, *plugins, "--resume"])
@@ -439,6 +443,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch.runner import SEQUENTIAL
 
     given = given_settings(args)
+    given.setdefault("proxy", None)  # a quick-look copy is for the notebook and the app
     flags = engine_flags(args, given.get("tts", "espeak"))
     if flags:
         given["tts_options"] = flags
