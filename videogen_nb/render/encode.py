@@ -27,7 +27,7 @@ class EncoderSettings:
     """Codec parameters every piece of one video must share, and the qualities asked of each kind of piece."""
 
     fps: int = 30
-    #: quality of the frames that change (fades, clips)
+    #: quality of the frames x264 encodes after a keyframe (moving clips and pictures)
     crf: int = 20
     #: how much finer a keyframe is quantised than the frames after it: a still's one encoded frame stands
     #: for all its frames (2.0 at crf 20: 44 dB on our slides, against 42.8 for x264 over 16 frames of a still)

@@ -475,12 +475,11 @@ def skip_pps(seq: SequenceInfo) -> bytes:
     return START + bytes([0x68]) + escape(w.rbsp())
 
 
-def skip_frame(seq: SequenceInfo, frame_num: int, poc: int, reference: bool = True) -> bytes:
-    """A P frame repeating the previous picture: one slice, every macroblock skipped.
+def skip_frame(seq: SequenceInfo, frame_num: int, poc: int) -> bytes:
+    """A reference P frame repeating the previous picture: one slice, every macroblock skipped.
 
-    ``frame_num`` counts reference frames since the IDR (a non-reference frame
-    takes the number the next reference frame will have); ``poc`` is twice
-    the frame's position since the IDR (used with picture order count type 0).
+    ``frame_num`` and ``poc`` (twice the frame's place in its piece) are
+    placeholders until :class:`Timeline` numbers the joined stream.
     """
     w = BitWriter()
     w.ue(0)  # first_mb_in_slice
@@ -491,13 +490,11 @@ def skip_frame(seq: SequenceInfo, frame_num: int, poc: int, reference: bool = Tr
         w.u(seq.log2_max_poc_lsb, poc % (1 << seq.log2_max_poc_lsb))
     w.u(1, 0)  # num_ref_idx_active_override_flag
     w.u(1, 0)  # ref_pic_list_modification_flag_l0
-    if reference:
-        w.u(1, 0)  # adaptive_ref_pic_marking_mode_flag: sliding window
+    w.u(1, 0)  # adaptive_ref_pic_marking_mode_flag: sliding window
     w.se(0)  # slice_qp_delta
     w.ue(1)  # disable_deblocking_filter_idc: a copy needs no filtering
     w.ue(seq.macroblocks)  # mb_skip_run: the whole picture
-    header = 0x41 if reference else 0x01  # nal_ref_idc 2 or 0, coded slice of a non-IDR picture
-    return START + bytes([header]) + escape(w.rbsp())
+    return START + bytes([0x41]) + escape(w.rbsp())  # nal_ref_idc 2, coded slice of a non-IDR picture
 
 
 def repeat_picture(seq: SequenceInfo, first: int, count: int) -> bytes:

@@ -27,7 +27,6 @@ from ..errors import RenderError
 from ..fingerprint import stable_hash
 from . import h264
 from .encode import EncoderSettings, encode_raw
-from .yuv import slide_rgb
 
 #: the form of the pieces (bumped when it changes, so pieces of an older form are never joined with new ones)
 PIECE_FORMAT = 2
@@ -42,6 +41,16 @@ class Shot:
     sha256: str
     frames: int
     fade: int = 0
+
+
+def _slide_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """A stored slide as an RGB array of ``size`` (scaled if it is another size); x264's own conversion to YUV
+    is a tenth of the cost of one in numpy."""
+    with Image.open(path) as img:
+        rgb = img.convert("RGB")
+    if rgb.size != tuple(size):
+        rgb = rgb.resize(tuple(size), Image.LANCZOS)
+    return np.asarray(rgb)
 
 
 class SegmentStore:
@@ -94,8 +103,7 @@ class SegmentStore:
         path = self._keyframe_path(image_hash)
         if not self._ready(path):
             with self._work("keyframes", 1):
-                # RGB to the encoder: its conversion to YUV is a tenth of the cost of ours in numpy
-                picture = slide_rgb(Path(image), self.size)
+                picture = _slide_rgb(Path(image), self.size)
                 encode_raw([picture.tobytes()], 1, self.size, path, self.settings, pix_fmt="rgb24",
                            what=f"the slide {Path(image).name}")  # fmt: skip
             with self._lock:
