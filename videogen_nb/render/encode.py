@@ -14,7 +14,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..atomic import place_recorded, temporary_sibling, write_recorded
 from ..errors import RenderError
@@ -32,6 +32,9 @@ class EncoderSettings:
     #: how much finer a keyframe is quantised than the frames after it: a still's one encoded frame stands
     #: for all its frames (2.0 at crf 20: 44 dB on our slides, against 42.8 for x264 over 16 frames of a still)
     ipratio: float = 2.0
+    #: quality of keyframes, each encoded as if alone (the first picture of an x264 run at crf 20 was quantised
+    #: as finely: 44.1 dB on our slides, 30 KB at 1080p)
+    keyframe_crf: int = 14
     #: seconds between keyframes within a still, so that a player can seek (and start) anywhere
     keyframe_seconds: float = 4.0
     preset: str = "veryfast"
@@ -47,6 +50,14 @@ class EncoderSettings:
         # mono speech; the "fast" coder is 3-4x quicker than the default on speech, at the same bitrate
         return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", self.audio_bitrate, "-ac", "1"]
 
+    def keyframe_args(self) -> list[str]:
+        """x264's arguments for keyframes encoded in a run of their own (see :class:`KeyframeRun`): every picture
+        an IDR, at a quality that does not depend on the pictures before it (qcomp=1: a constant rate factor)."""
+        args = self.video_args()
+        args[args.index("-crf") + 1] = str(self.keyframe_crf)
+        args[-1] += ":qcomp=1"
+        return [*args, "-force_key_frames", "expr:1"]
+
     def video_args(self) -> list[str]:
         # -bf 0: no B-frames, so x264's pieces carry no reordering (fades bring their own, see h264.py);
         # -threads 1: pieces are short and encoded side by side;
@@ -60,33 +71,88 @@ class EncoderSettings:
         ]  # fmt: skip
 
 
+class X264Run:
+    """One run of x264 fed raw pictures one at a time (``pix_fmt``, ``size``; scaled to ``out_size`` on the way)."""
+
+    def __init__(
+        self, count: int, size: tuple[int, int], out: Path, settings: EncoderSettings, args: list[str],
+        pix_fmt: str, what: str, out_size: tuple[int, int] | None = None,
+    ) -> None:  # fmt: skip
+        w, h = size
+        self.what = what
+        self.tmp = temporary_sibling(Path(out))
+        # the proxy's pictures are scaled by ffmpeg, in its own process: the master's decoded slide serves both
+        scale = ["-vf", f"scale={out_size[0]}:{out_size[1]}:flags=lanczos"] if out_size and tuple(out_size) != (w, h) else []
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+               "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{w}x{h}", "-framerate", str(settings.fps), "-i", "pipe:0",
+               "-frames:v", str(count), *scale, *args, "-f", "h264", str(self.tmp)]  # fmt: skip
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def feed(self, picture: bytes) -> None:
+        try:
+            self.proc.stdin.write(picture)
+        except BrokenPipeError:
+            self.proc.wait()
+            err = self.proc.stderr.read().decode(errors="replace")
+            self.close()
+            raise RenderError(f"ffmpeg stopped while encoding {self.what}: {err[-300:]}") from None
+
+    def finish(self) -> bytes:
+        """The stream x264 wrote, once every picture is fed."""
+        try:
+            self.proc.stdin.close()
+            err = self.proc.stderr.read().decode(errors="replace")
+            if self.proc.wait() != 0:
+                raise RenderError(f"ffmpeg failed while encoding {self.what}: {err.strip()[-300:]}")
+            return self.tmp.read_bytes()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop x264 if it still runs and remove its file (after a failure, or once read)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.tmp.unlink(missing_ok=True)
+
+
 def encode_raw(
     pictures: Iterable[bytes], count: int, size: tuple[int, int], out: Path, settings: EncoderSettings,
     pix_fmt: str = "yuv420p", what: str = "a picture",
 ) -> None:  # fmt: skip
     """Encode ``count`` raw pictures (``pix_fmt``, ``size``), streamed to x264 one at a time, as a raw H.264 piece
     at ``out`` (in the form pieces share: :func:`h264.adapt`)."""
-    w, h = size
-    tmp = temporary_sibling(Path(out))
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-           "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{w}x{h}", "-framerate", str(settings.fps), "-i", "pipe:0",
-           "-frames:v", str(count), *settings.video_args(), "-f", "h264", str(tmp)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    run = X264Run(count, size, out, settings, settings.video_args(), pix_fmt, what)
     try:
         for picture in pictures:
-            proc.stdin.write(picture)
-        proc.stdin.close()
-        err = proc.stderr.read().decode(errors="replace")
-        if proc.wait() != 0:
-            raise RenderError(f"ffmpeg failed while encoding {what}: {err.strip()[-300:]}")
-        write_recorded(Path(out), h264.adapt(tmp.read_bytes()))
-    except BrokenPipeError:
-        proc.wait()
-        raise RenderError(f"ffmpeg stopped while encoding {what}: {proc.stderr.read().decode(errors='replace')[-300:]}")
+            run.feed(picture)
+        stream = run.finish()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        tmp.unlink(missing_ok=True)
+        run.close()
+    write_recorded(Path(out), h264.adapt(stream))
+
+
+class KeyframeRun(X264Run):
+    """One run of x264 that encodes every picture fed to it as a keyframe of its own, each written to its path.
+
+    A run for many pictures costs a third of a run for each: each keyframe
+    still comes out as it would alone (a quality that does not depend on the
+    pictures before it, the id of a first IDR).
+    """
+
+    def __init__(self, outs: Sequence[Path], size: tuple[int, int], settings: EncoderSettings, pix_fmt: str = "rgb24",
+                 what: str = "slides", out_size: tuple[int, int] | None = None) -> None:  # fmt: skip
+        self.outs = list(outs)
+        super().__init__(len(self.outs), size, self.outs[0], settings, settings.keyframe_args(), pix_fmt, what, out_size)
+
+    def finish(self) -> bytes:
+        stream = super().finish()
+        units = h264.access_units(stream)
+        if len(units) != len(self.outs):
+            raise RenderError(f"x264 gave {len(units)} pictures for {len(self.outs)} {self.what}")
+        for unit, out in zip(units, self.outs):
+            write_recorded(Path(out), h264.first_idr(h264.adapt(unit)))
+        return stream
 
 
 def concat_raw(parts: Iterable[Path], out: Path) -> dict[int, int]:
@@ -96,14 +162,18 @@ def concat_raw(parts: Iterable[Path], out: Path) -> dict[int, int]:
     timeline: h264.Timeline | None = None
     try:
         with open(tmp, "wb") as dst:
-            cache: dict[Path, list[h264.Unit]] = {}
+            # repeats come in runs: keep the last piece; one that opens with an IDR and is numbered from it (a
+            # still, a keyframe) is copied as it is, only the others (fades, clips) are parsed and renumbered
+            last: tuple[Path, bytes, int, list[h264.Unit]] | None = None
             for part in parts:
-                if part not in cache:
+                if last is None or last[0] != part:
                     data = Path(part).read_bytes()
                     if timeline is None:
                         timeline = h264.Timeline(h264.sequence_info(data))
-                    cache = {part: h264.units_of(data, timeline.seq)}  # repeats come in runs: keep the last one
-                dst.write(timeline.add(cache[part]))
+                    frames = h264.self_numbered(data)
+                    last = (part, data, frames, [] if frames else h264.units_of(data, timeline.seq))
+                _, data, frames, units = last
+                dst.write(timeline.add_as_is(data, frames) if frames else timeline.add(units))
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)

@@ -27,10 +27,11 @@ muxer needs their times).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 START = b"\x00\x00\x00\x01"
-NAL_SLICE, NAL_IDR, NAL_SEI, NAL_SPS, NAL_PPS = 1, 5, 6, 7, 8
+NAL_SLICE, NAL_IDR, NAL_SEI, NAL_SPS, NAL_PPS, NAL_AUD = 1, 5, 6, 7, 8, 9
 SKIP_PPS_ID = 1  # x264 writes PPS 0; the skip frames' own PPS takes the next id
 FADE_PPS_ID = 2  # and the fades' (explicit weighted bi-prediction) the one after
 POC_BITS = 16  # picture order count field: whole bytes, so inserting it moves x264's slice data by whole bytes
@@ -121,6 +122,24 @@ def nal_units(stream: bytes) -> Iterator[bytes]:
     for k, s in enumerate(starts):
         end = starts[k + 1] - 3 if k + 1 < len(starts) else len(stream)
         yield stream[s:end].rstrip(b"\x00")
+
+
+def access_units(stream: bytes) -> list[bytes]:
+    """The access units of a stream of one-slice pictures, each with the parameter sets and SEI before it."""
+    units: list[bytes] = []
+    current: list[bytes] = []
+    has_slice = False
+    for nal in nal_units(stream):
+        nal_type = nal[0] & 0x1F
+        is_slice = nal_type in (NAL_SLICE, NAL_IDR)
+        if has_slice and (is_slice or nal_type in (NAL_SPS, NAL_PPS, NAL_SEI, NAL_AUD)):
+            units.append(b"".join(current))
+            current, has_slice = [], False
+        current.append(START + nal)
+        has_slice = has_slice or is_slice
+    if current:
+        units.append(b"".join(current))
+    return units
 
 
 @dataclass(frozen=True)
@@ -355,51 +374,85 @@ def adapt(stream: bytes) -> bytes:
     return b"".join(out)
 
 
+@dataclass(frozen=True)
+class _IdrSlice:
+    """An IDR access unit (as :func:`adapt` made it) taken apart: what its slice header says, where its data begins."""
+
+    before: bytes  # the parameter sets (start codes included) before the slice
+    nal_header: int
+    seq: SequenceInfo
+    slice_type: int
+    pps_id: int
+    idr_pic_id: int
+    poc: int
+    flags: int  # no_output_of_prior_pics_flag, long_term_reference_flag
+    qp_delta: int
+    deblocking: tuple[int, ...]
+    data: bytes  # the slice data (RBSP) from the byte after the header's alignment
+
+    @classmethod
+    def parse(cls, unit: bytes) -> "_IdrSlice":
+        nals = [START + n for n in nal_units(unit)]
+        seq = sequence_info(unit)
+        pps = next((parse_pps(n[4:]) for n in nals if n[4] & 0x1F == NAL_PPS), None)
+        if pps is None or not pps.cabac or pps.redundant_pic_cnt:
+            raise ValueError("a keyframe to rewrite needs its PPS (CABAC, no redundant pictures) beside it")
+        slice_nal = nals[-1][4:]
+        if slice_nal[0] & 0x1F != NAL_IDR:
+            raise ValueError("only an IDR picture can be rewritten so")
+        rbsp = unescape(slice_nal[1:])
+        r = BitReader(rbsp)
+        r.ue()
+        slice_type, pps_id = r.ue(), r.ue()
+        r.u(seq.log2_max_frame_num)
+        idr_pic_id, poc, flags, qp_delta = r.ue(), r.u(POC_BITS), r.u(2), r.se()
+        deblocking: list[int] = []
+        if pps.deblocking_control:
+            deblocking.append(r.ue())
+            if deblocking[0] != 1:
+                deblocking += [r.se(), r.se()]
+        while r.pos % 8:  # cabac_alignment_one_bit
+            r.u(1)
+        return cls(b"".join(nals[:-1]), slice_nal[0], seq, slice_type, pps_id, idr_pic_id, poc, flags, qp_delta,
+                   tuple(deblocking), rbsp[r.pos // 8 :])  # fmt: skip
+
+    def write(self, idr: bool, poc: int, idr_pic_id: int = 0) -> bytes:
+        """The access unit again, as an IDR (with ``idr_pic_id``) or as an I frame that is not one."""
+        w = BitWriter()
+        w.ue(0)
+        w.ue(self.slice_type)
+        w.ue(self.pps_id)
+        w.u(self.seq.log2_max_frame_num, 0)  # numbered when the pieces are joined
+        if idr:
+            w.ue(idr_pic_id)
+        w.u(POC_BITS, poc)
+        if idr:
+            w.u(2, self.flags)
+        else:
+            w.u(1, 0)  # adaptive_ref_pic_marking_mode_flag: sliding window
+        w.se(self.qp_delta)
+        if self.deblocking:
+            w.ue(self.deblocking[0])
+            for v in self.deblocking[1:]:
+                w.se(v)
+        bits = w.bits + [1] * (-len(w.bits) % 8)  # cabac_alignment_one_bit
+        header = bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+        nal_header = self.nal_header if idr else (self.nal_header & 0x60) | NAL_SLICE
+        return self.before + START + bytes([nal_header]) + escape(header + self.data)
+
+
 def open_keyframe(unit: bytes, poc: int) -> bytes:
     """An IDR access unit (as :func:`adapt` made it) as an I frame that is not an IDR: decoded, it leaves the
     pictures before it as references, for a fade into it. It is no place to start decoding (the fade after it
     needs the picture before), so players seek to the IDR before it; the picture's IDR follows the fade."""
-    nals = [START + n for n in nal_units(unit)]
-    seq = sequence_info(unit)
-    pps = next((parse_pps(n[4:]) for n in nals if n[4] & 0x1F == NAL_PPS), None)
-    if pps is None or not pps.cabac or pps.redundant_pic_cnt:
-        raise ValueError("a keyframe to open needs its PPS (CABAC, no redundant pictures) beside it")
-    slice_nal = nals[-1][4:]
-    if slice_nal[0] & 0x1F != NAL_IDR:
-        raise ValueError("only an IDR picture can be opened")
-    rbsp = unescape(slice_nal[1:])
-    r = BitReader(rbsp)
-    r.ue()
-    slice_type = r.ue()
-    pps_id = r.ue()
-    r.u(seq.log2_max_frame_num)
-    r.ue()  # idr_pic_id: gone
-    r.u(POC_BITS)
-    r.u(2)  # no_output_of_prior_pics_flag, long_term_reference_flag: gone
-    qp_delta = r.se()
-    deblocking: list[int] = []
-    if pps.deblocking_control:
-        deblocking.append(r.ue())
-        if deblocking[0] != 1:
-            deblocking += [r.se(), r.se()]
-    while r.pos % 8:  # cabac_alignment_one_bit
-        r.u(1)
-    w = BitWriter()
-    w.ue(0)
-    w.ue(slice_type)
-    w.ue(pps_id)
-    w.u(seq.log2_max_frame_num, 0)  # numbered when the pieces are joined
-    w.u(POC_BITS, poc)
-    w.u(1, 0)  # adaptive_ref_pic_marking_mode_flag: sliding window
-    w.se(qp_delta)
-    if deblocking:
-        w.ue(deblocking[0])
-        for v in deblocking[1:]:
-            w.se(v)
-    bits = w.bits + [1] * (-len(w.bits) % 8)  # cabac_alignment_one_bit
-    header = bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
-    opened = bytes([(slice_nal[0] & 0x60) | NAL_SLICE]) + escape(header + rbsp[r.pos // 8 :])
-    return b"".join(nals[:-1]) + START + opened
+    return _IdrSlice.parse(unit).write(idr=False, poc=poc)
+
+
+def first_idr(unit: bytes) -> bytes:
+    """An IDR access unit (as :func:`adapt` made it) with idr_pic_id 0, as x264 writes a stream's first picture:
+    x264 alternates the id between the pictures of one run, and a keyframe must not depend on its neighbours."""
+    idr = _IdrSlice.parse(unit)
+    return unit if idr.idr_pic_id == 0 else idr.write(idr=True, poc=idr.poc)
 
 
 def fade_pps(seq: SequenceInfo) -> bytes:
@@ -497,9 +550,15 @@ def skip_frame(seq: SequenceInfo, frame_num: int, poc: int) -> bytes:
     return START + bytes([0x41]) + escape(w.rbsp())  # nal_ref_idc 2, coded slice of a non-IDR picture
 
 
+@lru_cache(maxsize=4096)
+def _skip_in_piece(seq: SequenceInfo, n: int) -> bytes:
+    # the n-th frame of a piece; stills repeat the same few hundred of these, so each is written once
+    return skip_frame(seq, n, 2 * n)
+
+
 def repeat_picture(seq: SequenceInfo, first: int, count: int) -> bytes:
     """``count`` reference skip frames, the ``first``-th to be shown in their piece and on."""
-    return b"".join(skip_frame(seq, n, 2 * n) for n in range(first, first + count))
+    return b"".join(_skip_in_piece(seq, n) for n in range(first, first + count))
 
 
 def still(keyframe: bytes, frames: int) -> bytes:
@@ -560,6 +619,27 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
     return units
 
 
+def self_numbered(piece: bytes) -> int:
+    """The frames of ``piece`` if it already carries the numbers the joined stream gives it, else 0.
+
+    That is so when the piece opens with an IDR (where numbering starts again),
+    holds no other, and every frame is one slice that is a reference, shown in
+    the order it is decoded: pieces are written numbered that way from their
+    start (frame_num n, picture order count 2n), so joining copies them as
+    they are. Only the NAL headers are read, not the slices' bits.
+    """
+    frames = 0
+    for nal in nal_units(piece):
+        nal_type = nal[0] & 0x1F
+        if nal_type not in (NAL_SLICE, NAL_IDR):
+            continue
+        # an IDR first and only first; a reference; first_mb_in_slice 0 (its ue(0) is a single 1 bit)
+        if (nal_type == NAL_IDR) != (frames == 0) or not nal[0] & 0x60 or len(nal) < 2 or not nal[1] & 0x80:
+            return 0
+        frames += 1
+    return frames
+
+
 class Timeline:
     """Joins pieces into one stream: numbers every frame (frame_num, picture order count) as the decoder expects,
     and notes the frames shown in another order than decoded (``moves``: decode index -> display index)."""
@@ -570,6 +650,13 @@ class Timeline:
         self._idr_shown = 0
         self._last_reference = -1
         self.moves: dict[int, int] = {}
+
+    def add_as_is(self, piece: bytes, frames: int) -> bytes:
+        """A piece that :func:`self_numbered` found numbered already (``frames`` frames): taken as it is."""
+        self._idr_shown = self.decoded
+        self._last_reference = (frames - 1) % (1 << self.seq.log2_max_frame_num)
+        self.decoded += frames
+        return piece
 
     def add(self, units: list[Unit]) -> bytes:
         """The piece's bytes, renumbered to follow what came before."""

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -154,17 +155,27 @@ class NarrationTrack:
             return out
         # a chunk is reused only if it still has the size and hash recorded when it was encoded
         missing = [c for c in chunks if recorded_digest(self._path(c)) is None]
-        for run in _runs(missing):
-            # consecutive scenes are encoded in one go (the first build is one ffmpeg run), then split
-            frames = encode_pcm((chunk_pcm(c) for c in run), sum(c.length for c in run), self.settings)
-            k = 0
-            for c in run:
-                n = c.length // AAC_FRAME
-                write_recorded(self._path(c), b"".join(frames[k : k + n]))
-                k += n
+        runs = _runs(missing, parts=os.cpu_count() or 1)
+        if len(runs) > 1:
+            # the AAC encoder is single-threaded and the longest task of a render: its runs go side by side
+            with ThreadPoolExecutor(min(len(runs), os.cpu_count() or 1)) as pool:
+                list(pool.map(self._encode_run, runs))
+        else:
+            for run in runs:
+                self._encode_run(run)
         self.encoded = [c.index for c in missing]
         _concatenate([self._path(c) for c in chunks], out)  # streamed: memory does not grow with the video
         return out
+
+
+    def _encode_run(self, run: list[Chunk]) -> None:
+        """Consecutive scenes encoded in one go, then split into their chunks."""
+        frames = encode_pcm((chunk_pcm(c) for c in run), sum(c.length for c in run), self.settings)
+        k = 0
+        for c in run:
+            n = c.length // AAC_FRAME
+            write_recorded(self._path(c), b"".join(frames[k : k + n]))
+            k += n
 
 
 MAX_RUN_SAMPLES = 300 * AUDIO_RATE  # one encoder run holds at most five minutes: its AAC is kept in memory
@@ -184,13 +195,15 @@ def _concatenate(parts: list[Path], out: Path) -> None:
         raise
 
 
-def _runs(chunks: list[Chunk]) -> list[list[Chunk]]:
-    """Group chunks of consecutive scenes, at most :data:`MAX_RUN_SAMPLES` a group."""
+def _runs(chunks: list[Chunk], parts: int = 1) -> list[list[Chunk]]:
+    """Group chunks of consecutive scenes, at most :data:`MAX_RUN_SAMPLES` a group, and about an equal share of
+    them in each of ``parts`` groups (so that that many encoders can share the work)."""
+    total = sum(c.length for c in chunks)
+    most = max(AAC_FRAME, min(MAX_RUN_SAMPLES, -(-total // max(1, parts))))
     runs: list[list[Chunk]] = []
     for c in chunks:
-        if runs and runs[-1][-1].index + 1 == c.index and sum(x.length for x in runs[-1]) + c.length <= MAX_RUN_SAMPLES:
+        if runs and runs[-1][-1].index + 1 == c.index and sum(x.length for x in runs[-1]) + c.length <= most:
             runs[-1].append(c)
         else:
             runs.append([c])
     return runs
-
