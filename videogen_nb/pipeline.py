@@ -9,8 +9,10 @@ order they run in comes from what each requires and provides.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -195,6 +197,41 @@ def _waiting_note(events: EventBus):
             print(f"videogen: {message}", file=sys.stderr, flush=True)
 
     return note
+
+
+class _Preparations:
+    """Stages' preparations running in threads beside the stages before them (see :meth:`Stage.prepare`)."""
+
+    def __init__(self) -> None:
+        self._running: dict[str, tuple[threading.Thread, threading.Event]] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._running
+
+    def start(self, stage: Stage, ctx: PipelineContext, services: Services) -> None:
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                stage.prepare(ctx, services, stop)
+            except Exception:  # noqa: BLE001 - only a head start: the stage's run does the work again and reports
+                logging.getLogger(__name__).debug("preparing %s failed", stage.name, exc_info=True)
+
+        thread = threading.Thread(target=work, name=f"prepare-{stage.name}", daemon=True)
+        self._running[stage.name] = (thread, stop)
+        thread.start()
+
+    def wait_for(self, name: str) -> None:
+        """Before stage ``name`` runs: its preparation is finished."""
+        if name in self._running:
+            self._running[name][0].join()
+
+    def stop(self) -> None:
+        """Stop every preparation and wait for it (the run ended, or failed: nothing may write on behind it)."""
+        for thread, stop in self._running.values():
+            stop.set()
+        for thread, _ in self._running.values():
+            thread.join()
 
 
 class Pipeline:
@@ -734,26 +771,45 @@ class Pipeline:
         deferred: Optional[StageFailedError] = None
         ran: list[str] = []
         t0 = time.perf_counter()
-        for name in names:
-            status = self.status()
-            if status[name] == "done":
-                continue
-            blocker = self._first_blocker(self.stage(name), status)
-            if blocker and deferred is not None:
-                raise deferred
-            try:
-                self._run_stage(name)
-                ran.append(name)
-            except StageFailedError as exc:
-                if self.stage(name).critical:
-                    raise
-                deferred = exc
-                self.events.warning(name, str(exc))
+        early = _Preparations()
+        try:
+            for name in names:
+                status = self.status()
+                if status[name] == "done":
+                    continue
+                blocker = self._first_blocker(self.stage(name), status)
+                if blocker and deferred is not None:
+                    raise deferred
+                self._prepare_later_stages(names[names.index(name) + 1 :], status, early)
+                early.wait_for(name)
+                try:
+                    self._run_stage(name)
+                    ran.append(name)
+                except StageFailedError as exc:
+                    if self.stage(name).critical:
+                        raise
+                    deferred = exc
+                    self.events.warning(name, str(exc))
+        finally:
+            early.stop()
         if len(ran) > 1:
             self._last_change = f"ran {', '.join(ran)} in {time.perf_counter() - t0:.2f} s"
         elif not ran and deferred is None:
             self._last_change = "nothing to do: every stage asked for is done"
         return self.status()
+
+    def _prepare_later_stages(self, later: list[str], status: StatusView, early: "_Preparations") -> None:
+        """Start the preparation of each stage in ``later`` whose ``prepares_from`` is made by stages all done."""
+        for name in later:
+            stage = self.stage(name)
+            if not stage.prepares_from or name in early or status[name] == "done":
+                continue
+            makers = [s for s in self._stages if set(s.provides) & set(stage.prepares_from)]
+            if all(status[m.name] == "done" for m in makers):
+                early.start(stage, self.ctx, Services(
+                    events=EventBus(), executor=self._executor_cm, engine=self.engine, fallback=self.fallback,
+                    enhancer=self.enhancer, clips=self.clips, stage_names=tuple(s.name for s in self._stages),
+                ))  # fmt: skip  (its own events: a preparation shows no progress beside the stage that runs)
 
     def save(self) -> Path:
         """Checkpoint the context now (edits made since the last stage included); return the file."""

@@ -6,7 +6,9 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
+
+from PIL import Image
 
 from ..atomic import atomic_write_bytes, inside, recorded_digest, write_recorded
 from .slides import Slide
@@ -30,16 +32,21 @@ class SlideStore:
 
     def get(self, key: str, draw: Callable[[], Slide], name: str = "") -> StoredSlide:
         """The slide stored under ``key``, drawn with ``draw()`` if it is not there yet."""
+        return self.get_drawn(key, draw, name)[0]
+
+    def get_drawn(self, key: str, draw: Callable[[], Slide], name: str = "") -> tuple[StoredSlide, Optional[Image.Image]]:
+        """As :meth:`get`, with the picture itself if it was drawn now (None if it was stored already): whoever
+        encodes it next need not read the PNG back."""
         png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
         try:
             m = json.loads(meta.read_text(encoding="utf-8"))
             if recorded_digest(png) == m["sha256"]:
-                return StoredSlide(png, m["sha256"], tuple(m["warnings"]))
+                return StoredSlide(png, m["sha256"], tuple(m["warnings"])), None
         except (OSError, ValueError, KeyError, TypeError):
             pass  # not drawn yet, an unfinished entry, or a PNG that changed since: draw it
         slide = draw()
         buf = io.BytesIO()
         slide.image.save(buf, format="PNG", compress_level=1)
         digest = write_recorded(png, buf.getvalue())
-        atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"))
-        return StoredSlide(png, digest, tuple(slide.warnings))
+        atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"), durable=False)
+        return StoredSlide(png, digest, tuple(slide.warnings)), slide.image

@@ -19,6 +19,8 @@ keeps what it makes in ``ctx.artifacts`` under the names it provides::
 
 from __future__ import annotations
 
+import threading
+
 from abc import ABC, abstractmethod
 from concurrent.futures import Executor, Future, as_completed
 from contextlib import AbstractContextManager
@@ -86,9 +88,18 @@ class Stage(ABC):
     #: the type of each artifact this stage keeps in ``ctx.artifacts``, checked when it finishes
     artifact_types: Mapping[str, Any] = {}
 
+    #: what :meth:`prepare` reads: once the stages that make these are done, it may start beside the stages
+    #: still to run before this one (empty: the stage prepares nothing)
+    prepares_from: tuple[str, ...] = ()
+
     @abstractmethod
     def run(self, ctx: PipelineContext, services: Services) -> str:
         """Do the stage's work on ``ctx``; return a one-line summary of what it made."""
+
+    def prepare(self, ctx: PipelineContext, services: Services, stop: threading.Event) -> None:
+        """Work that can begin early, beside the stages before this one (the video draws its slides while the
+        speech is made). It only fills stores the run reads by content, so the run makes the same output with
+        or without it; it must not change ``ctx``, and stops soon after ``stop`` is set. Nothing by default."""
 
     def steps(self, ctx: PipelineContext) -> int:
         """How many steps its progress bar counts (1 unless the stage works scene by scene)."""

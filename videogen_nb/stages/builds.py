@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+from PIL import Image
+
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
 from ..render.motion import Motion, find_motion
@@ -78,17 +80,34 @@ def draw_build(
     motion = find_motion(laid.blocks, laid.ops) if laid is not None else None
     if plan is None and motion is None:
         return None
-    store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
-    key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
     pictures = (slide,)
     if plan is not None:
-        hides = any(u.hides for u in layout.units)  # else the state before the first unit is the still itself
-        pictures = tuple(
-            slide if s.current < 0 and not hides else
-            store.get(f"{key}-{s.current + 1}", lambda c=s.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
-            for s in plan.steps
-        )  # fmt: skip
+        pictures = tuple(_state(look, scene, index, layout, s.current, slide)[0] for s in plan.steps)
     return SceneBuild(plan, pictures, motion)
+
+
+def _state(
+    look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, current: int, slide: StoredSlide
+) -> tuple[StoredSlide, Optional[Image.Image]]:  # fmt: skip
+    """The state of the slide while unit ``current`` is spoken, drawn once for what it shows (with the picture if it
+    was drawn now). Before the first unit, a slide whose units all stay in view is the still itself."""
+    if current < 0 and not any(u.hides for u in layout.units):
+        return slide, None
+    store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
+    key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
+    return store.get_drawn(f"{key}-{current + 1}", lambda: Slide(draw_state(layout, current)), name=f"{scene.scene_id}-")
+
+
+def draw_states(
+    look: "SlideLook", scene: SceneConfig, index: int, slide: StoredSlide
+) -> list[tuple[StoredSlide, Optional[Image.Image]]]:  # fmt: skip
+    """Every state scene ``index``'s reveal can show, drawn before its timing is known (with the pictures drawn
+    now); a plan made later steps through some or all of them. Empty for a slide that holds still."""
+    layout = reveal_layout(scene, look.size, get_theme(look.theme_name), index=index, total=look.total, footer=look.title)
+    if layout is None:
+        return []
+    first = -1 if any(u.hides for u in layout.units) else 0
+    return [_state(look, scene, index, layout, c, slide) for c in range(first, len(layout.units))]
 
 
 def scene_reveal_of(

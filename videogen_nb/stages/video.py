@@ -7,6 +7,8 @@ render encodes that scene's segment and sound and copies the rest.
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -31,16 +33,20 @@ from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, concat_raw, mux
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
-from ..render.segments import SegmentStore, Shot
+from ..render.segments import SegmentStore, Shot, encode_keyframes_together
 from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import frame_quantum
 from .base import Services, Stage, collect
-from .builds import SceneBuild, draw_build, last_step_frame
+from .builds import SceneBuild, draw_build, draw_states, last_step_frame
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
+#: most scenes drawn and encoded in one task of the executor
+SCENE_BATCH = 6
+#: most keyframes encoded in one run of x264 (a batch is one task of the executor)
+KEYFRAME_BATCH = 24
 #: the proxy's encoder: low bitrate, for a quick look (its frame rate is the video's)
 PROXY_ENCODER = EncoderSettings(crf=30)
 
@@ -76,6 +82,7 @@ class VideoStage(Stage):
 
     name = "video"
     requires = ("scenes", "timing_report")
+    prepares_from = ("scenes",)
     provides = ("video_dir", "final_video_path", "proxy_path")
 
     def steps(self, ctx: PipelineContext) -> int:
@@ -87,12 +94,8 @@ class VideoStage(Stage):
             raise StageOrderError("video", "audio", "is out of date with the scenes (they were added or removed)")
         video_dir = ctx.workdir / "video"
         total = len(vc.scenes)
-        theme_name = effective_theme(st, vc)
-        look = SlideLook(video_dir / "slides", st.resolution, theme_name, total, vc.title)
-        enc = Encoding.for_video(video_dir, st, theme_name)
-        # the proxy: the same slides and sound at a low bitrate, for quick looks in the notebook
-        light = Encoding.for_proxy(video_dir, st, theme_name)
-        encodings = [enc] + ([light] if light is not None else [])
+        look, encodings = self._looks(ctx)
+        enc, light = encodings[0], (encodings[1] if len(encodings) > 1 else None)
         cues: dict[int, list[SubtitleCue]] = {}
         if st.burn_subtitles:
             for cue in build_cues(report):
@@ -104,10 +107,13 @@ class VideoStage(Stage):
             # the sound is built beside the picture
             sound = pool.submit(build_narration, video_dir / "narration", enc.encoder, report, video_dir / "narration.aac")
             drawn: list[StoredSlide] = []
-            for i, s in enumerate(pool.map(partial(draw_slide, look), vc.scenes, range(total))):
-                drawn.append(s)
-                events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
+            for batch in self._scene_batches(ctx, look, encodings, pool):
+                for s in batch.result():
+                    drawn.append(s)
+                    i = len(drawn) - 1
+                    events.progress(self.name, i + 1, steps, f"slide {i + 1}: {vc.scenes[i].title[:40]}")
             builds = self._builds(ctx, look, enc.fade, drawn, pool)
+            self._keyframes(vc, encodings, drawn, builds, pool, events, steps)
             pictures = self._pictures(vc, report, encodings, cues, drawn, builds, services, pool, steps)
             narration, sounds = sound.result()
         warnings = [w for s in drawn for w in s.warnings]
@@ -134,6 +140,44 @@ class VideoStage(Stage):
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
 
+    def prepare(self, ctx: PipelineContext, services: Services, stop: threading.Event) -> None:
+        """While the speech is made: draw every slide and every state a reveal may show, and encode their keyframes
+        (none of it waits for the timing, which only says when each shows)."""
+        if ctx.video_config is None or not ctx.video_config.scenes:
+            return
+        look, encodings = self._looks(ctx)
+        with services.executor(None) as pool:
+            batches = self._scene_batches(ctx, look, encodings, pool)
+            for k, batch in enumerate(batches):
+                if stop.is_set():
+                    for rest in batches[k:]:
+                        rest.cancel()
+                    break
+                batch.result()
+
+    def _looks(self, ctx: PipelineContext) -> tuple["SlideLook", list["Encoding"]]:
+        """How the slides look, and the encodings made of them: the video's and its proxy's (the same slides and
+        sound at a low bitrate, for quick looks in the notebook), if one is asked for."""
+        vc, st = ctx.video_config, ctx.settings
+        video_dir = ctx.workdir / "video"
+        theme_name = effective_theme(st, vc)
+        look = SlideLook(video_dir / "slides", st.resolution, theme_name, len(vc.scenes), vc.title)
+        light = Encoding.for_proxy(video_dir, st, theme_name)
+        return look, [Encoding.for_video(video_dir, st, theme_name)] + ([light] if light is not None else [])
+
+    def _scene_batches(self, ctx: PipelineContext, look: "SlideLook", encodings: list["Encoding"], pool) -> list:
+        """Futures, in scene order, of batches of scenes drawn (slides, and every state of their reveals) with the
+        keyframes of their stills encoded; each gives its scenes' slides."""
+        vc, st = ctx.video_config, ctx.settings
+        total = len(vc.scenes)
+        size = max(1, min(SCENE_BATCH, -(-total // (2 * (os.cpu_count() or 1)))))
+        futures = []
+        for k in range(0, total, size):
+            scenes = tuple(vc.scenes[k : k + size])
+            animate = tuple(s.plays_clip is None and scene_animates(st, vc, s) for s in scenes)
+            futures.append(pool.submit(draw_scenes, look, tuple(encodings), scenes, k, animate))
+        return futures
+
     def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, drawn: list[StoredSlide], pool) -> list[Optional[SceneBuild]]:
         """Each scene's reveal with its states drawn (None where the slide holds still), on the executor."""
         vc, report, st = ctx.video_config, ctx.timing_report, ctx.settings
@@ -153,6 +197,25 @@ class VideoStage(Stage):
         for i, build in zip(moving, made):
             out[i] = build
         return out
+
+    def _keyframes(self, vc, encodings, drawn, builds, pool, events, steps) -> None:
+        """Every still picture's keyframe in every encoding, a batch of them per run of x264 on the executor (a run
+        per picture cost two to three times as much); the scenes' pieces then find them made."""
+        pictures: dict[str, StoredSlide] = {}
+        for i, scene in enumerate(vc.scenes):
+            build = builds[i]
+            if scene.plays_clip is None and (build is None or build.motion is None):
+                pictures.update((p.sha256, p) for p in (build.pictures if build is not None else (drawn[i],)))
+        todo = list(pictures.values())
+        if not todo:
+            return
+        events.progress(self.name, len(vc.scenes), steps, f"encoding {len(todo)} keyframes")
+        # batches small enough that the workers share them out evenly, large enough that starting x264 is little
+        size = max(1, min(KEYFRAME_BATCH, -(-len(todo) // (2 * (os.cpu_count() or 1)))))
+        batches = [tuple(todo[k : k + size]) for k in range(0, len(todo), size)]
+        futures = [pool.submit(encode_keyframes_of, tuple(encodings), batch) for batch in batches]
+        for f in futures:
+            f.result()
 
     def _pictures(self, vc, report, encodings, cues, drawn, builds, services, pool, steps) -> dict[tuple[int, int], "ScenePicture"]:
         """Every scene's pieces in every encoding (the video, its proxy): still scenes on the executor, clip
@@ -252,9 +315,14 @@ class SlideLook:
 
 def draw_slide(look: SlideLook, scene: SceneConfig, index: int) -> StoredSlide:
     """Scene ``index``'s slide, drawn once for what it shows (kept as a PNG by content)."""
+    return draw_slide_now(look, scene, index)[0]
+
+
+def draw_slide_now(look: SlideLook, scene: SceneConfig, index: int) -> tuple[StoredSlide, Optional[Image.Image]]:
+    """As :func:`draw_slide`, with the picture if it was drawn now (None if it was stored already)."""
     key = stable_hash(RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:24]
     theme = get_theme(look.theme_name)
-    return SlideStore(look.folder).get(
+    return SlideStore(look.folder).get_drawn(
         key, lambda: draw_scene(scene, look.size, theme, index, look.total, look.title), name=f"{scene.scene_id}-"
     )
 
@@ -308,6 +376,36 @@ def scene_fades(scenes: list[SceneConfig], report: TimingReport, fade: int) -> l
         if scenes[i].plays_clip is None and scenes[i - 1].plays_clip is None and before.end_frame - before.start_frame > fade:
             out[i] = fade
     return out
+
+
+def draw_scenes(
+    look: SlideLook, encodings: tuple[Encoding, ...], scenes: tuple[SceneConfig, ...], first: int,
+    animate: tuple[bool, ...],
+) -> list[StoredSlide]:  # fmt: skip
+    """Scenes ``first``, ``first + 1``... drawn: each slide and, where ``animate`` says, every state its reveal may
+    show; then the keyframes of all of them (but a clip's) in every encoding, in one run of x264 each. Returns the
+    slides. Pictures drawn now go to the encoder as they are; only stored ones are read back."""
+    slides: list[StoredSlide] = []
+    pictures: dict[str, StoredSlide] = {}
+    images: dict[str, Image.Image] = {}
+    for k, scene in enumerate(scenes):
+        slide, image = draw_slide_now(look, scene, first + k)
+        slides.append(slide)
+        if scene.plays_clip is not None:
+            continue
+        drawn = [(slide, image)] + (draw_states(look, scene, first + k, slide) if animate[k] else [])
+        for pic, img in drawn:
+            pictures[pic.sha256] = pic
+            if img is not None:
+                images[pic.sha256] = img
+    encode_keyframes_together([enc.store() for enc in encodings], [(p.path, p.sha256) for p in pictures.values()], images)
+    return slides
+
+
+def encode_keyframes_of(encodings: tuple[Encoding, ...], pictures: tuple[StoredSlide, ...]) -> int:
+    """The keyframes of ``pictures`` in each of ``encodings`` not made yet, a run of x264 for each, every picture read
+    once for all of them; how many were encoded."""
+    return encode_keyframes_together([enc.store() for enc in encodings], [(p.path, p.sha256) for p in pictures])
 
 
 def encode_scene(
