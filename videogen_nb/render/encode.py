@@ -72,20 +72,18 @@ class EncoderSettings:
 
 
 class X264Run:
-    """One run of x264 fed raw pictures one at a time (``pix_fmt``, ``size``; scaled to ``out_size`` on the way)."""
+    """One run of x264 fed raw pictures one at a time (``pix_fmt``, ``size``)."""
 
     def __init__(
         self, count: int, size: tuple[int, int], out: Path, settings: EncoderSettings, args: list[str],
-        pix_fmt: str, what: str, out_size: tuple[int, int] | None = None,
+        pix_fmt: str, what: str,
     ) -> None:  # fmt: skip
         w, h = size
         self.what = what
         self.tmp = temporary_sibling(Path(out))
-        # the proxy's pictures are scaled by ffmpeg, in its own process: the master's decoded slide serves both
-        scale = ["-vf", f"scale={out_size[0]}:{out_size[1]}:flags=lanczos"] if out_size and tuple(out_size) != (w, h) else []
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{w}x{h}", "-framerate", str(settings.fps), "-i", "pipe:0",
-               "-frames:v", str(count), *scale, *args, "-f", "h264", str(self.tmp)]  # fmt: skip
+               "-frames:v", str(count), *args, "-f", "h264", str(self.tmp)]  # fmt: skip
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def feed(self, picture: bytes) -> None:
@@ -141,9 +139,9 @@ class KeyframeRun(X264Run):
     """
 
     def __init__(self, outs: Sequence[Path], size: tuple[int, int], settings: EncoderSettings, pix_fmt: str = "rgb24",
-                 what: str = "slides", out_size: tuple[int, int] | None = None) -> None:  # fmt: skip
+                 what: str = "slides") -> None:  # fmt: skip
         self.outs = list(outs)
-        super().__init__(len(self.outs), size, self.outs[0], settings, settings.keyframe_args(), pix_fmt, what, out_size)
+        super().__init__(len(self.outs), size, self.outs[0], settings, settings.keyframe_args(), pix_fmt, what)
 
     def finish(self) -> bytes:
         stream = super().finish()

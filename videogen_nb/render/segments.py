@@ -43,16 +43,28 @@ class Shot:
     fade: int = 0
 
 
-def _slide_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
-    """A stored slide as an RGB array of ``size`` (scaled if it is another size); x264's own conversion to YUV
-    is a tenth of the cost of one in numpy."""
+def _slide_image(path: Path) -> Image.Image:
+    """A stored slide, loaded, as RGB."""
     with Image.open(path) as img:
         img.load()
-        rgb = img if img.mode == "RGB" else img.convert("RGB")
-    if rgb.size != tuple(size):
-        # reducing_gap: a box reduction first, then Lanczos over the last factor (a third of the time, same look)
-        rgb = rgb.resize(tuple(size), Image.LANCZOS, reducing_gap=3.0)
-    return np.asarray(rgb)
+        return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def _sized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``image`` at ``size``: as it is, reduced by a whole factor (a box filter, the proxy's 1080p to 360p in a few
+    milliseconds), or resized (Lanczos after a box reduction)."""
+    size = (int(size[0]), int(size[1]))
+    if image.size == size:
+        return image
+    k = image.width // size[0]
+    if k > 1 and image.width == size[0] * k and image.height == size[1] * k:
+        return image.reduce(k)
+    return image.resize(size, Image.LANCZOS, reducing_gap=2.0)
+
+
+def _slide_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """A stored slide as an RGB array of ``size`` (scaled if it is another size)."""
+    return np.asarray(_sized(_slide_image(path), size))
 
 
 class SegmentStore:
@@ -199,14 +211,13 @@ def encode_keyframes_together(
     stores: Sequence[SegmentStore], pictures: Sequence[tuple[Path, str]], images: Optional[dict[str, Image.Image]] = None
 ) -> int:
     """The keyframes of ``pictures`` (path, hash) for every store that lacks them, one run of x264 per store; each
-    picture is read once for all of them (the proxy's x264 scales it), or taken from ``images`` (by hash) where
-    it was just drawn. Returns how many keyframes were encoded."""
+    picture is read once for all of them, or taken from ``images`` (by hash) where it was just drawn. Returns how
+    many keyframes were encoded."""
     images = images or {}
     needs = [{h: Path(p) for p, h in pictures if not store._ready(store._keyframe_path(h))} for store in stores]
     wanted = {h: p for need in needs for h, p in need.items()}
     if not wanted:
         return 0
-    size = max((store.size for store in stores), key=lambda s: s[0] * s[1])  # what the slides are drawn at
     names = ", ".join(p.name for p in list(wanted.values())[:3]) + (", ..." if len(wanted) > 3 else "")
     t0 = time.perf_counter()
     runs: list[tuple[SegmentStore, dict, KeyframeRun]] = []
@@ -214,17 +225,17 @@ def encode_keyframes_together(
         for store, need in zip(stores, needs):
             if need:
                 outs = [store._keyframe_path(h) for h in need]
-                run = KeyframeRun(outs, size, store.settings, what=f"the slides {names}", out_size=store.size)
-                runs.append((store, need, run))
+                runs.append((store, need, KeyframeRun(outs, store.size, store.settings, what=f"the slides {names}")))
         for h, path in wanted.items():
             image = images.get(h)
-            if image is not None and image.mode == "RGB" and image.size == size:
-                picture = image.tobytes()
-            else:
-                picture = _slide_rgb(path, size).tobytes()
-            for _, need, run in runs:
+            if image is None or image.mode != "RGB":
+                image = _slide_image(path)
+            sized: dict[tuple[int, int], bytes] = {}
+            for store, need, run in runs:
                 if h in need:
-                    run.feed(picture)
+                    if store.size not in sized:
+                        sized[store.size] = _sized(image, store.size).tobytes()
+                    run.feed(sized[store.size])
         for store, need, run in runs:
             run.finish()
             with store._lock:

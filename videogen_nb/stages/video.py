@@ -8,6 +8,9 @@ render encodes that scene's segment and sound and copies the rest.
 from __future__ import annotations
 
 import os
+import pickle
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, replace
 from functools import partial
@@ -142,18 +145,39 @@ class VideoStage(Stage):
 
     def prepare(self, ctx: PipelineContext, services: Services, stop: threading.Event) -> None:
         """While the speech is made: draw every slide and every state a reveal may show, and encode their keyframes
-        (none of it waits for the timing, which only says when each shows)."""
+        (none of it waits for the timing, which only says when each shows).
+
+        In a Python process of its own: drawing is Python, and in a thread it
+        would take turns with the speech for the interpreter (it made both
+        slower than one after the other).
+        """
         if ctx.video_config is None or not ctx.video_config.scenes:
             return
         look, encodings = self._looks(ctx)
-        with services.executor(None) as pool:
-            batches = self._scene_batches(ctx, look, encodings, pool)
-            for k, batch in enumerate(batches):
-                if stop.is_set():
-                    for rest in batches[k:]:
-                        rest.cancel()
+        jobs = [(look, tuple(encodings), *batch) for batch in self._batches(ctx)]
+        code = "import pickle, sys; from videogen_nb.stages.video import draw_batches; draw_batches(pickle.load(sys.stdin.buffer))"
+        proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            proc.stdin.write(pickle.dumps(jobs))
+            proc.stdin.close()
+            while proc.poll() is None:
+                if stop.wait(0.05):
                     break
-                batch.result()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+
+    def _batches(self, ctx: PipelineContext) -> list[tuple[tuple[SceneConfig, ...], int, tuple[bool, ...]]]:
+        """The scenes in batches for :func:`draw_scenes`: (scenes, index of the first, whether each builds up)."""
+        vc, st = ctx.video_config, ctx.settings
+        total = len(vc.scenes)
+        size = max(1, min(SCENE_BATCH, -(-total // (2 * (os.cpu_count() or 1)))))
+        out = []
+        for k in range(0, total, size):
+            scenes = tuple(vc.scenes[k : k + size])
+            out.append((scenes, k, tuple(s.plays_clip is None and scene_animates(st, vc, s) for s in scenes)))
+        return out
 
     def _looks(self, ctx: PipelineContext) -> tuple["SlideLook", list["Encoding"]]:
         """How the slides look, and the encodings made of them: the video's and its proxy's (the same slides and
@@ -168,15 +192,7 @@ class VideoStage(Stage):
     def _scene_batches(self, ctx: PipelineContext, look: "SlideLook", encodings: list["Encoding"], pool) -> list:
         """Futures, in scene order, of batches of scenes drawn (slides, and every state of their reveals) with the
         keyframes of their stills encoded; each gives its scenes' slides."""
-        vc, st = ctx.video_config, ctx.settings
-        total = len(vc.scenes)
-        size = max(1, min(SCENE_BATCH, -(-total // (2 * (os.cpu_count() or 1)))))
-        futures = []
-        for k in range(0, total, size):
-            scenes = tuple(vc.scenes[k : k + size])
-            animate = tuple(s.plays_clip is None and scene_animates(st, vc, s) for s in scenes)
-            futures.append(pool.submit(draw_scenes, look, tuple(encodings), scenes, k, animate))
-        return futures
+        return [pool.submit(draw_scenes, look, tuple(encodings), *batch) for batch in self._batches(ctx)]
 
     def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, drawn: list[StoredSlide], pool) -> list[Optional[SceneBuild]]:
         """Each scene's reveal with its states drawn (None where the slide holds still), on the executor."""
@@ -400,6 +416,12 @@ def draw_scenes(
                 images[pic.sha256] = img
     encode_keyframes_together([enc.store() for enc in encodings], [(p.path, p.sha256) for p in pictures.values()], images)
     return slides
+
+
+def draw_batches(jobs: list[tuple]) -> None:
+    """:func:`draw_scenes` for each job in turn (the video stage's preparation runs this in a process of its own)."""
+    for job in jobs:
+        draw_scenes(*job)
 
 
 def encode_keyframes_of(encodings: tuple[Encoding, ...], pictures: tuple[StoredSlide, ...]) -> int:
