@@ -118,6 +118,31 @@ def decode_frame(video: Path, t: float, size: tuple[int, int]) -> np.ndarray:
     return np.frombuffer(out, np.uint8).reshape(h, w, 3)
 
 
+def decode_frames(video: Path, numbers: list[int], size: tuple[int, int]) -> dict[int, np.ndarray]:
+    """The decoded frames with these indices (counted from 0), as RGB arrays of shape (h, w, 3)."""
+    expr = "+".join(f"eq(n\\,{n})" for n in sorted(set(numbers)))
+    w, h = size
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(video), "-vf", f"select={expr}", "-fps_mode", "passthrough",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    arr = np.frombuffer(out, np.uint8).reshape(-1, h, w, 3)
+    return dict(zip(sorted(set(numbers)), arr))
+
+
+def region(img: np.ndarray, box) -> np.ndarray:
+    """The pixels of ``img`` inside ``box`` (left, top, right, bottom), as floats."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    return img[max(0, y0) : y1, max(0, x0) : x1].astype(np.float32)
+
+
+def ink(img: np.ndarray, box) -> float:
+    """How much text is in ``box``: the share of its pixels much brighter than the dark theme's background."""
+    r = region(img, box)
+    return float((r.mean(axis=2) > 120).mean())
+
+
 def decode_audio(video: Path, rate: int = 16000) -> np.ndarray:
     """The whole soundtrack as mono float samples at ``rate``."""
     out = subprocess.run(

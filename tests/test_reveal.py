@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import decode_frames, ink, region
 from videogen_nb import Pipeline
 from videogen_nb.alignment import first_spoken
-from videogen_nb.ffmpeg import ffmpeg_exe
 from videogen_nb.models import SceneConfig, SceneTiming, WordTiming
 from videogen_nb.render.reveal import draw_state, reveal_layout
 from videogen_nb.render.slides import render_slide, slide_ops
@@ -22,27 +21,7 @@ FPS = 30
 
 
 def frames_at(video: Path, numbers: list[int], size=SIZE) -> dict[int, np.ndarray]:
-    """The decoded frames with these indices (counted from 0), as RGB arrays."""
-    expr = "+".join(f"eq(n\\,{n})" for n in sorted(set(numbers)))
-    w, h = size
-    out = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(video), "-vf", f"select={expr}", "-fps_mode", "passthrough",
-         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    arr = np.frombuffer(out, np.uint8).reshape(-1, h, w, 3)
-    return dict(zip(sorted(set(numbers)), arr))
-
-
-def region(img: np.ndarray, box) -> np.ndarray:
-    x0, y0, x1, y1 = (int(v) for v in box)
-    return img[max(0, y0) : y1, max(0, x0) : x1].astype(np.float32)
-
-
-def ink(img: np.ndarray, box) -> float:
-    """How much text is in ``box``: the share of its pixels much brighter than the dark theme's background."""
-    r = region(img, box)
-    return float((r.mean(axis=2) > 120).mean())
+    return decode_frames(video, numbers, size)
 
 
 def scene_words(p: Pipeline, i: int) -> list[tuple[str, float]]:

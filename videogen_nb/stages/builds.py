@@ -25,7 +25,7 @@ from ..reveal import RevealPlan, plan_reveal, scene_reveal
 if TYPE_CHECKING:
     from .video import SlideLook
 
-BUILD_RENDERER = 1  # bump when reveal states are drawn differently
+BUILD_RENDERER = 2  # bump when reveal states are drawn differently
 BUILDS = "builds"  # the folder of the video's work folder holding the states (``<scene_id>-<key>-<n>.png``)
 
 
@@ -82,10 +82,13 @@ def draw_build(
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
     pictures = (slide,)
     if plan is not None:
-        hides = any(u.hides for u in layout.units)  # else the state before the first unit is the still itself
+        # a state with nothing marked and every entry shown is the still itself
+        hidden = [u for u, unit in enumerate(layout.units) if unit.hides]
         pictures = tuple(
-            slide if s.current < 0 and not hides else
-            store.get(f"{key}-{s.current + 1}", lambda c=s.current: Slide(draw_state(layout, c)), name=f"{scene.scene_id}-")
+            slide if s.current < 0 and not s.count and all(u <= s.shown for u in hidden) else store.get(
+                f"{key}-{s.current + 1}-{s.shown + 1}-{s.count}",
+                lambda s=s: Slide(draw_state(layout, s.current, s.shown, s.count)), name=f"{scene.scene_id}-",
+            )
             for s in plan.steps
         )  # fmt: skip
     return SceneBuild(plan, pictures, motion)
@@ -113,4 +116,5 @@ def scene_reveal_of(
     from .video import transition_frames  # the video stage holds this module's users: imported when asked
 
     t = report.scenes[index]
-    return layout, plan_reveal(layout, scene.scene_id, t, st.fps, last_step_frame(t, index, total, transition_frames(st)))
+    last = last_step_frame(t, index, total, transition_frames(st))
+    return layout, plan_reveal(layout, scene.scene_id, t, st.fps, last, scene.countdown)
