@@ -1,0 +1,113 @@
+"""The line of code the narration names is the one marked, in the narration's order, as often as it is named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import decode_frames, region
+from videogen_nb import Pipeline
+from videogen_nb.alignment import mentions
+from videogen_nb.codeinfo import line_names
+from videogen_nb.models import SceneConfig, SceneTiming, WordTiming
+from videogen_nb.render.reveal import reveal_layout
+from videogen_nb.render.theme import get_theme
+from videogen_nb.reveal import plan_reveal
+
+SIZE = (320, 180)
+FPS = 30
+CODE = 'import json\n\ndef load_data(path):\n    return json.load(open(path))\n\ndef save_data(obj, path):\n    json.dump(obj, open(path, "w"))\n'
+
+
+def timing_of(narration: str, start_frame: int = 60, seconds_per_word: float = 0.4) -> SceneTiming:
+    words = narration.split()
+    wt = [WordTiming(word=w, start=k * seconds_per_word, end=(k + 1) * seconds_per_word - 0.05) for k, w in enumerate(words)]
+    start, dur = start_frame / FPS, len(words) * seconds_per_word
+    end_frame = start_frame + int((dur + 1.0) * FPS)
+    return SceneTiming(index=1, scene_id="s", start=start, end=end_frame / FPS, start_frame=start_frame, end_frame=end_frame,
+                       audio_start=start + 0.25, audio_duration=dur, words=len(words), synthesized=True,
+                       audio_path=Path("x.wav"), audio_hash="0", word_timings=wt)  # fmt: skip
+
+
+def test_lines_are_named_by_what_they_define_import_run_or_set():
+    names = [[n.text for n in ns] for ns in line_names(CODE, "python")]
+    assert names[0] == ["json"] and "load_data" in names[2] and "save_data" in names[5]
+    assert names[3] == ["json.load", "open"]  # what a line only calls is a weaker name of it
+    shell = [[n.text for n in ns] for ns in line_names("$ pip install -e .\n$ pytest -q\n3 passed\n", "console")]
+    assert shell == [["pip install -e ."], ["pytest -q"], [], []]
+    toml = [[n.text for n in ns] for ns in line_names("[project]\nname = 'x'\n", "toml")]
+    assert toml == [["project"], ["name"], []]
+
+
+def test_mentions_follow_the_narration_not_the_listing():
+    names = [[(n.text, n.weight, n.prefix) for n in ns] for ns in line_names(CODE, "python")]
+    said = "First save data, then load data, and save data again; json is imported at the top.".split()
+    found = [(said[w], line) for w, line in mentions(names, said)]
+    assert found == [("save", 5), ("load", 2), ("save", 5), ("json", 0)]
+    # a command said by its first words; the longest name said wins
+    names = [[(n.text, n.weight, n.prefix) for n in ns] for ns in line_names("pip install -e .\npip install pytest\n", "bash")]
+    said = "Run pip install pytest, then pip install with its options.".split()
+    assert [line for _, line in mentions(names, said)] == [1, 0]
+
+
+def test_the_plan_marks_the_named_line_in_the_narrations_order():
+    scene = SceneConfig(kind="code", scene_id="s", title="Files", code=CODE, language="python")
+    layout = reveal_layout(scene, SIZE, get_theme("dark"))
+    line = {u.text: k for k, u in enumerate(layout.units)}
+    narration = "First save data writes the object. Then load data reads it. Save data once more. Json comes first."
+    timing = timing_of(narration)
+    plan = plan_reveal(layout, "s", timing, FPS)
+    words = narration.split()
+    at = [round((timing.audio_start + words.index(w) * 0.4) * FPS) for w in ("save", "load")]
+    at += [round((timing.audio_start + words.index("Save") * 0.4) * FPS), round((timing.audio_start + words.index("Json") * 0.4) * FPS)]
+    save, load, imp = line["def save_data(obj, path):"], line["def load_data(path):"], line["import json"]
+    assert [(s.frame, s.current) for s in plan.steps] == [(timing.start_frame, -1)] + list(zip(at, [save, load, save, imp]))
+    assert all(s.fade == 0 for s in plan.steps)  # a marker that moves is a cut
+
+
+SPEC = f"""\
+title: Files
+scenes:
+  - kind: code
+    title: Reading and writing
+    language: python
+    code: {json.dumps(CODE)}
+    narration: "First, save data writes the object out. Then load data reads it back. Save data is used once more. The json module comes first."
+  - kind: text
+    title: After
+    body: ["That was the code."]
+"""
+
+
+@pytest.mark.slow
+def test_frames_at_each_named_word_mark_that_line(tmp_path):
+    spec = tmp_path / "code.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    p = Pipeline(spec, workdir=tmp_path / "w", resolution=SIZE, tts="espeak", progress=None)
+    p.run()
+    i = next(k for k, s in enumerate(p.scenes) if s.kind == "code")
+    layout = reveal_layout(p.scenes[i], SIZE, get_theme("dark"), index=i, total=len(p.scenes), footer=p.ctx.video_config.title)
+    unit = {u.text: u for u in layout.units}
+    save, load, imp = unit["def save_data(obj, path):"], unit["def load_data(path):"], unit["import json"]
+    t = p.ctx.timing_report.scenes[i]
+    words = [(w.word.strip(",.").lower(), round((t.audio_start + w.start) * FPS)) for w in t.word_timings]
+    said = [(f, save) for w, f in words if w == "save"] + [(f, load) for w, f in words if w == "load"]
+    said += [(f, imp) for w, f in words if w == "json"]
+    said.sort(key=lambda x: x[0])
+    assert [u.text for _, u in said] == [save.text, load.text, save.text, imp.text]  # out of the listing's order
+    frames = decode_frames(p.video_path, [t.start_frame + 1] + [f + d for f, _ in said for d in (-1, 0)], SIZE)
+    plain = frames[t.start_frame + 1]  # nothing marked yet
+
+    def marked(img: np.ndarray, u) -> bool:
+        return all((region(img, b)[..., 2] - region(plain, b)[..., 2]).mean() > 6 for b in u.marks)
+
+    for k, (f, u) in enumerate(said):
+        others = [v for v in (save, load, imp) if v is not u]
+        assert marked(frames[f], u) and not any(marked(frames[f], v) for v in others), f"at word {k + 1} ({u.text})"
+        before = said[k - 1][1] if k else None
+        assert not marked(frames[f - 1], u), f"{u.text} is marked a frame before it is named"
+        if before is not None:
+            assert marked(frames[f - 1], before), f"{before.text} is not marked until {u.text} is named"
