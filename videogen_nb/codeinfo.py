@@ -318,12 +318,10 @@ def line_names(code: str, language: str) -> list[list[LineName]]:
         if value.strip():
             toks.append((ttype, value, line))
         line += value.count("\n")
-    defined = set()
-    for k, kind, word in _defining([(t, v) for t, v, _ in toks]):
+    defined: set[int] = set()
+    for k, _, word in _defining([(t, v) for t, v, _ in toks]):
         defined.add(k)
         out[toks[k][2]].append(LineName(word, 3))
-        if kind == "function" and "." in word:  # a method said by its own name
-            out[toks[k][2]].append(LineName(word.rsplit(".", 1)[-1], 3))
     importing = False
     for k, (ttype, value, n) in enumerate(toks):
         word = value.strip()
