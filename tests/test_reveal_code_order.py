@@ -47,6 +47,9 @@ def test_mentions_follow_the_narration_not_the_listing():
     said = "First save data, then load data, and save data again; json is imported at the top.".split()
     found = [(said[w], line) for w, line in mentions(names, said)]
     assert found == [("save", 5), ("load", 2), ("save", 5), ("json", 0)]
+    # a name inside another word (a path) is not the name said
+    main = [[(n.text, n.weight, n.prefix) for n in ns] for ns in line_names("fn main() {\n}\n", "rust")]
+    assert mentions(main, "Open src/main.rs and look at main here.".split()) == [(5, 0)]
     # a command said by its first words; the longest name said wins
     names = [[(n.text, n.weight, n.prefix) for n in ns] for ns in line_names("pip install -e .\npip install pytest\n", "bash")]
     said = "Run pip install pytest, then pip install with its options.".split()

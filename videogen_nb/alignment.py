@@ -107,11 +107,13 @@ def mentions(names: Sequence[Sequence[tuple[str, int, bool]]], spoken: Sequence[
     i = 0
     while i < len(b):
         best: Optional[tuple[tuple[int, int, int], int, int]] = None
-        for t, weight, prefix, k in phrases:
+        for t, weight, prefix, k in phrases if i == 0 or word_of[i - 1] != word_of[i] else ():
             n = 0
             while n < len(t) and i + n < len(b) and b[i + n] == t[n]:
                 n += 1
-            if n and (n == len(t) or (prefix and n >= 2)) and (best is None or (n, weight, -k) > best[0]):
+            # said as whole words: "main" in "src/main.rs" names no function main
+            whole = i + n == len(b) or word_of[i + n] != word_of[i + n - 1]
+            if n and whole and (n == len(t) or (prefix and n >= 2)) and (best is None or (n, weight, -k) > best[0]):
                 best = ((n, weight, -k), k, n)
         if best is None:
             i += 1

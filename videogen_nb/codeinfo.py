@@ -335,6 +335,8 @@ def line_names(code: str, language: str) -> list[list[LineName]]:
             prev = toks[k - 1][1] if k else ""
             name = f"{toks[k - 2][1]}.{word}" if prev == "." and k >= 2 and toks[k - 2][0] in Name else word
             out[n].append(LineName(name, 1))
+            if name != word and len(speakable_identifier(word).split()) > 1:  # httpx.DigestAuth: "a DigestAuth"
+                out[n].append(LineName(word, 1))
         if ttype in Punctuation and ";" in word or (toks[k + 1][2] if k + 1 < len(toks) else n) != n:
             importing = False
     return out
