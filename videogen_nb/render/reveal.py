@@ -127,17 +127,20 @@ def draw_state(layout: RevealLayout, current: int, through: Optional[int] = None
 
 
 def countdown_box(layout: RevealLayout) -> Box:
-    """Where a countdown's ring goes: the first free corner of the safe area (top right, by the title; bottom
-    right, above the footer), else the top right over what is there (the ring is filled)."""
+    """Where a countdown's ring goes: at the right edge of the safe area, as high as it is free of everything on
+    the slide (beside the title, or beside the question under a long title), as large as the room there allows
+    down to a little over half its size; else at the top right over what is there (the ring is filled)."""
     th = layout.theme
     x0, y0, x1, y1 = th.safe_area(layout.size)
-    d = max(12, int(th.title_size * min(layout.size) * 1.9))
+    full = max(12, int(th.title_size * min(layout.size) * 1.9))
     used = [op.box for op in layout.ops]
-    below = max((b[3] for b in used if b[1] < y1 - d), default=y0)  # the lowest content above the footer
-    for box in ((x1 - d, y0, x1, y0 + d), (x1 - d, y1 - 2 * d, x1, y1 - d), (x1 - d, below + d // 4, x1, below + d // 4 + d)):
-        if box[3] <= layout.size[1] and not any(_overlap(box, b) for b in used):
-            return box
-    return (x1 - d, y0, x1, y0 + d)
+    for scale in (1.0, 0.85, 0.7, 0.55):
+        d = max(12, int(full * scale))
+        for y in range(y0, y1 - d + 1, max(1, d // 8)):
+            box = (x1 - d, y, x1, y + d)
+            if not any(_overlap(box, b) for b in used):
+                return box
+    return (x1 - full, y0, x1, y0 + full)
 
 
 def _overlap(a: Box, b: Box) -> bool:
