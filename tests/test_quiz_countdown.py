@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import decode_frames, ink, region
+from conftest import decode_frames, ink, region, rendered
 from videogen_nb import Pipeline
 from videogen_nb.models import SceneConfig
 from videogen_nb.render.reveal import countdown_box, draw_state, reveal_layout
@@ -38,19 +38,9 @@ def green(img: np.ndarray) -> float:
     return float(((g > 140) & (r < 110) & (g - b > 60)).mean())
 
 
-@pytest.fixture(scope="module")
-def quiz(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("quiz")
-    spec = folder / "quiz.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    p = Pipeline(spec, workdir=folder / "work", resolution=SIZE, tts="espeak", progress=None)
-    p.run()
-    return p
-
-
 @pytest.mark.slow
-def test_the_options_appear_as_read_then_3_2_1_then_the_answer(quiz):
-    p = quiz
+def test_the_options_appear_as_read_then_3_2_1_then_the_answer(tmp_path):
+    p = rendered(tmp_path, "quiz.yaml", SPEC, SIZE)
     q = next(k for k, s in enumerate(p.scenes) if s.kind == "quiz" and not s.reveal)
     assert p.scenes[q + 1].kind == "quiz" and p.scenes[q + 1].reveal  # the answer follows the question
     t, answer = p.ctx.timing_report.scenes[q], p.ctx.timing_report.scenes[q + 1]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import decode_frames, region
-from videogen_nb import Pipeline
+from conftest import decode_frames, region, rendered, slide_layout, timed_scene
 from videogen_nb.alignment import mentions
 from videogen_nb.codeinfo import line_names
-from videogen_nb.models import SceneConfig, SceneTiming, WordTiming
+from videogen_nb.models import SceneConfig
 from videogen_nb.render.reveal import reveal_layout
 from videogen_nb.render.theme import get_theme
 from videogen_nb.reveal import plan_reveal
@@ -20,16 +18,6 @@ from videogen_nb.reveal import plan_reveal
 SIZE = (320, 180)
 FPS = 30
 CODE = 'import json\n\ndef load_data(path):\n    return json.load(open(path))\n\ndef save_data(obj, path):\n    json.dump(obj, open(path, "w"))\n'
-
-
-def timing_of(narration: str, start_frame: int = 60, seconds_per_word: float = 0.4) -> SceneTiming:
-    words = narration.split()
-    wt = [WordTiming(word=w, start=k * seconds_per_word, end=(k + 1) * seconds_per_word - 0.05) for k, w in enumerate(words)]
-    start, dur = start_frame / FPS, len(words) * seconds_per_word
-    end_frame = start_frame + int((dur + 1.0) * FPS)
-    return SceneTiming(index=1, scene_id="s", start=start, end=end_frame / FPS, start_frame=start_frame, end_frame=end_frame,
-                       audio_start=start + 0.25, audio_duration=dur, words=len(words), synthesized=True,
-                       audio_path=Path("x.wav"), audio_hash="0", word_timings=wt)  # fmt: skip
 
 
 def test_lines_are_named_by_what_they_define_import_run_or_set():
@@ -61,7 +49,7 @@ def test_the_plan_marks_the_named_line_in_the_narrations_order():
     layout = reveal_layout(scene, SIZE, get_theme("dark"))
     line = {u.text: k for k, u in enumerate(layout.units)}
     narration = "First save data writes the object. Then load data reads it. Save data once more. Json comes first."
-    timing = timing_of(narration)
+    timing = timed_scene(narration, FPS)
     plan = plan_reveal(layout, "s", timing, FPS)
     words = narration.split()
     at = [round((timing.audio_start + words.index(w) * 0.4) * FPS) for w in ("save", "load")]
@@ -87,12 +75,9 @@ scenes:
 
 @pytest.mark.slow
 def test_frames_at_each_named_word_mark_that_line(tmp_path):
-    spec = tmp_path / "code.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    p = Pipeline(spec, workdir=tmp_path / "w", resolution=SIZE, tts="espeak", progress=None)
-    p.run()
+    p = rendered(tmp_path, "code.yaml", SPEC, SIZE)
     i = next(k for k, s in enumerate(p.scenes) if s.kind == "code")
-    layout = reveal_layout(p.scenes[i], SIZE, get_theme("dark"), index=i, total=len(p.scenes), footer=p.ctx.video_config.title)
+    layout = slide_layout(p, i)
     unit = {u.text: u for u in layout.units}
     save, load, imp = unit["def save_data(obj, path):"], unit["def load_data(path):"], unit["import json"]
     t = p.ctx.timing_report.scenes[i]

@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import decode_frames, ink
+from conftest import decode_frames, ink, rendered, slide_layout
 from videogen_nb import Pipeline
 from videogen_nb.errors import InputError
-from videogen_nb.render.reveal import reveal_layout
-from videogen_nb.render.theme import get_theme
 from videogen_nb.stages.builds import scene_reveal_of
 
 SIZE = (320, 180)
@@ -63,12 +61,9 @@ def test_a_value_that_is_neither_true_nor_false_is_an_error_naming_the_line(tmp_
 
 @pytest.mark.slow
 def test_the_still_sections_frames_hold_while_its_neighbours_build(tmp_path):
-    doc = tmp_path / "doc.md"
-    doc.write_text(DOC, encoding="utf-8")
-    p = Pipeline(doc, workdir=tmp_path / "w", resolution=SIZE, tts="espeak", progress=None)
-    p.run()
+    p = rendered(tmp_path, "doc.md", DOC, SIZE)
     titles = [s.title for s in p.scenes]
-    report, total, footer = p.ctx.timing_report, len(p.scenes), p.ctx.video_config.title
+    report = p.ctx.timing_report
     spans = {}
     for title in ("Fruit", "Results", "More"):
         i = titles.index(title)
@@ -77,7 +72,7 @@ def test_the_still_sections_frames_hold_while_its_neighbours_build(tmp_path):
         spans[title] = (i, t.start_frame + 2, t.end_frame - 20)
     frames = decode_frames(p.video_path, [n for _, a, b in spans.values() for n in (a, b)], SIZE)
     for title, (i, a, b) in spans.items():
-        layout = reveal_layout(p.scenes[i], SIZE, get_theme("dark"), index=i, total=total, footer=footer)
+        layout = slide_layout(p, i)
         first, last = layout.units[0].marks[0], layout.units[-1].marks[0]
         if title == "Results":  # every entry from the first frame to the last, and nothing changes between
             assert ink(frames[a], first) > 0.02 and ink(frames[a], last) > 0.02
