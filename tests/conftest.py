@@ -118,6 +118,65 @@ def decode_frame(video: Path, t: float, size: tuple[int, int]) -> np.ndarray:
     return np.frombuffer(out, np.uint8).reshape(h, w, 3)
 
 
+def timed_scene(narration: str, fps: int = 30, start_frame: int = 60, seconds_per_word: float = 0.4):
+    """A scene's timing as the audio stage makes it, for ``narration`` said one word every ``seconds_per_word``
+    from a quarter second into the scene, which starts at ``start_frame`` and ends a second after the voice."""
+    from videogen_nb.models import SceneTiming, WordTiming
+
+    words = narration.split()
+    wt = [WordTiming(word=w, start=k * seconds_per_word, end=(k + 1) * seconds_per_word - 0.05) for k, w in enumerate(words)]
+    start, dur = start_frame / fps, len(words) * seconds_per_word
+    end_frame = start_frame + int((dur + 1.0) * fps)
+    return SceneTiming(index=1, scene_id="s", start=start, end=end_frame / fps, start_frame=start_frame, end_frame=end_frame,
+                       audio_start=start + 0.25, audio_duration=dur, words=len(words), synthesized=True,
+                       audio_path=Path("x.wav"), audio_hash="0", word_timings=wt)  # fmt: skip
+
+
+def rendered(folder: Path, name: str, text: str, size: tuple[int, int] = SMALL, **settings):
+    """A whole run (espeak) of the document ``text`` written to ``folder / name``: the finished Pipeline."""
+    from videogen_nb import Pipeline
+
+    doc = folder / name
+    doc.write_text(text, encoding="utf-8")
+    p = Pipeline(doc, workdir=folder / f"{doc.stem}-work", resolution=size, tts="espeak", progress=None, **settings)
+    p.run()
+    return p
+
+
+def slide_layout(p, i: int):
+    """Scene ``i``'s slide as a reveal walks it, at the video's size, in the dark theme."""
+    from videogen_nb.render.reveal import reveal_layout
+    from videogen_nb.render.theme import get_theme
+
+    return reveal_layout(p.scenes[i], p.ctx.settings.resolution, get_theme("dark"), index=i, total=len(p.scenes),
+                         footer=p.ctx.video_config.title)  # fmt: skip
+
+
+def decode_frames(video: Path, numbers: list[int], size: tuple[int, int]) -> dict[int, np.ndarray]:
+    """The decoded frames with these indices (counted from 0), as RGB arrays of shape (h, w, 3)."""
+    expr = "+".join(f"eq(n\\,{n})" for n in sorted(set(numbers)))
+    w, h = size
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(video), "-vf", f"select={expr}", "-fps_mode", "passthrough",
+         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    arr = np.frombuffer(out, np.uint8).reshape(-1, h, w, 3)
+    return dict(zip(sorted(set(numbers)), arr))
+
+
+def region(img: np.ndarray, box) -> np.ndarray:
+    """The pixels of ``img`` inside ``box`` (left, top, right, bottom), as floats."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    return img[max(0, y0) : y1, max(0, x0) : x1].astype(np.float32)
+
+
+def ink(img: np.ndarray, box) -> float:
+    """How much text is in ``box``: the share of its pixels much brighter than the dark theme's background."""
+    r = region(img, box)
+    return float((r.mean(axis=2) > 120).mean())
+
+
 def decode_audio(video: Path, rate: int = 16000) -> np.ndarray:
     """The whole soundtrack as mono float samples at ``rate``."""
     out = subprocess.run(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import decode_frames, ink, region, rendered, timed_scene
 from videogen_nb import Pipeline
 from videogen_nb.alignment import first_spoken
-from videogen_nb.ffmpeg import ffmpeg_exe
-from videogen_nb.models import SceneConfig, SceneTiming, WordTiming
+from videogen_nb.models import SceneConfig, SceneTiming
 from videogen_nb.render.reveal import draw_state, reveal_layout
 from videogen_nb.render.slides import render_slide, slide_ops
 from videogen_nb.render.theme import get_theme
@@ -22,27 +21,7 @@ FPS = 30
 
 
 def frames_at(video: Path, numbers: list[int], size=SIZE) -> dict[int, np.ndarray]:
-    """The decoded frames with these indices (counted from 0), as RGB arrays."""
-    expr = "+".join(f"eq(n\\,{n})" for n in sorted(set(numbers)))
-    w, h = size
-    out = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(video), "-vf", f"select={expr}", "-fps_mode", "passthrough",
-         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    arr = np.frombuffer(out, np.uint8).reshape(-1, h, w, 3)
-    return dict(zip(sorted(set(numbers)), arr))
-
-
-def region(img: np.ndarray, box) -> np.ndarray:
-    x0, y0, x1, y1 = (int(v) for v in box)
-    return img[max(0, y0) : y1, max(0, x0) : x1].astype(np.float32)
-
-
-def ink(img: np.ndarray, box) -> float:
-    """How much text is in ``box``: the share of its pixels much brighter than the dark theme's background."""
-    r = region(img, box)
-    return float((r.mean(axis=2) > 120).mean())
+    return decode_frames(video, numbers, size)
 
 
 def scene_words(p: Pipeline, i: int) -> list[tuple[str, float]]:
@@ -70,15 +49,8 @@ def test_a_common_little_word_alone_does_not_place_a_piece():
     assert first_spoken(["the dog barked loudly at night"], said) == [None]
 
 
-def timing_of(narration: str, start_frame: int = 60, seconds_per_word: float = 0.4) -> SceneTiming:
-    words = narration.split()
-    wt = [WordTiming(word=w, start=k * seconds_per_word, end=(k + 1) * seconds_per_word - 0.05) for k, w in enumerate(words)]
-    start = start_frame / FPS
-    dur = len(words) * seconds_per_word
-    end_frame = start_frame + int((dur + 1.0) * FPS)
-    return SceneTiming(index=1, scene_id="s", start=start, end=end_frame / FPS, start_frame=start_frame, end_frame=end_frame,
-                       audio_start=start + 0.25, audio_duration=dur, words=len(words), synthesized=True,
-                       audio_path=Path("x.wav"), audio_hash="0", word_timings=wt)  # fmt: skip
+def timing_of(narration: str) -> SceneTiming:
+    return timed_scene(narration, FPS)
 
 
 def test_the_plan_puts_each_entry_on_the_frame_of_its_first_word():
@@ -170,12 +142,7 @@ The first sentence is short. The second sentence says rather more about the topi
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reveal")
-    doc = folder / "doc.md"
-    doc.write_text(DOC, encoding="utf-8")
-    p = Pipeline(doc, workdir=folder / "work", resolution=SIZE, tts="espeak", progress=None)
-    p.run()
-    return p
+    return rendered(tmp_path_factory.mktemp("reveal"), "doc.md", DOC, SIZE)
 
 
 @pytest.mark.slow

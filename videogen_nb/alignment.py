@@ -51,12 +51,7 @@ def first_spoken(
         t = tokens(piece)
         a += t
         owner += [k] * len(t)
-    b: list[str] = []
-    word_of: list[int] = []  # the narration word each compared token of the narration belongs to
-    for k, word in enumerate(spoken):
-        t = tokens(word)
-        b += t
-        word_of += [k] * len(t)
+    b, word_of = _spoken_tokens(spoken)
     match = [-1] * len(a)  # a's token -> b's token
     for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for d in range(block.size):
@@ -79,6 +74,52 @@ def first_spoken(
         w = max(w, last)
         out.append(w)
         last = w
+    return out
+
+
+def _spoken_tokens(spoken: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The narration's compared tokens, and the word each belongs to."""
+    b: list[str] = []
+    word_of: list[int] = []
+    for k, word in enumerate(spoken):
+        t = tokens(word)
+        b += t
+        word_of += [k] * len(t)
+    return b, word_of
+
+
+def mentions(names: Sequence[Sequence[tuple[str, int, bool]]], spoken: Sequence[str]) -> list[tuple[int, int]]:
+    """(index in ``spoken`` of the word it starts at, piece) for every time the narration names a piece, in the
+    narration's order, as often as it does: the order of the pieces plays no part.
+
+    ``names[k]``: what piece ``k`` may be called, as (text, weight, prefix): a name is said when all its words
+    are (``prefix``: its first two are enough); where several are said at one word, the longest wins, then the
+    heaviest, then the first piece. A name of one short or common word places nothing.
+    """
+    b, word_of = _spoken_tokens(spoken)
+    phrases = []
+    for k, ns in enumerate(names):
+        for text, weight, prefix in ns:
+            t = tokens(text)
+            if len(t) > 1 or (t and t[0] not in _WEAK and (len(t[0]) > 2 or weight >= 3) and not t[0].isdigit()):
+                phrases.append((t, weight, prefix, k))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(b):
+        best: Optional[tuple[tuple[int, int, int], int, int]] = None
+        for t, weight, prefix, k in phrases if i == 0 or word_of[i - 1] != word_of[i] else ():
+            n = 0
+            while n < len(t) and i + n < len(b) and b[i + n] == t[n]:
+                n += 1
+            # said as whole words: "main" in "src/main.rs" names no function main
+            whole = i + n == len(b) or word_of[i + n] != word_of[i + n - 1]
+            if n and whole and (n == len(t) or (prefix and n >= 2)) and (best is None or (n, weight, -k) > best[0]):
+                best = ((n, weight, -k), k, n)
+        if best is None:
+            i += 1
+            continue
+        out.append((word_of[i], best[1]))
+        i += best[2]
     return out
 
 

@@ -150,7 +150,7 @@ def _making_options(b: argparse.ArgumentParser, workers_flag: str = "--workers")
     _setting(b, "--transition", "transition", type=float, metavar="SECONDS")
     _setting(b, "--burn-subtitles", "burn_subtitles", action="store_true")
     _setting(b, "--no-reveal", "reveal", "every slide holds still: no entries appearing as they are spoken, no marked "
-             "sentence or line, no moving pictures (faster; per scene: 'animate: false' in a spec)",
+             "sentence or line, no moving pictures (faster; per scene: 'animate: false' in a spec, '## Title {animate=false}' in Markdown)",
              action="store_false")  # fmt: skip
     _setting(b, "--proxy", "proxy", type=int, metavar="PIXELS",
              help="also make a light copy this many pixels on its short side, for quick looks (a notebook makes "

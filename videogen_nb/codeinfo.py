@@ -6,11 +6,12 @@ import ast
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterator, NamedTuple
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.lexers.special import TextLexer
-from pygments.token import Generic, Keyword, Name
+from pygments.token import Generic, Keyword, Name, Punctuation
 from pygments.util import ClassNotFound
 
 # keywords after which the next name is being defined, in the languages Pygments does not tag
@@ -103,23 +104,26 @@ def _python_definitions(code: str) -> list[tuple[str, str]] | None:
     return found
 
 
-def _token_definitions(code: str, lexer: Lexer) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _defining(toks: list[tuple]) -> Iterator[tuple[int, str, str]]:
+    """(index in ``toks``, kind, name) of each name the tokens (spaces left out) define."""
     pending: str | None = None
-    for ttype, value in _tokens(code, lexer):
+    for k, (ttype, value) in enumerate(toks):
         word = value.strip()
-        if not word:
-            continue
         if ttype in Keyword and word in _DEFINING:
             pending = _DEFINING[word]
         elif (ttype in Name.Function or ttype in Name.Class) and not ttype in Name.Function.Magic and not word.endswith("!"):
-            found.append(("class" if ttype in Name.Class else "function", word))
+            yield k, "class" if ttype in Name.Class else "function", word
             pending = None
         elif pending and ttype in Name:
-            found.append((pending, word))
+            yield k, pending, word
             pending = None
         elif pending and word not in ("*", "async", "static", "pub"):
             pending = None
+
+
+def _token_definitions(code: str, lexer: Lexer) -> list[tuple[str, str]]:
+    toks = [(t, v) for t, v in _tokens(code, lexer) if v.strip()]
+    found = [(kind, word) for _, kind, word in _defining(toks)]
     seen: set[tuple[str, str]] = set()
     return [d for d in found if not (d in seen or seen.add(d))]
 
@@ -218,19 +222,24 @@ def _token_calls(code: str, lexer: Lexer, defined: set[str]) -> list[str]:
     return list(dict.fromkeys(calls))
 
 
+def _config_entry(raw: str) -> tuple[str, str] | None:
+    """("section", name) or ("key", name) of one line of a TOML/YAML/INI/JSON file; None for anything else (a
+    value, a key nested deeper than four spaces)."""
+    line = raw.strip()
+    m = re.match(r"^\[+\s*([^\]]+?)\s*\]+$", line)
+    if m:
+        return ("section", m.group(1))
+    m = re.match(r"^[\"']?([A-Za-z_][\w.-]*)[\"']?\s*[:=]", line)
+    if m and raw[: len(raw) - len(raw.lstrip())].count(" ") <= 4:
+        return ("key", m.group(1))
+    return None
+
+
 def _config_keys(code: str, lexer: Lexer) -> tuple[list[str], list[str]]:
     """(keys set, sections) of a TOML/YAML/INI/JSON file, top-level ones first."""
-    keys: list[str] = []
-    sections: list[str] = []
-    for raw in code.splitlines():
-        line = raw.strip()
-        m = re.match(r"^\[+\s*([^\]]+?)\s*\]+$", line)
-        if m:
-            sections.append(m.group(1))
-            continue
-        m = re.match(r"^[\"']?([A-Za-z_][\w.-]*)[\"']?\s*[:=]", line)
-        if m and raw[: len(raw) - len(raw.lstrip())].count(" ") <= 4:
-            keys.append(m.group(1))
+    entries = [e for e in map(_config_entry, code.splitlines()) if e is not None]
+    keys = [name for what, name in entries if what == "key"]
+    sections = [name for what, name in entries if what == "section"]
     return list(dict.fromkeys(keys)), list(dict.fromkeys(sections))
 
 
@@ -267,6 +276,70 @@ def code_facts(code: str, language: str) -> CodeFacts:
     else:
         facts.calls = _token_calls(source, lexer_for("python") if python else lexer, {n for _, n in defs})
     return facts
+
+
+class LineName(NamedTuple):
+    """A name a narration may call a line of code by: ``weight`` 3 for what the line defines, imports, runs or
+    sets, 2 for a section it opens, 1 for what it calls; ``prefix``: its first words are enough (a long command
+    is said as "pip install with its options")."""
+
+    text: str
+    weight: int
+    prefix: bool = False
+
+
+def line_names(code: str, language: str) -> list[list[LineName]]:
+    """For each line of ``code`` (split at newlines), the names that point at it, so that a narration that names
+    a function, a module, a command or a setting can mark the line it is on."""
+    lines = code.split("\n")
+    out: list[list[LineName]] = [[] for _ in lines]
+    facts = code_facts(code, language)
+    if facts.is_shell:
+        at = 0
+        for cmd in facts.commands:
+            head = " ".join(cmd.split()[:2])
+            k = next((i for i in range(at, len(lines)) if head in " ".join(lines[i].split())), None)
+            if k is not None:
+                out[k].append(LineName(" ".join(cmd.split()), 3, prefix=True))
+                at = k + 1
+        return out
+    if facts.is_config:
+        for k, raw in enumerate(lines):
+            entry = _config_entry(raw)
+            if entry is not None:
+                out[k].append(LineName(entry[1], 3 if entry[0] == "key" else 2))
+        return out
+    lexer = lexer_for(language)
+    if isinstance(lexer, TextLexer):
+        return out
+    toks: list[tuple] = []  # (token type, text, line) of the tokens that are not spaces
+    line = 0
+    for ttype, value in _tokens(code, lexer):
+        if value.strip():
+            toks.append((ttype, value, line))
+        line += value.count("\n")
+    defined: set[int] = set()
+    for k, _, word in _defining([(t, v) for t, v, _ in toks]):
+        defined.add(k)
+        out[toks[k][2]].append(LineName(word, 3))
+    importing = False
+    for k, (ttype, value, n) in enumerate(toks):
+        word = value.strip()
+        if ttype in Keyword:
+            importing = word in ("import", "use", "require", "using") or (importing and word in ("as", "from"))
+            continue
+        nxt = toks[k + 1][1] if k + 1 < len(toks) else ""
+        if ttype in Name.Namespace or (importing and ttype in Name):
+            out[n].append(LineName(word, 3))
+        elif ttype in Name and nxt.startswith("(") and k not in defined:
+            prev = toks[k - 1][1] if k else ""
+            name = f"{toks[k - 2][1]}.{word}" if prev == "." and k >= 2 and toks[k - 2][0] in Name else word
+            out[n].append(LineName(name, 1))
+            if name != word and len(speakable_identifier(word).split()) > 1:  # httpx.DigestAuth: "a DigestAuth"
+                out[n].append(LineName(word, 1))
+        if ttype in Punctuation and ";" in word or (toks[k + 1][2] if k + 1 < len(toks) else n) != n:
+            importing = False
+    return out
 
 
 def speakable_identifier(name: str) -> str:

@@ -31,6 +31,14 @@ def scene_frames(seconds: float, fps: int) -> int:
     return max(q, -(-frames // q) * q)
 
 
+def crossfade_frames(seconds: float, fps: int) -> int:
+    """Frames of a crossfade of ``seconds`` between scenes: whole steps of the quantum (0: a cut)."""
+    if seconds <= 0:
+        return 0
+    q = frame_quantum(fps)
+    return max(q, q * round(seconds * fps / q))
+
+
 def chunked_audio(fps: int) -> bool:
     """Whether scenes' sound can be encoded one scene at a time at this frame rate."""
     return frame_quantum(fps) > 1

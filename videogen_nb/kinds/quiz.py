@@ -11,11 +11,13 @@ from ..narration import join_words
 from ..render.blocks import Block, OptionBlock, Paragraph
 from ..render.designs import ContentSlide
 
+COUNTDOWN = 3  # seconds to think, counted down on the question's slide before the answer
+
 
 @scene_kind
 class QuizScene(SceneConfig):
-    """A multiple-choice question. The video shows it twice:
-    the question with its options, then (``reveal=True``) the answer."""
+    """A multiple-choice question. The video shows it twice: the question with its options (which appear as they
+    are read, then a countdown), then (``reveal=True``) the answer."""
 
     kind: Literal["quiz"] = "quiz"
     question: str
@@ -64,6 +66,11 @@ class QuizScene(SceneConfig):
         if self.reveal and self.explanation:
             blocks.append(Paragraph(self.explanation))
         return ContentSlide(blocks, "Answer" if self.reveal else "Quiz")
+
+    @property
+    def countdown(self) -> int:
+        """The question counts down before its answer follows; the answer does not."""
+        return 0 if self.reveal else COUNTDOWN
 
     def expand(self, following: Optional[SceneConfig]) -> list[SceneConfig]:
         """The question, then a scene revealing its answer (unless the next scene already does)."""

@@ -320,6 +320,12 @@ class SceneConfig(Model):
         return 0.0
 
     @property
+    def countdown(self) -> int:
+        """Seconds counted down on the slide after the narration, one number each (a quiz before its answer);
+        0: none. Shown only while the slide builds up (``reveal``); the timeline adds the pause then."""
+        return 0
+
+    @property
     def plays_clip(self) -> Optional[str]:
         """The id of the moving clip this scene plays frame by frame; None for a still slide."""
         return None

@@ -17,7 +17,7 @@ from ..stages.builds import scene_reveal_of
 if TYPE_CHECKING:
     from ..pipeline import Pipeline
 
-VERSION = 1  # bump when strips are drawn differently
+VERSION = 2  # bump when strips are drawn differently
 MAX_STATES = 12  # a strip longer than this shows the first ones and says how many more
 
 
@@ -41,9 +41,10 @@ def reveal_strip(pipeline: "Pipeline", index: int, width: int = 240) -> Optional
     layout, plan = scene_reveal_of(pipeline.ctx, index, size=size)
     if layout is None:
         return None
-    steps = [(s.current, s.frame / plan.fps) for s in plan.steps] if plan is not None else [
-        (k, None) for k in range(-1, len(layout.units))]  # fmt: skip
     scene = pipeline.scenes[index]
+    last = len(layout.units) - 1
+    steps = [(s.current, s.shown, s.count, s.frame / plan.fps) for s in plan.steps] if plan is not None else [
+        (k, k, 0, None) for k in range(-1, len(layout.units))] + [(-1, last, n, None) for n in range(scene.countdown, 0, -1)]  # fmt: skip
     key = stable_hash(VERSION, scene.visual_dict(), size, steps, layout.theme.name, index, len(pipeline.scenes))[:16]
     path = pipeline.workdir / "preview" / f"{index + 1:02d}-reveal-{key}.jpg"
     if path.is_file():
@@ -54,12 +55,14 @@ def reveal_strip(pipeline: "Pipeline", index: int, width: int = 240) -> Optional
     strip = Image.new("RGB", (len(shown) * (size[0] + gap) - gap, size[1] + label_h), (40, 44, 52))
     draw = ImageDraw.Draw(strip)
     face = load_font(font_chain("sans")[0], int(label_h * 0.7))
-    for k, (current, t) in enumerate(shown):
+    for k, (current, through, count, t) in enumerate(shown):
         x = k * (size[0] + gap)
-        strip.paste(draw_state(layout, current), (x, 0))
-        text = f"{t:.2f} s" if t is not None else ("start" if current < 0 else f"{current + 1}")
+        strip.paste(draw_state(layout, current, through, count), (x, 0))
+        text = f"{t:.2f} s" if t is not None else ("start" if current < 0 and not count else f"{current + 1}")
         if current >= 0:
             text += f" \u00b7 {layout.units[current].role} {current + 1}"
+        elif count:
+            text = (f"{t:.2f} s \u00b7 " if t is not None else "") + f"countdown {count}"
         if k == len(shown) - 1 and len(steps) > len(shown):
             text += f" (+{len(steps) - len(shown)} more)"
         draw.text((x + 4, size[1] + label_h * 0.12), text, fill=(230, 232, 236), font=face)

@@ -65,6 +65,8 @@ class Section:
     blocks: list[MdBlock] = field(default_factory=list)
     #: the heading is one link (``## [Quiz](https://...)``): with nothing under it, it is navigation
     link_only: bool = False
+    #: the heading's ``{animate=false}`` (or ``{.still}``, or ``{animate=true}``): its scenes' own setting
+    animate: Optional[bool] = None
 
 
 def _words(title: str) -> list[str]:
@@ -259,7 +261,7 @@ def scenes_from_section(section: Section) -> list[SceneConfig]:
     """The scenes of one H2 section. An H3 with content of its own is a scene (or several) titled by it, with the
     H2 shown small above; H3s with nothing under them are listed in the section's own scene."""
     lead, subs = _sub_sections(section.blocks)
-    scenes = _apply_title_kind(scenes_from_blocks(section.title, lead, section.line), section.title, section.line)
+    scenes = _animated(_apply_title_kind(scenes_from_blocks(section.title, lead, section.line), section.title, section.line), section.animate)
     empty: list[Heading] = []
     for h, above, blocks in subs:
         content = [b for b in blocks if not isinstance(b, Note)]
@@ -268,6 +270,7 @@ def scenes_from_section(section: Section) -> list[SceneConfig]:
                 empty.append(h)
             continue
         made = _apply_title_kind(scenes_from_blocks(h.text, blocks, h.line), h.text, h.line)
+        made = _animated(made, h.animate if h.animate is not None else section.animate)
         # a link-only H2 with nothing of its own ("## [Pre-lecture quiz](...)") is navigation, not a part to name
         parent = [section.title] if section.title and not (section.link_only and not lead) else []
         label = " \u00b7 ".join(parent + above)
@@ -280,9 +283,17 @@ def scenes_from_section(section: Section) -> list[SceneConfig]:
         if host is not None:
             host.items = host.items + items
         else:
-            scenes.append(BulletsScene(title=section.title, items=items, source_line=empty[0].line))
+            scenes.append(BulletsScene(title=section.title, items=items, source_line=empty[0].line, animate=section.animate))
     if scenes and section.line is not None:
         scenes[0].source_line = section.line
+    return scenes
+
+
+def _animated(scenes: list[SceneConfig], animate: Optional[bool]) -> list[SceneConfig]:
+    """The scenes of a part whose heading says whether it builds up (``{animate=false}``), told so."""
+    for s in scenes:
+        if animate is not None:
+            s.animate = animate
     return scenes
 
 
@@ -330,6 +341,7 @@ def pair_comparisons(scenes: list[SceneConfig], parents: list[str]) -> tuple[lis
                     title=parent or f"{a.title} / {b.title}", before=a.code, after=b.code,
                     language=a.language or b.language, before_label=a.title, after_label=b.title,
                     body=a.body + b.body, source_line=a.source_line,
+                    animate=False if False in (a.animate, b.animate) else (a.animate if a.animate is not None else b.animate),
                 )  # fmt: skip
             )
             out_parents.append(parents[i])

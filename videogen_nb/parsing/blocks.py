@@ -25,6 +25,7 @@ from mdit_py_plugins.myst_blocks import myst_block_plugin
 from mdit_py_plugins.myst_role import myst_role_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from ..errors import InputError
 from ..kinds import callout_style
 from ..models import MAX_LIST_LEVEL, Item
 from ..text import plain
@@ -43,6 +44,9 @@ class Heading:
     line: Optional[int]
     #: the whole heading is one link (``## [Quiz](https://...)``): navigation, not a topic
     link_only: bool = False
+    #: ``{animate=false}`` or ``{.still}`` after the heading: its part of the document holds still (True: it builds
+    #: up even where the document says ``reveal: false``); None: as the document says
+    animate: Optional[bool] = None
 
 
 @dataclass
@@ -231,7 +235,28 @@ class _Walker:
     def _heading(self, node: SyntaxTreeNode) -> None:
         inline = node.children[0].token if node.children else None
         text = heading_text(inline) if inline is not None else ""
-        self.blocks.append(Heading(int(node.tag[1]), text, self.line(node), inline is not None and is_link_only(inline)))
+        line = self.line(node)
+        animate = self._animate(dict(node.attrs), line)
+        self.blocks.append(Heading(int(node.tag[1]), text, line, inline is not None and is_link_only(inline), animate))
+
+    def _animate(self, attrs: dict, line: Optional[int]) -> Optional[bool]:
+        """A heading's ``{animate=false}`` / ``{animate=true}`` / ``{.still}``: whether its part builds up."""
+        if "still" in str(attrs.get("class", "")).split():
+            return False
+        value = attrs.get("animate")
+        if value is None:
+            return None
+        said = str(value).strip().lower()
+        if said in ("true", "yes", "on"):
+            return True
+        if said in ("false", "no", "off"):
+            return False
+        where = f"line {line}: " if line is not None else ""
+        raise InputError(
+            self.doc_path, f"{where}the heading attribute 'animate={value}' is neither true nor false",
+            "Write {animate=false} (or {.still}) after the heading to hold its part still, {animate=true} to build it up, "
+            "or leave it out",
+        )  # fmt: skip
 
     def _paragraph(self, node: SyntaxTreeNode) -> None:
         inline = node.children[0].token if node.children else None

@@ -55,7 +55,7 @@ def _sections(blocks) -> tuple[Optional[Heading], list, list[Section]]:
         if isinstance(b, Heading) and b.level == 1 and title is None and not sections and not any(not isinstance(x, Note) for x in intro):
             title = b
         elif isinstance(b, Heading) and b.level <= 2:
-            sections.append(Section(b.text, b.line, link_only=b.link_only))
+            sections.append(Section(b.text, b.line, link_only=b.link_only, animate=b.animate))
         elif sections:
             sections[-1].blocks.append(b)
         else:

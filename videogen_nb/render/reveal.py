@@ -9,8 +9,12 @@ under the title and the ``path`` every operation carries:
   option of a quiz), a row of a table, a side of a comparison: hidden until
   it is spoken, marked while it is, dimmed a little after;
 - a sentence of a paragraph: always shown, marked while it is spoken;
-- a line of code (with the body of a definition it opens): marked when the
-  narration names it.
+- a line of code (with the body of a definition it opens): marked each time
+  the narration names what it defines, imports, runs or calls, in the
+  narration's order.
+
+A scene that ends with a countdown (a quiz before its answer) shows the whole
+slide with the number drawn in a ring (:func:`countdown_box`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Literal, Optional, Sequence
 
 from PIL import Image
 
+from ..codeinfo import line_names
 from ..models import SceneConfig
 from ..narration import split_sentences
 from ..slidetext import short_urls
@@ -27,7 +32,7 @@ from ..mathspeak import written_math
 from ..text import plain
 from .blocks import CodeBlock, Columns, Op, OptionBlock, Paragraph, PictureOp, ShapeOp, TableBlock, TextOp, label
 from .slides import draw_ops, slide_background, slide_ops
-from .text import is_rtl, measure
+from .text import is_rtl, measure, metrics
 from .theme import RGB, Box, Theme
 
 UnitRole = Literal["item", "sentence", "line"]
@@ -45,6 +50,8 @@ class Unit:
     #: path prefixes of the operations it owns (hidden before it is spoken, dimmed after): items only
     parts: tuple[tuple[int, ...], ...] = ()
     marks: tuple[Box, ...] = ()  # where the marker goes while it is spoken
+    #: a line of code: the names the narration may call it by, as (text, weight, prefix) (see codeinfo.LineName)
+    names: tuple[tuple[str, int, bool], ...] = ()
 
     @property
     def hides(self) -> bool:
@@ -86,9 +93,11 @@ def reveal_layout(
     return RevealLayout(laid.ops, units, size, theme, theme.accent_colour(scene.accent), owner)
 
 
-def draw_state(layout: RevealLayout, current: int) -> Image.Image:
-    """The slide while unit ``current`` is spoken (-1: before the first): entries after it hidden, the entries
-    before it dimmed, ``current`` marked; the rest as on the still."""
+def draw_state(layout: RevealLayout, current: int, through: Optional[int] = None, count: int = 0) -> Image.Image:
+    """The slide while unit ``current`` is spoken (-1: none): the entries up to unit ``through`` shown (None: up
+    to ``current``), those after it hidden; while one is marked the other shown entries are dimmed; ``count``:
+    the number of a countdown drawn in its ring. With ``current`` -1 and ``through`` the last unit: the still."""
+    through = current if through is None else through
     th = layout.theme
     img = slide_background(layout.size, th)
     top, bottom = th.background_top, th.background_bottom
@@ -100,9 +109,9 @@ def draw_state(layout: RevealLayout, current: int) -> Image.Image:
 
     ops: list[Op] = []
     for op, u in zip(layout.ops, layout.owner):
-        if u < 0 or not layout.units[u].hides or u == current:
+        if u < 0 or not layout.units[u].hides or u == current or (u <= through and current < 0):
             ops.append(op)
-        elif u < current:
+        elif u <= through:
             ops.append(_dimmed(op, under((op.box[1] + op.box[3]) / 2)))
     if 0 <= current < len(layout.units):
         unit = layout.units[current]
@@ -111,8 +120,47 @@ def draw_state(layout: RevealLayout, current: int) -> Image.Image:
             colour = _mix(layout.accent, base, MARK)
             radius = max(2, int((box[3] - box[1]) * 0.18))
             ops.insert(at, ShapeOp(box, fill=colour, radius=radius))
+    if count > 0:
+        ops += _countdown_ops(layout, count)
     draw_ops(img, ops)
     return img
+
+
+def countdown_box(layout: RevealLayout) -> Box:
+    """Where a countdown's ring goes: at the right edge of the safe area, as high as it is free of everything on
+    the slide (beside the title, or beside the question under a long title), as large as the room there allows
+    down to a little over half its size; else at the top right over what is there (the ring is filled)."""
+    th = layout.theme
+    x0, y0, x1, y1 = th.safe_area(layout.size)
+    full = max(12, int(th.title_size * min(layout.size) * 1.9))
+    used = [op.box for op in layout.ops]
+    for scale in (1.0, 0.85, 0.7, 0.55):
+        d = max(12, int(full * scale))
+        for y in range(y0, y1 - d + 1, max(1, d // 8)):
+            box = (x1 - d, y, x1, y + d)
+            if not any(_overlap(box, b) for b in used):
+                return box
+    return (x1 - full, y0, x1, y0 + full)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _countdown_ops(layout: RevealLayout, count: int) -> list[Op]:
+    """The ring of a countdown with ``count`` in it, in the accent colour."""
+    th = layout.theme
+    box = countdown_box(layout)
+    d = box[2] - box[0]
+    size = max(8, int(d * 0.52))
+    text = str(count)
+    width = measure(text, "sans-bold", size)
+    ascent, descent = metrics("sans-bold", size)
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    ring = ShapeOp(box, fill=th.panel, outline=layout.accent, line=max(2, d // 12), ellipse=True)
+    # the digits' ink is about the ascent less the space above capitals: centre on the middle of it
+    baseline = cy + (ascent - descent) * 0.36
+    return [ring, TextOp(cx - width / 2, baseline, text, "sans-bold", size, th.text, False, width)]
 
 
 def _mix(colour: Optional[RGB], base: RGB, amount: float) -> Optional[RGB]:
@@ -160,7 +208,8 @@ def _units(blocks: Sequence, prefix: tuple[int, ...], ops: list[Op], theme: Them
             number = b.marker.split(":", 1)[1] + " " if b.marker.startswith("number:") else ""
             out.append(_item(number + b.text, (*labels, here), ops))
         elif isinstance(b, OptionBlock):
-            out.append(_item(f"{b.letter} {b.text}", (*labels, here), ops))
+            if b.state == "normal":  # an option of an answered question (marked right or dimmed) is no news
+                out.append(_item(f"{b.letter} {b.text}", (*labels, here), ops))
         elif isinstance(b, TableBlock):
             for r, row in enumerate(b.rows, start=1):
                 out.append(_item(" ".join(row), (*labels, here + (r,)) if r == 1 else (here + (r,),), ops))
@@ -269,6 +318,7 @@ def _code_lines(b: CodeBlock, here: tuple[int, ...], ops: list[Op]) -> list[Unit
         if isinstance(op, TextOp) and len(op.path) > len(here):
             rows.setdefault(op.path[len(here)], []).append(op.box)
     lines = b.code.split("\n")
+    names = line_names(b.code, b.language)
     units: list[Unit] = []
     inset = max(2, int((panel.box[2] - panel.box[0]) * 0.008))
     for k, line in enumerate(lines):
@@ -287,8 +337,8 @@ def _code_lines(b: CodeBlock, here: tuple[int, ...], ops: list[Op]) -> list[Unit
         top, bottom = min(bx[1] for bx in boxes), max(bx[3] for bx in boxes)
         pad = max(1, int((bottom - top) * 0.06 / max(1, last - k + 1)))
         box = (int(panel.box[0] + inset), top - pad, int(panel.box[2] - inset), bottom + pad)
-        units.append(Unit("line", line.strip(), (), (box,)))
+        units.append(Unit("line", line.strip(), (), (box,), tuple(names[k])))
     return units
 
 
-__all__ = ["RevealLayout", "Unit", "draw_state", "reveal_layout"]
+__all__ = ["RevealLayout", "Unit", "countdown_box", "draw_state", "reveal_layout"]

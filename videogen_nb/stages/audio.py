@@ -17,14 +17,18 @@ from ..loudness import normalize_loudness
 from ..models import (
     AudioSource,
     PipelineContext,
+    PipelineSettings,
     SceneConfig,
     SceneTiming,
     TimingReport,
+    VideoConfig,
+    scene_animates,
 )
 from ..language import same_language
 from ..pronounce import SpokenText, narration_word_timings, speech_text
 from ..speech_cache import Clip, SpeechCache, clip_key, copy_clip, read_clip
-from ..timeline import scene_frames
+from ..reveal import countdown_seconds
+from ..timeline import crossfade_frames, scene_frames
 from ..tts.base import Speech, SpeechEngine, estimate_word_timings
 from .base import Services, Stage, collect
 
@@ -198,7 +202,9 @@ class AudioStage(Stage):
             speech_text(s.narration or "", s.lang or lang, pron).text if s.narration is not None else None for s in vc.scenes
         ]
         least = [s.min_seconds for s in vc.scenes]
-        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene, st.silent_hold)
+        counts = [_countdown(st, vc, s) for s in vc.scenes]
+        extra = (counts, st.transition) if any(counts) else ()  # (no countdown: the hash it always had)
+        return stable_hash(identity, spoken, least, st.loudness, st.fps, st.pad_before, st.pad_after, st.min_scene, st.silent_hold, *extra)
 
     def check_artifacts(self, ctx: PipelineContext, deep: bool = False) -> list[str]:
         return [problem for _, problem in _clip_problems(ctx, deep)]
@@ -211,6 +217,11 @@ class AudioStage(Stage):
                 s.audio_path.unlink()
                 s.audio_path.with_suffix(".json").unlink(missing_ok=True)
         return [problem for _, problem in problems]
+
+
+def _countdown(settings: PipelineSettings, video: Optional[VideoConfig], scene: SceneConfig) -> int:
+    """The seconds ``scene`` counts down after its narration: only where its slide builds up."""
+    return scene.countdown if scene.countdown and scene_animates(settings, video, scene) else 0
 
 
 def _clip_problems(ctx: PipelineContext, deep: bool) -> list[tuple[SceneTiming, str]]:
@@ -371,7 +382,9 @@ def _timeline(ctx, jobs: list[_Job], results: dict[int, _Result], engine: Speech
         least = max(st.min_scene, job.scene.min_seconds)
         if not _has_words(job.spoken.text):  # nothing to say (--notes-only and no notes): the slide holds a while
             least = max(least, st.silent_hold)
-        n = scene_frames(max(st.pad_before + clip.duration + st.pad_after, least), fps)
+        # a countdown (a quiz's) runs in quiet after the voice and before the fade into the next scene
+        after = max(st.pad_after, countdown_seconds(_countdown(st, ctx.video_config, job.scene), crossfade_frames(st.transition, fps), fps))
+        n = scene_frames(max(st.pad_before + clip.duration + after, least), fps)
         start_f, end_f = frame, frame + n
         narration = job.scene.narration or ""
         timings.append(

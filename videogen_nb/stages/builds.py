@@ -27,7 +27,7 @@ from ..reveal import RevealPlan, plan_reveal, scene_reveal
 if TYPE_CHECKING:
     from .video import SlideLook
 
-BUILD_RENDERER = 1  # bump when reveal states are drawn differently
+BUILD_RENDERER = 2  # bump when reveal states are drawn differently
 BUILDS = "builds"  # the folder of the video's work folder holding the states (``<scene_id>-<key>-<n>.png``)
 
 
@@ -82,32 +82,38 @@ def draw_build(
         return None
     pictures = (slide,)
     if plan is not None:
-        pictures = tuple(_state(look, scene, index, layout, s.current, slide)[0] for s in plan.steps)
+        pictures = tuple(_state(look, scene, index, layout, s.current, s.shown, s.count, slide)[0] for s in plan.steps)
     return SceneBuild(plan, pictures, motion)
 
 
 def _state(
-    look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, current: int, slide: StoredSlide
+    look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, current: int, shown: int, count: int,
+    slide: StoredSlide,
 ) -> tuple[StoredSlide, Optional[Image.Image]]:  # fmt: skip
-    """The state of the slide while unit ``current`` is spoken, drawn once for what it shows (with the picture if it
-    was drawn now). Before the first unit, a slide whose units all stay in view is the still itself."""
-    if current < 0 and not any(u.hides for u in layout.units):
+    """The slide while unit ``current`` is spoken with the entries up to ``shown`` in view and ``count`` in the
+    countdown's ring, drawn once for what it shows (with the picture if it was drawn now). A state with nothing
+    marked and every entry shown is the still itself."""
+    if current < 0 and not count and all(u <= shown for u, unit in enumerate(layout.units) if unit.hides):
         return slide, None
     store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
-    return store.get_drawn(f"{key}-{current + 1}", lambda: Slide(draw_state(layout, current)), name=f"{scene.scene_id}-")
+    return store.get_drawn(
+        f"{key}-{current + 1}-{shown + 1}-{count}", lambda: Slide(draw_state(layout, current, shown, count)),
+        name=f"{scene.scene_id}-",
+    )  # fmt: skip
 
 
 def draw_states(
     look: "SlideLook", scene: SceneConfig, index: int, slide: StoredSlide
 ) -> list[tuple[StoredSlide, Optional[Image.Image]]]:  # fmt: skip
-    """Every state scene ``index``'s reveal can show, drawn before its timing is known (with the pictures drawn
-    now); a plan made later steps through some or all of them. Empty for a slide that holds still."""
+    """The states scene ``index``'s reveal shows when its narration says its units in order, drawn before its
+    timing is known (with the pictures drawn now): a head start for the video stage, whose plan, once the speech
+    is timed, draws whatever else it needs. Empty for a slide that holds still."""
     layout = reveal_layout(scene, look.size, get_theme(look.theme_name), index=index, total=look.total, footer=look.title)
     if layout is None:
         return []
     first = -1 if any(u.hides for u in layout.units) else 0
-    return [_state(look, scene, index, layout, c, slide) for c in range(first, len(layout.units))]
+    return [_state(look, scene, index, layout, c, c, 0, slide) for c in range(first, len(layout.units))]
 
 
 def scene_reveal_of(
@@ -132,4 +138,5 @@ def scene_reveal_of(
     from .video import transition_frames  # the video stage holds this module's users: imported when asked
 
     t = report.scenes[index]
-    return layout, plan_reveal(layout, scene.scene_id, t, st.fps, last_step_frame(t, index, total, transition_frames(st)))
+    last = last_step_frame(t, index, total, transition_frames(st))
+    return layout, plan_reveal(layout, scene.scene_id, t, st.fps, last, scene.countdown)

@@ -41,7 +41,7 @@ from ..render.slide_store import SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
-from ..timeline import frame_quantum
+from ..timeline import crossfade_frames
 from .base import Services, Stage, collect
 from .builds import SceneBuild, draw_build, draw_states, last_step_frame
 
@@ -67,10 +67,7 @@ def draw_scene(scene: SceneConfig, size, theme: Theme, index: int, total: int, f
 
 def transition_frames(settings: PipelineSettings) -> int:
     """Frames of each crossfade: the setting rounded to whole steps of the timeline (0: cut)."""
-    if settings.transition <= 0:
-        return 0
-    q = frame_quantum(settings.fps)
-    return max(q, q * round(settings.transition * settings.fps / q))
+    return crossfade_frames(settings.transition, settings.fps)
 
 
 class VideoStage(Stage):
