@@ -7,11 +7,13 @@ render encodes that scene's segment and sound and copies the rest.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import subprocess
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -416,9 +418,18 @@ def draw_scenes(
 
 
 def draw_batches(jobs: list[tuple]) -> None:
-    """:func:`draw_scenes` for each job in turn (the video stage's preparation runs this in a process of its own)."""
-    for job in jobs:
-        draw_scenes(*job)
+    """:func:`draw_scenes` for each job, a process a core (the video stage's preparation runs this in a process of
+    its own, whose workers are forked from it where the system can)."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        for job in jobs:
+            draw_scenes(*job)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for done in [pool.submit(draw_scenes, *job) for job in jobs]:
+            done.result()
 
 
 def encode_keyframes_of(encodings: tuple[Encoding, ...], pictures: tuple[StoredSlide, ...]) -> int:

@@ -1,0 +1,169 @@
+"""What makes rendering fast keeps its output right: keyframes in batches, pieces joined as they are, the video's
+slides drawn while the speech is made."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+from conftest import SMALL
+from videogen_nb import Pipeline, Stage
+from videogen_nb.ffmpeg import ffmpeg_exe
+from videogen_nb.render import h264
+from videogen_nb.render.encode import EncoderSettings, concat_raw
+from videogen_nb.render.narration_track import Chunk, _runs
+from videogen_nb.render.segments import SegmentStore, encode_keyframes_together
+
+
+def _slide(folder: Path, k: int, size=(320, 180)) -> Path:
+    img = Image.new("RGB", size, (20 + 40 * k, 30, 90))
+    d = ImageDraw.Draw(img)
+    d.rectangle([10 + 20 * k, 20, 120 + 20 * k, 90], fill=(250, 220 - 30 * k, 40))
+    d.text((20, 120), f"slide number {k}", fill=(255, 255, 255))
+    path = folder / f"s{k}.png"
+    img.save(path)
+    return path
+
+
+def _decoded(stream: bytes, size=(320, 180)) -> np.ndarray:
+    w, h = size
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "h264", "-i", "pipe:0", "-f", "rawvideo", "-pix_fmt",
+                          "rgb24", "-"], input=stream, capture_output=True, check=True).stdout  # fmt: skip
+    return np.frombuffer(out, np.uint8).reshape(-1, h, w, 3)
+
+
+def test_keyframes_encoded_in_one_run_are_those_encoded_alone(tmp_path):
+    slides = [_slide(tmp_path, k) for k in range(4)]
+    pictures = [(p, f"hash{k}") for k, p in enumerate(slides)]
+    together = SegmentStore(tmp_path / "together", EncoderSettings(), (320, 180))
+    assert encode_keyframes_together([together], pictures) == 4
+    assert encode_keyframes_together([together], pictures) == 0  # kept: nothing encoded twice
+    for path, digest in pictures:
+        alone = SegmentStore(tmp_path / f"alone-{digest}", EncoderSettings(), (320, 180))
+        one, batched = alone.keyframe(path, digest), together.keyframe(path, digest)
+        # the same picture, decoded to the same pixels: its quality does not depend on the pictures before it
+        assert np.array_equal(_decoded(batched), _decoded(one))
+        assert abs(len(batched) - len(one)) <= 1
+        # an IDR with x264's id of a first picture (x264 alternates it within a run): the header says so
+        slice_nal = [n for n in h264.nal_units(batched) if n[0] & 0x1F in (h264.NAL_IDR, h264.NAL_SLICE)]
+        assert len(slice_nal) == 1 and slice_nal[0][0] & 0x1F == h264.NAL_IDR
+        assert h264._IdrSlice.parse(batched).idr_pic_id == 0
+        shown = _decoded(one)[0].astype(int)
+        assert np.abs(shown - np.asarray(Image.open(path).convert("RGB"), int)).mean() < 4
+
+
+def test_one_run_feeds_the_video_and_its_proxy(tmp_path):
+    slides = [_slide(tmp_path, k, size=(640, 360)) for k in range(2)]
+    pictures = [(p, f"h{k}") for k, p in enumerate(slides)]
+    big = SegmentStore(tmp_path / "big", EncoderSettings(), (640, 360))
+    small = SegmentStore(tmp_path / "small", EncoderSettings(crf=30), (320, 180))
+    assert encode_keyframes_together([big, small], pictures) == 4
+    for path, digest in pictures:
+        frame = _decoded(small.keyframe(path, digest), (320, 180))[0].astype(int)
+        reduced = np.asarray(Image.open(path).convert("RGB").reduce(2), int)
+        assert np.abs(frame - reduced).mean() < 6  # the proxy shows the same slide, smaller
+        assert _decoded(big.keyframe(path, digest), (640, 360)).shape == (1, 360, 640, 3)
+
+
+def _slow_join(parts: list[Path]) -> bytes:
+    """Every piece parsed and renumbered (what joining did before it copied pieces numbered already)."""
+    data = [p.read_bytes() for p in parts]
+    timeline = h264.Timeline(h264.sequence_info(data[0]))
+    return b"".join(timeline.add(h264.units_of(d, timeline.seq)) for d in data)
+
+
+def test_pieces_numbered_from_their_idr_are_copied_and_the_stream_is_the_same(tmp_path):
+    slides = [_slide(tmp_path, k) for k in range(3)]
+    store = SegmentStore(tmp_path / "pieces", EncoderSettings(keyframe_seconds=1.0), (320, 180))
+    parts = []
+    for k, path in enumerate(slides):
+        if k:  # a fade into every slide after the first: renumbered, not copied
+            parts.append(store._fade_in(path, f"h{k}", 6))
+        parts += store.still(path, f"h{k}", 75)  # a keyframe every 30 frames: groups of 30, 30, 15
+    assert [h264.self_numbered(p.read_bytes()) for p in parts[:3]] == [30, 30, 15]
+    assert h264.self_numbered(parts[3].read_bytes()) == 0  # the fade opens with an I frame that is no IDR
+    out = tmp_path / "joined.h264"
+    moves = concat_raw(parts, out)
+    assert out.read_bytes() == _slow_join(parts)
+    assert moves  # the fades' keyframes are still shown after their mixes
+    frames = _decoded(out.read_bytes())
+    assert len(frames) == 75 + 2 * (6 + 1 + 75)  # each fade shows its 6 mixes and then its keyframe
+
+
+def _escape_loop(rbsp: bytes) -> bytes:
+    out, zeros = bytearray(), 0
+    for b in rbsp:
+        if zeros >= 2 and b <= 3:
+            out.append(3)
+            zeros = 0
+        out.append(b)
+        zeros = zeros + 1 if b == 0 else 0
+    return bytes(out)
+
+
+@given(st.lists(st.sampled_from([0, 0, 0, 1, 2, 3, 4, 255]), max_size=60).map(bytes))
+def test_emulation_prevention_is_what_the_standard_says_byte_by_byte(data):
+    escaped = h264.escape(data)
+    assert escaped == _escape_loop(data)
+    assert b"\x00\x00\x00" not in escaped and b"\x00\x00\x01" not in escaped and b"\x00\x00\x02" not in escaped
+    assert h264.unescape(escaped) == data
+
+
+def test_the_narration_is_encoded_in_as_many_even_runs_as_there_are_cores():
+    chunks = [Chunk(i, 48000 * (3 + i % 4), 0, Path(f"{i}.wav"), str(i)) for i in range(20)]
+    runs = _runs(chunks, parts=2)
+    assert len(runs) in (2, 3)
+    assert [c.index for run in runs for c in run] == list(range(20))  # consecutive scenes, in order
+    sizes = [sum(c.length for c in run) for run in runs]
+    assert max(sizes[:2]) <= sum(sizes) / 2 + 6 * 48000  # about half each
+    gap = [Chunk(i, 48000, 0, Path("x"), "x") for i in (0, 1, 5, 6)]
+    assert [[c.index for c in r] for r in _runs(gap, parts=1)] == [[0, 1], [5, 6]]  # only consecutive scenes join
+
+
+class SlidesAlready(Stage):
+    """Between the audio and the video: waits (a while at most) for the slides the video stage prepares."""
+
+    name = "slides-already"
+    requires = ("timing_report",)
+    provides = ("slides_seen",)
+    artifact_types = {"slides_seen": int}
+
+    def run(self, ctx, services) -> str:
+        folder = ctx.workdir / "video" / "slides"
+        keyframes = ctx.workdir / "video" / "segments"
+        deadline = time.monotonic() + 60
+        count = 0
+        while time.monotonic() < deadline:
+            count = len(list(folder.glob("*.png"))) if folder.is_dir() else 0
+            if count >= len(ctx.video_config.scenes) and keyframes.is_dir() and list(keyframes.glob("*_key.h264")):
+                break
+            time.sleep(0.05)
+        ctx.artifacts["slides_seen"] = count
+        return f"{count} slides drawn before the video stage"
+
+
+@pytest.mark.slow
+def test_the_video_stage_draws_its_slides_while_the_speech_is_made(three_scene_doc, tmp_path):
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=SMALL, tts="espeak", progress=None, proxy=None)
+    p.insert_stage(SlidesAlready(), after="audio")
+    p.run()
+    assert p.ctx.artifacts["slides_seen"] == len(p.scenes)
+    assert p.video_path.is_file()
+    # the stage's own run found them made: nothing drawn or encoded twice, the same video as without
+    q = Pipeline(three_scene_doc, workdir=tmp_path / "q", resolution=SMALL, tts="espeak", progress=None, proxy=None)
+    for name in ("input", "parse", "script", "audio", "video"):
+        q.run_stage(name)  # stage by stage: nothing is prepared early
+    assert _packets(p.video_path) == _packets(q.video_path)
+
+
+def _packets(video: Path) -> list[str]:
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-map", "0", "-c", "copy", "-f", "framecrc",
+                          "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return [line for line in out.splitlines() if not line.startswith("#")]
