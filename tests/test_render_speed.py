@@ -3,6 +3,7 @@ slides drawn while the speech is made."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import time
 from pathlib import Path
@@ -167,3 +168,20 @@ def _packets(video: Path) -> list[str]:
     out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-map", "0", "-c", "copy", "-f", "framecrc",
                           "-"], capture_output=True, text=True, check=True).stdout  # fmt: skip
     return [line for line in out.splitlines() if not line.startswith("#")]
+
+
+def test_slides_are_stored_as_png_files_any_reader_reads_back_exactly(tmp_path):
+    from videogen_nb.render.png import png_bytes
+
+    rgb = Image.open(_slide(tmp_path, 2)).convert("RGB")
+    data = png_bytes(rgb)
+    back = Image.open(io.BytesIO(data))
+    assert back.format == "PNG" and back.mode == "RGB" and back.size == rgb.size
+    assert np.array_equal(np.asarray(back), np.asarray(rgb))
+    # ffmpeg reads it too (the thumbnails and previews go through it)
+    (tmp_path / "x.png").write_bytes(data)
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(tmp_path / "x.png"), "-f", "rawvideo", "-pix_fmt",
+                          "rgb24", "-"], capture_output=True, check=True).stdout  # fmt: skip
+    assert out == rgb.tobytes()
+    rgba = rgb.convert("RGBA")  # other modes: Pillow's writer
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(rgba)))), np.asarray(rgba))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Callable, Optional
 from PIL import Image
 
 from ..atomic import atomic_write_bytes, inside, recorded_digest, write_recorded
+from .png import png_bytes
 from .slides import Slide
 
 
@@ -45,8 +45,6 @@ class SlideStore:
         except (OSError, ValueError, KeyError, TypeError):
             pass  # not drawn yet, an unfinished entry, or a PNG that changed since: draw it
         slide = draw()
-        buf = io.BytesIO()
-        slide.image.save(buf, format="PNG", compress_level=1)
-        digest = write_recorded(png, buf.getvalue())
+        digest = write_recorded(png, png_bytes(slide.image))
         atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"), durable=False)
         return StoredSlide(png, digest, tuple(slide.warnings)), slide.image
