@@ -185,3 +185,45 @@ def test_slides_are_stored_as_png_files_any_reader_reads_back_exactly(tmp_path):
     assert out == rgb.tobytes()
     rgba = rgb.convert("RGBA")  # other modes: Pillow's writer
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(rgba)))), np.asarray(rgba))
+
+
+class FailsLater(Stage):
+    """Before the audio: fails once the video stage's preparation has drawn its first slide."""
+
+    name = "fails-later"
+    requires = ("narration",)
+    provides = ("nothing_here",)
+
+    def run(self, ctx, services) -> str:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _drawn(ctx.workdir):
+            time.sleep(0.01)
+        assert _drawn(ctx.workdir), "the video stage's preparation drew nothing"
+        raise RuntimeError("this stage fails on purpose")
+
+
+def _drawn(workdir: Path) -> list[Path]:
+    folder = workdir / "video" / "slides"
+    return sorted(folder.glob("*.png")) if folder.is_dir() else []
+
+
+def _preparers() -> list[str]:
+    """Processes drawing ahead for a video stage (the preparation and its workers)."""
+    out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if "draw_batches" in line]
+
+
+@pytest.mark.slow
+def test_a_failing_run_stops_the_drawing_ahead_and_leaves_no_process_behind(write_doc, tmp_path):
+    from videogen_nb.errors import StageFailedError
+
+    sections = "\n".join(f"## Part {k}\n\n- point one of {k}\n- point two of {k}\n- point three\n" for k in range(60))
+    doc = write_doc("long.md", f"# Long\n\nA long talk.\n\n{sections}")
+    p = Pipeline(doc, workdir=tmp_path / "w", resolution=(640, 360), tts="espeak", progress=None)
+    p.insert_stage(FailsLater(), after="script")
+    with pytest.raises(StageFailedError, match="fails on purpose"):
+        p.run()
+    assert _preparers() == []
+    drawn = len(_drawn(tmp_path / "w"))
+    time.sleep(1.0)
+    assert len(_drawn(tmp_path / "w")) == drawn < len(p.scenes)  # stopped: nothing drawn after the failure

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -155,7 +156,9 @@ class VideoStage(Stage):
         look, encodings = self._looks(ctx)
         jobs = [(look, tuple(encodings), *batch) for batch in self._batches(ctx)]
         code = "import pickle, sys; from videogen_nb.stages.video import draw_batches; draw_batches(pickle.load(sys.stdin.buffer))"
-        proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        # a session of its own, so that stopping it stops its workers and their encoders too
+        group = {"start_new_session": True} if os.name == "posix" else {}
+        proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, **group)
         try:
             proc.stdin.write(pickle.dumps(jobs))
             proc.stdin.close()
@@ -164,7 +167,10 @@ class VideoStage(Stage):
                     break
         finally:
             if proc.poll() is None:
-                proc.kill()
+                if group:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    proc.kill()
             proc.wait()
 
     def _batches(self, ctx: PipelineContext) -> list[tuple[tuple[SceneConfig, ...], int, tuple[bool, ...]]]:
