@@ -115,19 +115,22 @@ class _TruePeaks:
         self.bound = correlate1d(np.abs(x), _oversampling_filter()[1], mode="constant")
         self.envelope = np.zeros_like(x)
         self.known = np.zeros(len(x), dtype=bool)
+        self.complete = False
 
-    def above(self, level: float) -> tuple[np.ndarray, np.ndarray]:
-        """(indices, envelope there) of every sample whose bound exceeds ``level``; elsewhere it is at most ``level``."""
+    def above(self, level: float) -> np.ndarray:
+        """The envelope wherever it could exceed ``level``; elsewhere at most ``level`` (0 where not computed)."""
+        if self.complete:
+            return self.envelope
         where = np.flatnonzero(self.bound > level)
         todo = where[~self.known[where]]
         if len(todo) > len(self.x) // _DENSE:  # most of the clip: one pass over all of it costs less
-            self.envelope, self.known[:] = _peak_envelope(self.x), True
+            self.envelope, self.complete = _peak_envelope(self.x), True
         elif len(todo):
             # the stretches laid end to end for one filter call: each value kept is a reach away from the joins
             near = _around(todo, _REACH, len(self.x))
             self.envelope[todo] = _peak_envelope(self.x[near])[np.searchsorted(near, todo)]
             self.known[todo] = True
-        return where, self.envelope[where]
+        return self.envelope
 
 
 def true_peak_db(samples: np.ndarray) -> float:
@@ -137,34 +140,17 @@ def true_peak_db(samples: np.ndarray) -> float:
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
-def _limiter_gain(where: np.ndarray, peaks: np.ndarray, n: int, sample_rate: int, ceiling: float) -> Optional[np.ndarray]:
-    """Per-sample gain that brings every true peak under ``ceiling``: 5 ms look-ahead, no clipping; None when
-    there is nothing to limit.
-
-    ``peaks`` are the true peaks at the samples ``where``; every other sample's is under the ceiling. The
-    gain is computed only around the peaks over it: a window's minimum averaged over the window, which is at
-    most what each peak needs. Between those stretches the full signal's running average does not move, so
-    each gap holds the value the stretch before it ended with, as the same filters over all ``n`` samples give.
-    """
+def _limiter_gain(envelope: np.ndarray, sample_rate: int, ceiling: float) -> np.ndarray:
+    """Per-sample gain that brings every true peak of ``envelope`` under ``ceiling``: 5 ms look-ahead, no clipping."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-    over = peaks > ceiling
-    if not over.any():
-        return None
-    half = max(1, int(0.005 * sample_rate))
-    width = 2 * half + 1
-    hot = where[over]
-    stretch = _around(hot, 2 * width, n)  # the filters reach 2 * half: the ends of each stretch stay at 1
-    dense = len(stretch) > n // 2  # then the filters run over the whole clip, as the gaps cost little
-    need = np.ones(n if dense else len(stretch))
-    need[hot if dense else np.searchsorted(stretch, hot)] = np.minimum(1.0, ceiling / np.maximum(peaks[over], 1e-12))
-    gain = np.minimum(uniform_filter1d(minimum_filter1d(need, width, mode="nearest"), width, mode="nearest"), need)
-    if dense:
-        return gain
-    last = np.full(n, -1, dtype=np.intp)  # per sample, the last sample of a stretch at or before it
-    last[stretch] = np.arange(len(stretch))
-    last = np.maximum.accumulate(last)
-    return np.where(last >= 0, gain[np.maximum(last, 0)], 1.0)
+    if envelope.max() <= ceiling:
+        return np.ones_like(envelope)
+    need = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
+    width = 2 * max(1, int(0.005 * sample_rate)) + 1
+    # the minimum over a window, averaged over the same window, is at most ``need`` at every peak
+    gain = uniform_filter1d(minimum_filter1d(need, width, mode="nearest"), width, mode="nearest")
+    return np.minimum(gain, need)
 
 
 def normalize_loudness(
@@ -186,16 +172,17 @@ def normalize_loudness(
 
     def attempt(gain_db: float) -> tuple[np.ndarray, float]:
         g = 10 ** (gain_db / 20)
-        # under this level a peak times g stays under the ceiling (1e-9 covers the rounding of the product)
-        where, envelope = peaks.above(ceiling / g * (1 - 1e-9))
-        limiter = _limiter_gain(where, envelope * g, len(x), sample_rate, ceiling)
-        if limiter is None:
+        # every true peak that times g could reach the ceiling (1e-9 covers the rounding of the product); the
+        # others stay under it, where the limiter leaves the sound alone: it gives the same gain as for all peaks
+        envelope = peaks.above(ceiling / g * (1 - 1e-9)) * g
+        if envelope.max() <= ceiling:  # nothing to limit
             y = x * g
             if _same_gating(blocks, gain_db):
                 return y, measured + gain_db
         else:
-            y = x * g * limiter
+            y = x * g * _limiter_gain(envelope, sample_rate, ceiling)
         return y, _measure(y, sample_rate)[0] or float("-inf")
+
     g0 = target - measured
     y, level0 = attempt(g0)
     g1 = g0 + (target - level0)
