@@ -155,3 +155,16 @@ def test_speech_takes_fewer_oversampled_samples_than_it_has(speech, monkeypatch)
     monkeypatch.setattr(loudness, "_peak_envelope", counted)
     normalize_loudness(np.tile(speech, 4), RATE)
     assert 0 < sum(seen) < 0.5 * 4 * len(speech)
+
+
+def test_the_bound_that_spares_oversampling_is_never_under_a_true_peak(speech):
+    # the shortcut's whole safety: where the bound is under the ceiling no true peak can be over it. Random
+    # signs at full scale are the worst case for peaks between samples (the bound is tight there)
+    from videogen_nb.loudness import _peak_envelope, _TruePeaks
+
+    rng = np.random.default_rng(3)
+    signals = [np.sign(rng.standard_normal(20000)), rng.standard_normal(20000), speech / 32768.0]
+    signals += [np.sign(np.sin(np.arange(20000) * f)) for f in (0.3, 1.1, 2.9)]
+    for x in signals:
+        x = x.astype(np.float64)
+        assert np.all(_TruePeaks(x).bound >= _peak_envelope(x))
