@@ -123,7 +123,7 @@ class _TruePeaks:
             return self.envelope
         where = np.flatnonzero(self.bound > level)
         todo = where[~self.known[where]]
-        if len(todo) > len(self.x) // _DENSE:  # most of the clip: one pass over all of it costs less
+        if len(todo) > len(self.x) // _DENSE:  # then one pass over the whole clip costs less than stretches of it
             self.envelope, self.complete = _peak_envelope(self.x), True
         elif len(todo):
             # the stretches laid end to end for one filter call: each value kept is a reach away from the joins
