@@ -14,10 +14,15 @@ from typing import Optional
 import numpy as np
 import pyloudnorm
 import pytest
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
-from videogen_nb.loudness import integrated_loudness, normalize_loudness, true_peak_db
+from videogen_nb.loudness import (
+    _limiter_gain,
+    _secant_search,
+    integrated_loudness,
+    normalize_loudness,
+    true_peak_db,
+)
 from videogen_nb.tts import EspeakEngine
 
 RATE = 22050
@@ -32,7 +37,8 @@ def reference_loudness(x: np.ndarray, rate: int) -> Optional[float]:
 
 
 def reference_normalize(samples: np.ndarray, rate: int, target: float = -16.0, ceiling_db: float = -1.5):
-    """The first implementation: every sample's 4x oversampled peak, every step measured."""
+    """The first implementation: every sample's 4x oversampled peak handed to the limiter, every step of the
+    gain search measured."""
     x = samples.astype(np.float64) / 32768.0
     measured = reference_loudness(x, rate)
     if measured is None:
@@ -42,29 +48,13 @@ def reference_normalize(samples: np.ndarray, rate: int, target: float = -16.0, c
     envelope = np.maximum(up.reshape(len(x), 4).max(axis=1), np.abs(x))
     ceiling = 10 ** (ceiling_db / 20)
 
-    def limiter(env):
-        if env.max() <= ceiling:
-            return np.ones_like(env)
-        need = np.minimum(1.0, ceiling / np.maximum(env, 1e-12))
-        width = 2 * max(1, int(0.005 * rate)) + 1
-        gain = uniform_filter1d(minimum_filter1d(need, width, mode="nearest"), width, mode="nearest")
-        return np.minimum(gain, need)
-
     def attempt(gain_db):
         g = 10 ** (gain_db / 20)
-        y = x * g * limiter(envelope * g)
+        y = x * g * _limiter_gain(envelope * g, rate, ceiling)  # given every sample's peak
         return y, reference_loudness(y, rate) or float("-inf")
 
-    g0 = target - measured
-    y, level0 = attempt(g0)
-    g1 = g0 + (target - level0)
-    for _ in range(6):
-        if abs(level0 - target) < 0.05:
-            break
-        y, level1 = attempt(g1)
-        slope = (level1 - level0) / (g1 - g0) if g1 != g0 else 1.0
-        g0, level0, g1 = g1, level1, g1 + (target - level1) / min(1.0, max(slope, 0.05))
-    return np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16), level0
+    y, level = _secant_search(attempt, target - measured, target)  # the search itself is unchanged
+    return np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16), level
 
 
 def as_int16(x: np.ndarray) -> np.ndarray:

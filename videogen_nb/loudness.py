@@ -6,7 +6,7 @@ Done once, when a clip is made; cached clips are stored normalised.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -183,7 +183,15 @@ def normalize_loudness(
             y = x * g * _limiter_gain(envelope, sample_rate, ceiling)
         return y, _measure(y, sample_rate)[0] or float("-inf")
 
-    g0 = target - measured
+    y, level = _secant_search(attempt, target - measured, target)
+    return np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16), level
+
+
+def _secant_search(
+    attempt: Callable[[float], tuple[np.ndarray, float]], gain_db: float, target: float
+) -> tuple[np.ndarray, float]:
+    """The last of a few secant steps from ``gain_db`` towards ``target``: ``attempt(gain)`` is (sound, loudness)."""
+    g0 = gain_db
     y, level0 = attempt(g0)
     g1 = g0 + (target - level0)
     for _ in range(6):
@@ -193,5 +201,4 @@ def normalize_loudness(
         slope = (level1 - level0) / (g1 - g0) if g1 != g0 else 1.0
         # loudness grows with gain, never faster than the gain itself: keep the slope in (0.05, 1]
         g0, level0, g1 = g1, level1, g1 + (target - level1) / min(1.0, max(slope, 0.05))
-    out = np.clip(np.round(y * 32768.0), -32768, 32767).astype(np.int16)
-    return out, level0
+    return y, level0
