@@ -139,7 +139,6 @@ def measure(engine_name: str, mode: tuple, scenes: int, latency: float) -> dict:
 
 def child_stage(sections: int, folder: Path) -> dict:
     """In a fresh process: the audio stage of ``lecture(sections + 1)`` from a fresh cache; its time and its output."""
-
     import videogen_nb
 
     runs = []
