@@ -242,9 +242,22 @@ def recorded_digest(path: Path) -> Optional[str]:
     """
     path = Path(path)
     try:
+        st, rec = path.stat(), record_path(path).stat()
+        # a file checked once in this process is not read again while it and its record stay as they were
+        seen = (st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns)
+        known = _VERIFIED.get(path)
+        if known is not None and known[0] == seen:
+            return known[1]
         record = json.loads(record_path(path).read_bytes())
-        if path.stat().st_size != record["size"]:
+        if st.st_size != record["size"] or _digest(path)[1] != record["sha256"]:
             return None
-        return record["sha256"] if _digest(path)[1] == record["sha256"] else None
+        if len(_VERIFIED) > 200_000:
+            _VERIFIED.clear()
+        _VERIFIED[path] = (seen, record["sha256"])
+        return record["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+#: files whose record matched, with what their stat said then (see :func:`recorded_digest`)
+_VERIFIED: dict[Path, tuple[tuple[int, ...], str]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Optional
 
 from .models import WordTiming
@@ -73,6 +74,13 @@ def speech_text(narration: str, lang: Optional[str] = None, mapping: Optional[Ma
     """What the engine says for ``narration`` in ``lang``: its spoken forms (URLs, numbers with units, symbols,
     file names; no emoji, no letters the voice would spell out), then the user's pronunciations; each spoken
     character remembers the narration character it stands for, so subtitles keep the written words."""
+    # kept: the pipeline's status asks it of every scene each time (the audio stage's fingerprint)
+    return _speech_text(narration, lang, tuple(mapping.items()) if mapping else ())
+
+
+@lru_cache(maxsize=8192)
+def _speech_text(narration: str, lang: Optional[str], pairs: tuple[tuple[str, str], ...]) -> SpokenText:
+    mapping = dict(pairs)
     parts: list[str] = []
     origin: list[int] = []
     last = 0

@@ -135,7 +135,9 @@ class KeyframeRun(X264Run):
 
     A run for many pictures costs a third of a run for each: each keyframe
     still comes out as it would alone (a quality that does not depend on the
-    pictures before it, the id of a first IDR).
+    pictures before it, the id of a first IDR). Only a padding bit after the
+    picture's last, which x264 varies with its place in the run and decoders
+    never read, can differ.
     """
 
     def __init__(self, outs: Sequence[Path], size: tuple[int, int], settings: EncoderSettings, pix_fmt: str = "rgb24",

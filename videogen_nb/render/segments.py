@@ -123,6 +123,10 @@ class SegmentStore:
         """Encode the keyframes of ``pictures`` (path, hash) not stored yet, in one run of x264; return how many."""
         return encode_keyframes_together([self], pictures)
 
+    def has_keyframe(self, image_hash: str) -> bool:
+        """Whether the keyframe of the picture ``image_hash`` is stored (whole)."""
+        return self._ready(self._keyframe_path(image_hash))
+
     def _keyframe_path(self, image_hash: str) -> Path:
         return self.folder / f"{self._key('keyframe', image_hash)}_key.h264"
 

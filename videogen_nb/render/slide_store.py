@@ -30,6 +30,17 @@ class SlideStore:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
+    def find(self, key: str, name: str = "") -> Optional[StoredSlide]:
+        """The slide stored under ``key``, if it is there whole; else None."""
+        png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
+        try:
+            m = json.loads(meta.read_text(encoding="utf-8"))
+            if recorded_digest(png) == m["sha256"]:
+                return StoredSlide(png, m["sha256"], tuple(m["warnings"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not drawn yet, an unfinished entry, or a PNG that changed since
+        return None
+
     def get(self, key: str, draw: Callable[[], Slide], name: str = "") -> StoredSlide:
         """The slide stored under ``key``, drawn with ``draw()`` if it is not there yet."""
         return self.get_drawn(key, draw, name)[0]
@@ -37,13 +48,10 @@ class SlideStore:
     def get_drawn(self, key: str, draw: Callable[[], Slide], name: str = "") -> tuple[StoredSlide, Optional[Image.Image]]:
         """As :meth:`get`, with the picture itself if it was drawn now (None if it was stored already): whoever
         encodes it next need not read the PNG back."""
+        stored = self.find(key, name)
+        if stored is not None:
+            return stored, None
         png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
-        try:
-            m = json.loads(meta.read_text(encoding="utf-8"))
-            if recorded_digest(png) == m["sha256"]:
-                return StoredSlide(png, m["sha256"], tuple(m["warnings"])), None
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # not drawn yet, an unfinished entry, or a PNG that changed since: draw it
         slide = draw()
         digest = write_recorded(png, png_bytes(slide.image))
         atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"), durable=False)

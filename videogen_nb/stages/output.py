@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import platform
 import shutil
 import tempfile
@@ -17,6 +16,7 @@ from ..atomic import AtomicBatch, inside, is_temporary
 from ..ffmpeg import extract_frame
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneMetadata, VideoMetadata
+from ..render.png import png_bytes
 from ..subtitles import build_cues, write_subtitles
 from .base import Services, Stage
 
@@ -44,9 +44,7 @@ def thumbnail_png(video: Path, report) -> bytes:
         with Image.open(frame_png) as im:
             im = im.convert("RGB")
             im.thumbnail(THUMBNAIL_SIZE)
-            buf = io.BytesIO()
-            im.save(buf, format="PNG")
-        return buf.getvalue()
+            return png_bytes(im)
     finally:
         shutil.rmtree(frame_png.parent, ignore_errors=True)
 

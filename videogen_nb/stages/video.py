@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -110,7 +110,8 @@ class VideoStage(Stage):
             # the sound is built beside the picture
             sound = pool.submit(build_narration, video_dir / "narration", enc.encoder, report, video_dir / "narration.aac")
             drawn: list[StoredSlide] = []
-            for batch in self._scene_batches(ctx, look, encodings, pool):
+            # the slides and their keyframes (the states a reveal shows are drawn for its plan, below)
+            for batch in self._scene_batches(ctx, look, encodings, pool, states=False):
                 for s in batch.result():
                     drawn.append(s)
                     i = len(drawn) - 1
@@ -126,11 +127,13 @@ class VideoStage(Stage):
 
         events.progress(self.name, steps - 1, steps, "muxing")
         final = inside(video_dir, f"{vc.video_id}.mp4")
-        _join([pictures[0, i] for i in range(total)], narration, final, enc.encoder)
-        proxy = None
-        if light is not None:
-            proxy = inside(video_dir, f"{vc.video_id}.proxy.mp4")
-            _join([pictures[1, i] for i in range(total)], narration, proxy, light.encoder)
+        proxy = inside(video_dir, f"{vc.video_id}.proxy.mp4") if light is not None else None
+        with ThreadPoolExecutor(2) as joins:  # the two joins side by side: each is Python, then an ffmpeg run
+            jobs = [joins.submit(_join, [pictures[0, i] for i in range(total)], narration, final, enc.encoder)]
+            if light is not None:
+                jobs.append(joins.submit(_join, [pictures[1, i] for i in range(total)], narration, proxy, light.encoder))
+            for job in jobs:
+                job.result()
         info = probe(final)
         ctx.video_dir = video_dir
         ctx.final_video_path = final
@@ -154,7 +157,10 @@ class VideoStage(Stage):
         if ctx.video_config is None or not ctx.video_config.scenes:
             return
         look, encodings = self._looks(ctx)
-        jobs = [(look, tuple(encodings), *batch) for batch in self._batches(ctx)]
+        stores = [enc.store() for enc in encodings]
+        jobs = [(look, tuple(encodings), *batch) for batch in self._batches(ctx) if not _drawn_already(look, stores, *batch)]
+        if not jobs:
+            return  # a run after an edit of the narration: every slide is there (starting a process costs a second)
         code = "import pickle, sys; from videogen_nb.stages.video import draw_batches; draw_batches(pickle.load(sys.stdin.buffer))"
         # a session of its own, so that stopping it stops its workers and their encoders too
         group = {"start_new_session": True} if os.name == "posix" else {}
@@ -194,10 +200,12 @@ class VideoStage(Stage):
         light = Encoding.for_proxy(video_dir, st, theme_name)
         return look, [Encoding.for_video(video_dir, st, theme_name)] + ([light] if light is not None else [])
 
-    def _scene_batches(self, ctx: PipelineContext, look: "SlideLook", encodings: list["Encoding"], pool) -> list:
-        """Futures, in scene order, of batches of scenes drawn (slides, and every state of their reveals) with the
-        keyframes of their stills encoded; each gives its scenes' slides."""
-        return [pool.submit(draw_scenes, look, tuple(encodings), *batch) for batch in self._batches(ctx)]
+    def _scene_batches(self, ctx: PipelineContext, look: "SlideLook", encodings: list["Encoding"], pool,
+                       states: bool = True) -> list:  # fmt: skip
+        """Futures, in scene order, of batches of scenes drawn (slides, and with ``states`` every state of their
+        reveals) with the keyframes of their stills encoded; each gives its scenes' slides."""
+        return [pool.submit(draw_scenes, look, tuple(encodings), scenes, first, animate if states else (False,) * len(scenes))
+                for scenes, first, animate in self._batches(ctx)]  # fmt: skip
 
     def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, drawn: list[StoredSlide], pool) -> list[Optional[SceneBuild]]:
         """Each scene's reveal with its states drawn (None where the slide holds still), on the executor."""
@@ -339,9 +347,24 @@ def draw_slide(look: SlideLook, scene: SceneConfig, index: int) -> StoredSlide:
     return draw_slide_now(look, scene, index)[0]
 
 
+def _slide_key(look: SlideLook, scene: SceneConfig, index: int) -> str:
+    return stable_hash(RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:24]
+
+
+def _drawn_already(look: SlideLook, stores: list[SegmentStore], scenes: tuple[SceneConfig, ...], first: int,
+                   animate: tuple[bool, ...]) -> bool:  # fmt: skip
+    """Whether every slide of a batch is stored with its keyframes (then so are its reveal's states, drawn with it)."""
+    slides = SlideStore(look.folder)
+    for k, scene in enumerate(scenes):
+        slide = slides.find(_slide_key(look, scene, first + k), name=f"{scene.scene_id}-")
+        if slide is None or (scene.plays_clip is None and not all(s.has_keyframe(slide.sha256) for s in stores)):
+            return False
+    return True
+
+
 def draw_slide_now(look: SlideLook, scene: SceneConfig, index: int) -> tuple[StoredSlide, Optional[Image.Image]]:
     """As :func:`draw_slide`, with the picture if it was drawn now (None if it was stored already)."""
-    key = stable_hash(RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:24]
+    key = _slide_key(look, scene, index)
     theme = get_theme(look.theme_name)
     return SlideStore(look.folder).get_drawn(
         key, lambda: draw_scene(scene, look.size, theme, index, look.total, look.title), name=f"{scene.scene_id}-"
