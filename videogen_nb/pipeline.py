@@ -18,7 +18,7 @@ import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -221,10 +221,10 @@ class _Preparations:
         self._running[stage.name] = (thread, stop)
         thread.start()
 
-    def wait_for(self, name: str) -> None:
-        """Before stage ``name`` runs: its preparation is finished."""
-        if name in self._running:
-            self._running[name][0].join()
+    def waiter(self, name: str) -> Callable[[], None]:
+        """What stage ``name``'s run calls to wait for its preparation (see ``Services.prepared``)."""
+        running = self._running.get(name)
+        return running[0].join if running is not None else (lambda: None)
 
     def stop(self) -> None:
         """Stop every preparation and wait for it (the run ended, or failed: nothing may write on behind it)."""
@@ -669,13 +669,15 @@ class Pipeline:
         with self._locked():
             return self._run_stage(name, **options)
 
-    def _run_stage(self, name: str, **options) -> StatusView:
+    def _run_stage(self, name: str, _prepared: Optional[Callable[[], None]] = None, **options) -> StatusView:
         stage = self.stage(name)
         self._check_ready(stage)
         ctx = self.ctx
         ctx.seq += 1
         seq = ctx.seq
         services = self._services()
+        if _prepared is not None:
+            services.prepared = _prepared
         self.events.started(name, total=stage.steps(ctx))
         t0 = time.perf_counter()
         try:
@@ -781,9 +783,8 @@ class Pipeline:
                 if blocker and deferred is not None:
                     raise deferred
                 self._prepare_later_stages(names[names.index(name) + 1 :], status, early)
-                early.wait_for(name)
                 try:
-                    self._run_stage(name)
+                    self._run_stage(name, _prepared=early.waiter(name))
                     ran.append(name)
                 except StageFailedError as exc:
                     if self.stage(name).critical:

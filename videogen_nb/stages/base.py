@@ -67,6 +67,9 @@ class Services:
     clips: Mapping[str, Any] = field(default_factory=dict)
     #: the names of the pipeline's stages, in the order they run
     stage_names: tuple[str, ...] = ()
+    #: waits until the stage's :meth:`Stage.prepare`, begun beside earlier stages, is finished (at once if none
+    #: was): a run calls it before it reads what the preparation makes, and may do other work first
+    prepared: Callable[[], None] = field(default=lambda: None)
 
 
 class Stage(ABC):
@@ -99,7 +102,8 @@ class Stage(ABC):
     def prepare(self, ctx: PipelineContext, services: Services, stop: threading.Event) -> None:
         """Work that can begin early, beside the stages before this one (the video draws its slides while the
         speech is made). It only fills stores the run reads by content, so the run makes the same output with
-        or without it; it must not change ``ctx``, and stops soon after ``stop`` is set. Nothing by default."""
+        or without it; it must not change ``ctx``, and stops soon after ``stop`` is set. The run waits for it
+        with ``services.prepared()``. Nothing by default."""
 
     def steps(self, ctx: PipelineContext) -> int:
         """How many steps its progress bar counts (1 unless the stage works scene by scene)."""

@@ -109,6 +109,7 @@ class VideoStage(Stage):
         with services.executor(None) as pool:
             # the sound is built beside the picture
             sound = pool.submit(build_narration, video_dir / "narration", enc.encoder, report, video_dir / "narration.aac")
+            services.prepared()  # the slides drawn ahead while the speech was made: the sound needs none of them
             drawn: list[StoredSlide] = []
             # the slides and their keyframes (the states a reveal shows are drawn for its plan, below)
             for batch in self._scene_batches(ctx, look, encodings, pool, states=False):
