@@ -82,7 +82,7 @@ def test_per_scene_work_runs_on_the_cluster_and_gives_the_local_video(dask_clien
 
     # speech, slides, scene segments and the narration track ran in the workers, not here
     ran = {key_split(t["key"]) for t in stream.data}
-    assert {"make", "draw_slide", "encode_scene", "build_narration"} <= ran
+    assert {"make", "draw_scenes", "encode_scene", "build_narration"} <= ran
     workers = set(dask_client.run(os.getpid).values())
     assert os.getpid() not in workers and len(workers) == 2
     assert remote.ctx.timing_report.synthesized == list(range(len(remote.scenes)))  # spoken in the workers
