@@ -162,12 +162,14 @@ class VideoStage(Stage):
         jobs = [(look, tuple(encodings), *batch) for batch in self._batches(ctx) if not _drawn_already(look, stores, *batch)]
         if not jobs:
             return  # a run after an edit of the narration: every slide is there (starting a process costs a second)
-        code = "import pickle, sys; from videogen_nb.stages.video import draw_batches; draw_batches(pickle.load(sys.stdin.buffer))"
+        # the child looks for modules where this process does (a notebook's added paths, a plug-in's kinds)
+        code = ("import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+                "from videogen_nb.stages.video import draw_batches; draw_batches(pickle.load(sys.stdin.buffer))")
         # a session of its own, so that stopping it stops its workers and their encoders too
         group = {"start_new_session": True} if os.name == "posix" else {}
         proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, **group)
         try:
-            proc.stdin.write(pickle.dumps(jobs))
+            proc.stdin.write(pickle.dumps(list(sys.path)) + pickle.dumps(jobs))
             proc.stdin.close()
             while proc.poll() is None:
                 if stop.wait(0.05):
