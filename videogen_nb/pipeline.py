@@ -17,6 +17,7 @@ import time
 import uuid
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
@@ -807,10 +808,8 @@ class Pipeline:
                 continue
             makers = [s for s in self._stages if set(s.provides) & set(stage.prepares_from)]
             if all(status[m.name] == "done" for m in makers):
-                early.start(stage, self.ctx, Services(
-                    events=EventBus(), executor=self._executor_cm, engine=self.engine, fallback=self.fallback,
-                    enhancer=self.enhancer, clips=self.clips, stage_names=tuple(s.name for s in self._stages),
-                ))  # fmt: skip  (its own events: a preparation shows no progress beside the stage that runs)
+                # events of its own: a preparation shows no progress beside the stage that runs
+                early.start(stage, self.ctx, replace(self._services(), events=EventBus()))
 
     def save(self) -> Path:
         """Checkpoint the context now (edits made since the last stage included); return the file."""

@@ -85,8 +85,15 @@ class BitWriter:
 
     def rbsp(self) -> bytes:
         bits = self.bits + [1]
-        bits += [0] * (-len(bits) % 8)
-        return bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+        return _packed(bits + [0] * (-len(bits) % 8))
+
+    def aligned(self, fill: int) -> bytes:
+        """The bits so far, padded to a whole byte with ``fill`` bits (a CABAC slice header: ones)."""
+        return _packed(self.bits + [fill] * (-len(self.bits) % 8))
+
+
+def _packed(bits: list[int]) -> bytes:
+    return bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
 
 
 # two zero bytes before a byte of at most 3 get an emulation-prevention 3 between them; the count of zeros starts
@@ -428,8 +435,7 @@ class _IdrSlice:
             w.ue(self.deblocking[0])
             for v in self.deblocking[1:]:
                 w.se(v)
-        bits = w.bits + [1] * (-len(w.bits) % 8)  # cabac_alignment_one_bit
-        header = bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+        header = w.aligned(1)  # cabac_alignment_one_bit
         nal_header = self.nal_header if idr else (self.nal_header & 0x60) | NAL_SLICE
         return self.before + START + bytes([nal_header]) + escape(header + self.data)
 

@@ -108,9 +108,12 @@ class SegmentStore:
     def _work(self, kind: str, frames: int) -> Iterator[None]:
         t0 = time.perf_counter()
         yield
+        self._count(kind, frames, time.perf_counter() - t0)
+
+    def _count(self, kind: str, frames: int, seconds: float) -> None:
         with self._lock:
             self.encoded_frames += frames
-            self.seconds[kind] += time.perf_counter() - t0
+            self.seconds[kind] += seconds
 
     def keyframe(self, image: Path, image_hash: str) -> bytes:
         """The IDR frame of a slide (encoded once per slide, size and settings)."""
@@ -244,8 +247,7 @@ def encode_keyframes_together(
             run.finish()
             with store._lock:
                 store._checked.update(store._keyframe_path(h) for h in need)
-                store.encoded_frames += len(need)
-                store.seconds["keyframes"] += time.perf_counter() - t0
+            store._count("keyframes", len(need), time.perf_counter() - t0)
     finally:
         for _, _, run in runs:
             run.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from PIL import Image
 
@@ -82,25 +82,30 @@ def draw_build(
         return None
     pictures = (slide,)
     if plan is not None:
-        pictures = tuple(_state(look, scene, index, layout, s.current, s.shown, s.count, slide)[0] for s in plan.steps)
+        state = _states(look, scene, index, layout, slide)
+        pictures = tuple(state(s.current, s.shown, s.count)[0] for s in plan.steps)
     return SceneBuild(plan, pictures, motion)
 
 
-def _state(
-    look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, current: int, shown: int, count: int,
-    slide: StoredSlide,
-) -> tuple[StoredSlide, Optional[Image.Image]]:  # fmt: skip
-    """The slide while unit ``current`` is spoken with the entries up to ``shown`` in view and ``count`` in the
-    countdown's ring, drawn once for what it shows (with the picture if it was drawn now). A state with nothing
-    marked and every entry shown is the still itself."""
-    if current < 0 and not count and all(u <= shown for u, unit in enumerate(layout.units) if unit.hides):
-        return slide, None
+def _states(
+    look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, slide: StoredSlide
+) -> Callable[[int, int, int], tuple[StoredSlide, Optional[Image.Image]]]:  # fmt: skip
+    """``state(current, shown, count)``: the slide while unit ``current`` is spoken with the entries up to ``shown``
+    in view and ``count`` in the countdown's ring, drawn once for what it shows (with the picture if it was drawn
+    now). A state with nothing marked and every entry shown is the still itself."""
     store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
-    return store.get_drawn(
-        f"{key}-{current + 1}-{shown + 1}-{count}", lambda: Slide(draw_state(layout, current, shown, count)),
-        name=f"{scene.scene_id}-",
-    )  # fmt: skip
+    hidden = [u for u, unit in enumerate(layout.units) if unit.hides]
+
+    def state(current: int, shown: int, count: int) -> tuple[StoredSlide, Optional[Image.Image]]:
+        if current < 0 and not count and all(u <= shown for u in hidden):
+            return slide, None
+        return store.get_drawn(
+            f"{key}-{current + 1}-{shown + 1}-{count}", lambda: Slide(draw_state(layout, current, shown, count)),
+            name=f"{scene.scene_id}-",
+        )  # fmt: skip
+
+    return state
 
 
 def draw_states(
@@ -112,8 +117,9 @@ def draw_states(
     layout = reveal_layout(scene, look.size, get_theme(look.theme_name), index=index, total=look.total, footer=look.title)
     if layout is None:
         return []
+    state = _states(look, scene, index, layout, slide)
     first = -1 if any(u.hides for u in layout.units) else 0
-    return [_state(look, scene, index, layout, c, c, 0, slide) for c in range(first, len(layout.units))]
+    return [state(c, c, 0) for c in range(first, len(layout.units))]
 
 
 def scene_reveal_of(

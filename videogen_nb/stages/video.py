@@ -345,11 +345,6 @@ class SlideLook:
     title: str
 
 
-def draw_slide(look: SlideLook, scene: SceneConfig, index: int) -> StoredSlide:
-    """Scene ``index``'s slide, drawn once for what it shows (kept as a PNG by content)."""
-    return draw_slide_now(look, scene, index)[0]
-
-
 def _slide_key(look: SlideLook, scene: SceneConfig, index: int) -> str:
     return stable_hash(RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:24]
 
@@ -366,7 +361,8 @@ def _drawn_already(look: SlideLook, stores: list[SegmentStore], scenes: tuple[Sc
 
 
 def draw_slide_now(look: SlideLook, scene: SceneConfig, index: int) -> tuple[StoredSlide, Optional[Image.Image]]:
-    """As :func:`draw_slide`, with the picture if it was drawn now (None if it was stored already)."""
+    """Scene ``index``'s slide, drawn once for what it shows (kept as a PNG by content), with the picture if it was
+    drawn now (None if it was stored already)."""
     key = _slide_key(look, scene, index)
     theme = get_theme(look.theme_name)
     return SlideStore(look.folder).get_drawn(
