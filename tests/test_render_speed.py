@@ -231,3 +231,71 @@ def test_a_failing_run_stops_the_drawing_ahead_and_leaves_no_process_behind(writ
     drawn = len(_drawn(tmp_path / "w"))
     time.sleep(1.0)
     assert len(_drawn(tmp_path / "w")) == drawn < len(p.scenes)  # stopped: nothing drawn after the failure
+
+
+def test_slide_pngs_are_deflated_by_isal_where_it_is_installed(tmp_path):
+    isal_zlib = pytest.importorskip("isal.isal_zlib", reason="isal has no wheel for this machine; zlib writes the PNGs")
+    from videogen_nb.render.png import png_bytes
+
+    rgb = Image.open(_slide(tmp_path, 1)).convert("RGB")
+    w, h = rgb.size
+    rows = np.zeros((h, w * 3 + 1), np.uint8)
+    rows[:, 1:] = np.asarray(rgb).reshape(h, w * 3)
+    assert isal_zlib.compress(rows.tobytes(), 1) in png_bytes(rgb)  # the IDAT chunk: ISA-L's stream, whole
+
+
+@pytest.mark.parametrize("style", ["sans", "sans-bold", "mono", "serif"])
+def test_a_line_drawn_from_its_kept_mask_is_the_line_pillow_draws(style):
+    from videogen_nb.render.fonts import font_chain, load_font
+    from videogen_nb.render.glyphs import segment
+    from videogen_nb.render.text import draw_line
+
+    chain = font_chain(style)
+    texts = ["Hello, world", 'fn main() { println!("x"); }', "Überprüfung — ÀÉ ïj", "中文 README 说明", "gjpqy ffi", ""]
+    for k, text in enumerate(texts):
+        for x, y, size in [(0, 40, 14), (10.25, 60.5, 21), (133.7, 91.99, 36), (-4.5, 30.2, 18)]:
+            ours = Image.new("RGB", (400, 160), (30, 30, 46))
+            theirs = ours.copy()
+            draw_line(ours, x, y, text, style, size, (200, 120 + k, 40))
+            d, cx = ImageDraw.Draw(theirs), x
+            for run in segment(text, chain)[0]:  # Pillow's own drawing, run by run through the fallback fonts
+                font = load_font(chain[run.face], size)
+                d.text((cx, y), run.text, font=font, fill=(200, 120 + k, 40), anchor="ls")
+                cx += font.getlength(run.text)
+            assert np.array_equal(np.asarray(ours), np.asarray(theirs)), (style, text, x, y, size)
+
+
+def test_right_to_left_lines_from_kept_masks_match_pillow():
+    from videogen_nb.render.fonts import font_chain, load_font
+    from videogen_nb.render.text import draw_line
+
+    text = "مرحبا بالعالم"
+    font = load_font(font_chain("sans")[0], 24)
+    ours = Image.new("RGB", (300, 80), (255, 255, 255))
+    theirs = ours.copy()
+    draw_line(ours, 12.4, 50.6, text, "sans", 24, (10, 20, 30), rtl=True)
+    ImageDraw.Draw(theirs).text((12.4, 50.6), text, font=font, fill=(10, 20, 30), anchor="ls", direction="rtl")
+    assert np.asarray(ours).min() < 100  # something was drawn
+    assert np.array_equal(np.asarray(ours), np.asarray(theirs))
+
+
+def test_a_reveals_states_lay_out_each_line_once(monkeypatch):
+    """Every state of a reveal draws the slide again in other colours: its lines' letters are rasterised once."""
+    from PIL import ImageFont
+
+    from videogen_nb.models import SceneConfig
+    from videogen_nb.render.reveal import draw_state, reveal_layout
+    from videogen_nb.render.theme import get_theme
+
+    scene = SceneConfig(kind="bullets", scene_id="s", title="Kept masks",
+                        items=["first point here", "second point", "third point is longer"])  # fmt: skip
+    layout = reveal_layout(scene, (640, 360), get_theme("dark"), index=0, total=1, footer="")
+    assert layout is not None
+    calls = []
+    real = ImageFont.FreeTypeFont.getmask2
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getmask2", lambda self, *a, **k: calls.append(a[0]) or real(self, *a, **k))
+    draw_state(layout, -1, len(layout.units) - 1)  # the still: every line
+    first = len(calls)
+    for current in range(len(layout.units)):
+        draw_state(layout, current, current)
+    assert first > 0 and calls[first:] == []  # dimmed, marked or plain: the same letters, drawn from kept masks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import lru_cache
 
@@ -98,6 +99,33 @@ def _paste_bitmap_run(img: Image.Image, run: Run, face: FontFace, size: int, x: 
     img.paste(tile, (round(x), round(baseline - ascent * k)), tile)
 
 
+@lru_cache(maxsize=256)
+def _line_mask(face: FontFace, size: int, text: str, rtl: bool, fx: float, fy: float) -> tuple[Image.Image, int, int]:
+    """The coverage of ``text`` drawn at a point whose fractions of a pixel are ``fx``, ``fy``, with where its
+    corner goes from the point's whole pixel. Kept: a reveal draws its slide again for each state, the same lines
+    in other colours, and laying out and rasterising the letters was most of the cost of drawing a state."""
+    font = load_font(face, size)
+    direction = _direction(rtl)
+    left, top, right, bottom = font.getbbox(text, anchor="ls", direction=direction)
+    pad = 2  # the fractions move the letters by less than a pixel
+    mask = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 0)
+    # drawn at pad - left + fx: the whole pixel pad - left, the same fraction as on the slide, so the same coverage
+    ImageDraw.Draw(mask).text((pad - left + fx, pad - top + fy), text, font=font, fill=255, anchor="ls", direction=direction)
+    return mask, left - pad, top - pad
+
+
+def _draw_run(img: Image.Image, draw: ImageDraw.ImageDraw, face: FontFace, size: int, x: float, baseline: float,
+              text: str, fill: RGB, rtl: bool) -> None:  # fmt: skip
+    """One run of one font, as ``draw.text`` draws it (filling its coverage with ``fill``), from a kept mask."""
+    fx, ix = math.modf(x)
+    fy, iy = math.modf(baseline)
+    if fx < 0 or fy < 0 or img.mode not in ("RGB", "RGBA"):  # off the picture's top or left: as Pillow does it
+        draw.text((x, baseline), text, font=load_font(face, size), fill=fill, anchor="ls", direction=_direction(rtl))
+        return
+    mask, dx, dy = _line_mask(face, size, text, rtl, fx, fy)
+    img.paste(tuple(fill), (int(ix) + dx, int(iy) + dy), mask)
+
+
 def draw_line(
     img: Image.Image, x: float, baseline: float, text: str, style: str, size: int, fill: RGB, rtl: bool = False
 ) -> Box:
@@ -119,7 +147,7 @@ def draw_line(
         if face.bitmap_size:
             _paste_bitmap_run(img, run, face, size, left, baseline, fill)
         else:
-            draw.text((left, baseline), run.text, font=load_font(face, size), fill=fill, anchor="ls", direction=_direction(rtl))
+            _draw_run(img, draw, face, size, left, baseline, run.text, fill, rtl)
         cursor = left if rtl else cursor + w
     ascent, descent = metrics(style, size)
     return (int(x), int(baseline - ascent), int(x + total + 0.999), int(baseline + descent))
