@@ -214,7 +214,7 @@ def _drawn(workdir: Path) -> list[Path]:
 def _preparers() -> list[str]:
     """Processes drawing ahead for a video stage (the preparation and its workers)."""
     out = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines() if "draw_batches" in line]
+    return [line for line in out.splitlines() if "import draw_sent" in line]
 
 
 @pytest.mark.slow
@@ -231,6 +231,47 @@ def test_a_failing_run_stops_the_drawing_ahead_and_leaves_no_process_behind(writ
     drawn = len(_drawn(tmp_path / "w"))
     time.sleep(1.0)
     assert len(_drawn(tmp_path / "w")) == drawn < len(p.scenes)  # stopped: nothing drawn after the failure
+
+
+def test_the_drawing_process_starts_with_the_run_and_imports_while_the_document_is_parsed(three_scene_doc, tmp_path,
+                                                                                         monkeypatch):  # fmt: skip
+    from videogen_nb.stages import parse as parse_stage
+    from videogen_nb.stages import video as video_stage
+
+    seen: list[tuple[str, object]] = []
+    real_init, real_draw, real_parse = (video_stage.DrawingProcess.__init__, video_stage.DrawingProcess.draw,
+                                        parse_stage.ParseStage.run)  # fmt: skip
+
+    def init(self):
+        seen.append(("started", self))
+        real_init(self)
+
+    def draw(self, jobs, stop):
+        seen.append(("drew", self))
+        real_draw(self, jobs, stop)
+
+    def parse(self, ctx, services):
+        seen.append(("parsing", None))
+        return real_parse(self, ctx, services)
+
+    monkeypatch.setattr(video_stage.DrawingProcess, "__init__", init)
+    monkeypatch.setattr(video_stage.DrawingProcess, "draw", draw)
+    monkeypatch.setattr(parse_stage.ParseStage, "run", parse)
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=SMALL, tts="espeak", progress=None, proxy=None)
+    p.run()
+    assert [what for what, _ in seen] == ["started", "parsing", "drew"]  # one process, started before the parse
+    assert seen[0][1] is seen[2][1] and seen[0][1].proc.poll() is not None  # the one the preparation drew in; ended
+    assert _preparers() == []
+
+    # a run whose slides are all drawn starts none; a document parsed again with nothing new to draw closes its own
+    seen.clear()
+    p.scenes[1].narration = "Edited narration: only the sound changes."
+    p.run()
+    assert seen == []
+    three_scene_doc.write_text(three_scene_doc.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    p.run()
+    assert [what for what, _ in seen] == ["started", "parsing"] and seen[0][1].proc.poll() is not None
+    assert _preparers() == []
 
 
 def test_slide_pngs_are_deflated_by_isal_where_it_is_installed(tmp_path):

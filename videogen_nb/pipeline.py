@@ -205,12 +205,22 @@ class _Preparations:
 
     def __init__(self) -> None:
         self._running: dict[str, tuple[threading.Thread, threading.Event]] = {}
+        self._warm: dict[str, Any] = {}
 
     def __contains__(self, name: str) -> bool:
         return name in self._running
 
+    def warm_up(self, stage: Stage, ctx: PipelineContext) -> None:
+        """Start what ``stage``'s preparation will need (see :meth:`Stage.warm_up`), once."""
+        if stage.name not in self._warm:
+            try:
+                self._warm[stage.name] = stage.warm_up(ctx)
+            except Exception:  # noqa: BLE001 - only a head start: the preparation starts what it needs itself
+                logging.getLogger(__name__).debug("warming up %s failed", stage.name, exc_info=True)
+
     def start(self, stage: Stage, ctx: PipelineContext, services: Services) -> None:
         stop = threading.Event()
+        services = replace(services, warm=self._warm.get(stage.name))
 
         def work() -> None:
             try:
@@ -233,6 +243,9 @@ class _Preparations:
             stop.set()
         for thread, _ in self._running.values():
             thread.join()
+        for warm in self._warm.values():
+            if warm is not None:
+                warm.close()
 
 
 class Pipeline:
@@ -784,6 +797,8 @@ class Pipeline:
                 if blocker and deferred is not None:
                     raise deferred
                 self._prepare_later_stages(names[names.index(name) + 1 :], status, early)
+                if not ran:
+                    self._warm_later_stages(names[names.index(name) + 1 :], status, early)
                 try:
                     self._run_stage(name, _prepared=early.waiter(name))
                     ran.append(name)
@@ -810,6 +825,14 @@ class Pipeline:
             if all(status[m.name] == "done" for m in makers):
                 # events of its own: a preparation shows no progress beside the stage that runs
                 early.start(stage, self.ctx, replace(self._services(), events=EventBus()))
+
+    def _warm_later_stages(self, later: list[str], status: StatusView, early: "_Preparations") -> None:
+        """Warm up each stage in ``later`` whose preparation will start once stages still to run make what it
+        prepares from (see :meth:`Stage.warm_up`)."""
+        for name in later:
+            stage = self.stage(name)
+            if stage.prepares_from and name not in early and status[name] != "done":
+                early.warm_up(stage, self.ctx)
 
     def save(self) -> Path:
         """Checkpoint the context now (edits made since the last stage included); return the file."""

@@ -70,6 +70,8 @@ class Services:
     #: waits until the stage's :meth:`Stage.prepare`, begun beside earlier stages, is finished (at once if none
     #: was): a run calls it before it reads what the preparation makes, and may do other work first
     prepared: Callable[[], None] = field(default=lambda: None)
+    #: what :meth:`Stage.warm_up` started for this stage's preparation as the run began (None: nothing)
+    warm: Any = None
 
 
 class Stage(ABC):
@@ -104,6 +106,13 @@ class Stage(ABC):
         speech is made). It only fills stores the run reads by content, so the run makes the same output with
         or without it; it must not change ``ctx``, and stops soon after ``stop`` is set. The run waits for it
         with ``services.prepared()``. Nothing by default."""
+
+    def warm_up(self, ctx: PipelineContext) -> Any:
+        """What :meth:`prepare` will need that is slow to start and reads nothing the stages before it make (the
+        video stage's drawing process, which imports its code while the document is parsed): started as a run
+        begins whose stages before this one make what it prepares from. The preparation finds it as
+        ``services.warm``; when the run ends its ``close()`` is called, used or not. None (the default): nothing."""
+        return None
 
     def steps(self, ctx: PipelineContext) -> int:
         """How many steps its progress bar counts (1 unless the stage works scene by scene)."""

@@ -147,13 +147,19 @@ class VideoStage(Stage):
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
 
+    def warm_up(self, ctx: PipelineContext) -> "DrawingProcess":
+        """The process the preparation draws in, started now: it imports the drawing code while the document is
+        parsed (a core the parsing leaves free), not after."""
+        return DrawingProcess()
+
     def prepare(self, ctx: PipelineContext, services: Services, stop: threading.Event) -> None:
         """While the speech is made: draw every slide and every state a reveal may show, and encode their keyframes
         (none of it waits for the timing, which only says when each shows).
 
-        In a Python process of its own: drawing is Python, and in a thread it
-        would take turns with the speech for the interpreter (it made both
-        slower than one after the other).
+        In a Python process of its own (the one warmed up as the run began, if
+        it was): drawing is Python, and in a thread it would take turns with
+        the speech for the interpreter (it made both slower than one after the
+        other).
         """
         if ctx.video_config is None or not ctx.video_config.scenes:
             return
@@ -162,25 +168,11 @@ class VideoStage(Stage):
         jobs = [(look, tuple(encodings), *batch) for batch in self._batches(ctx) if not _drawn_already(look, stores, *batch)]
         if not jobs:
             return  # a run after an edit of the narration: every slide is there (starting a process costs a second)
-        # the child looks for modules where this process does (a notebook's added paths, a plug-in's kinds)
-        code = ("import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
-                "from videogen_nb.stages.video import draw_batches; draw_batches(pickle.load(sys.stdin.buffer))")
-        # a session of its own, so that stopping it stops its workers and their encoders too
-        group = {"start_new_session": True} if os.name == "posix" else {}
-        proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, **group)
+        process = services.warm if isinstance(services.warm, DrawingProcess) else DrawingProcess()
         try:
-            proc.stdin.write(pickle.dumps(list(sys.path)) + pickle.dumps(jobs))
-            proc.stdin.close()
-            while proc.poll() is None:
-                if stop.wait(0.05):
-                    break
+            process.draw(jobs, stop)
         finally:
-            if proc.poll() is None:
-                if group:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                else:
-                    proc.kill()
-            proc.wait()
+            process.close()
 
     def _batches(self, ctx: PipelineContext) -> list[tuple[tuple[SceneConfig, ...], int, tuple[bool, ...]]]:
         """The scenes in batches for :func:`draw_scenes`: (scenes, index of the first, whether each builds up)."""
@@ -443,6 +435,58 @@ def draw_scenes(
                 images[pic.sha256] = img
     encode_keyframes_together([enc.store() for enc in encodings], [(p.path, p.sha256) for p in pictures.values()], images)
     return slides
+
+
+class DrawingProcess:
+    """A Python process for :func:`draw_batches`, started before it has work: it imports the drawing code at once,
+    then draws the jobs it is sent; closed without any, it ends."""
+
+    # the child looks for modules where this process does (a notebook's added paths, a plug-in's kinds)
+    CODE = ("import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+            "from videogen_nb.stages.video import draw_sent; draw_sent(sys.stdin.buffer)")  # fmt: skip
+
+    def __init__(self) -> None:
+        # a session of its own, so that stopping it stops its workers and their encoders too
+        self._group = {"start_new_session": True} if os.name == "posix" else {}
+        self.proc = subprocess.Popen([sys.executable, "-c", self.CODE], stdin=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     **self._group)  # fmt: skip
+        self.proc.stdin.write(pickle.dumps(list(sys.path)))
+        self.proc.stdin.flush()
+
+    def __repr__(self) -> str:
+        state = "running" if self.proc.poll() is None else f"ended ({self.proc.returncode})"
+        return f"<DrawingProcess pid={self.proc.pid} {state}>"
+
+    def draw(self, jobs: list[tuple], stop: threading.Event) -> None:
+        """Send ``jobs`` (see :func:`draw_batches`) and wait until they are drawn or ``stop`` is set."""
+        self.proc.stdin.write(pickle.dumps(jobs))
+        self.proc.stdin.close()
+        while self.proc.poll() is None:
+            if stop.wait(0.05):
+                break
+
+    def close(self) -> None:
+        """Stop the process and its workers if they still run (nothing to draw, or the run ended)."""
+        if self.proc.poll() is None:
+            if self._group:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
+        self.proc.wait()
+        if self.proc.stdin and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass  # the pipe to a killed process
+
+
+def draw_sent(stream) -> None:
+    """The drawing process's work: the jobs pickled on ``stream``, or nothing if it is closed without any."""
+    try:
+        jobs = pickle.load(stream)
+    except EOFError:
+        return  # closed unused: the run needed no drawing
+    draw_batches(jobs)
 
 
 def draw_batches(jobs: list[tuple]) -> None:
