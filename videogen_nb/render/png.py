@@ -29,14 +29,14 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png_bytes(image: Image.Image) -> bytes:
-    """``image`` as the bytes of a PNG file (lossless)."""
+def png_bytes(image: Image.Image, rgb: bytes | None = None) -> bytes:
+    """``image`` as the bytes of a PNG file (lossless); ``rgb``: its ``tobytes()``, where the caller has them."""
     if image.mode != "RGB":
         buf = io.BytesIO()
         image.save(buf, format="PNG", compress_level=1)
         return buf.getvalue()
     w, h = image.size
     rows = np.zeros((h, w * 3 + 1), np.uint8)  # each row opens with its filter type: 0, none
-    rows[:, 1:] = np.asarray(image).reshape(h, w * 3)
+    rows[:, 1:] = np.frombuffer(image.tobytes() if rgb is None else rgb, np.uint8).reshape(h, w * 3)
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)  # 8 bits a sample, truecolour, no interlace
     return _SIGNATURE + _chunk(b"IHDR", header) + _chunk(b"IDAT", _deflate(rows, 1)) + _chunk(b"IEND", b"")

@@ -27,6 +27,7 @@ from ..errors import RenderError
 from ..fingerprint import stable_hash
 from . import h264
 from .encode import EncoderSettings, KeyframeRun, encode_raw
+from .slide_store import DrawnPicture
 
 #: the form of the pieces (bumped when it changes, so pieces of an older form are never joined with new ones)
 PIECE_FORMAT = 2
@@ -215,7 +216,7 @@ class SegmentStore:
 
 
 def encode_keyframes_together(
-    stores: Sequence[SegmentStore], pictures: Sequence[tuple[Path, str]], images: Optional[dict[str, Image.Image]] = None
+    stores: Sequence[SegmentStore], pictures: Sequence[tuple[Path, str]], images: Optional[dict[str, DrawnPicture]] = None
 ) -> int:
     """The keyframes of ``pictures`` (path, hash) for every store that lacks them, one run of x264 per store; each
     picture is read once for all of them, or taken from ``images`` (by hash) where it was just drawn. Returns how
@@ -234,10 +235,9 @@ def encode_keyframes_together(
                 outs = [store._keyframe_path(h) for h in need]
                 runs.append((store, need, KeyframeRun(outs, store.size, store.settings, what=f"the slides {names}")))
         for h, path in wanted.items():
-            image = images.get(h)
-            if image is None or image.mode != "RGB":
-                image = _slide_image(path)
-            sized: dict[tuple[int, int], bytes] = {}
+            drawn = images.get(h)
+            image = drawn.image if drawn is not None else _slide_image(path)
+            sized: dict[tuple[int, int], bytes] = {image.size: drawn.rgb} if drawn is not None else {}
             for store, need, run in runs:
                 if h in need:
                     if store.size not in sized:

@@ -23,6 +23,18 @@ class StoredSlide:
     warnings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class DrawnPicture:
+    """A picture drawn just now: the image, and its RGB bytes (what its PNG and its keyframes are made of, taken
+    from the image once)."""
+
+    image: Image.Image
+    rgb: bytes
+
+    def __repr__(self) -> str:
+        return f"DrawnPicture({self.image.width}x{self.image.height} {self.image.mode})"
+
+
 class SlideStore:
     """PNG files in ``folder`` named by a key of everything that decides how the slide looks."""
 
@@ -45,7 +57,7 @@ class SlideStore:
         """The slide stored under ``key``, drawn with ``draw()`` if it is not there yet."""
         return self.get_drawn(key, draw, name)[0]
 
-    def get_drawn(self, key: str, draw: Callable[[], Slide], name: str = "") -> tuple[StoredSlide, Optional[Image.Image]]:
+    def get_drawn(self, key: str, draw: Callable[[], Slide], name: str = "") -> tuple[StoredSlide, Optional[DrawnPicture]]:
         """As :meth:`get`, with the picture itself if it was drawn now (None if it was stored already): whoever
         encodes it next need not read the PNG back."""
         stored = self.find(key, name)
@@ -53,6 +65,7 @@ class SlideStore:
             return stored, None
         png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
         slide = draw()
-        digest = write_recorded(png, png_bytes(slide.image))
+        picture = DrawnPicture(slide.image, slide.image.tobytes()) if slide.image.mode == "RGB" else None
+        digest = write_recorded(png, png_bytes(slide.image, picture.rgb if picture else None))
         atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"), durable=False)
-        return StoredSlide(png, digest, tuple(slide.warnings)), slide.image
+        return StoredSlide(png, digest, tuple(slide.warnings)), picture

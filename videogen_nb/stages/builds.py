@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from PIL import Image
-
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
 from ..render.motion import Motion, find_motion
 from ..render.reveal import RevealLayout, draw_state, reveal_layout
-from ..render.slide_store import SlideStore, StoredSlide
+from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
 from ..render.slides import Slide, slide_ops
 from ..render.theme import get_theme
 from ..reveal import RevealPlan, plan_reveal, scene_reveal
@@ -89,7 +87,7 @@ def draw_build(
 
 def _states(
     look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, slide: StoredSlide
-) -> Callable[[int, int, int], tuple[StoredSlide, Optional[Image.Image]]]:  # fmt: skip
+) -> Callable[[int, int, int], tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
     """``state(current, shown, count)``: the slide while unit ``current`` is spoken with the entries up to ``shown``
     in view and ``count`` in the countdown's ring, drawn once for what it shows (with the picture if it was drawn
     now). A state with nothing marked and every entry shown is the still itself."""
@@ -97,7 +95,7 @@ def _states(
     key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
     hidden = [u for u, unit in enumerate(layout.units) if unit.hides]
 
-    def state(current: int, shown: int, count: int) -> tuple[StoredSlide, Optional[Image.Image]]:
+    def state(current: int, shown: int, count: int) -> tuple[StoredSlide, Optional[DrawnPicture]]:
         if current < 0 and not count and all(u <= shown for u in hidden):
             return slide, None
         return store.get_drawn(
@@ -110,7 +108,7 @@ def _states(
 
 def draw_states(
     look: "SlideLook", scene: SceneConfig, index: int, slide: StoredSlide
-) -> list[tuple[StoredSlide, Optional[Image.Image]]]:  # fmt: skip
+) -> list[tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
     """The states scene ``index``'s reveal shows when its narration says its units in order, drawn before its
     timing is known (with the pictures drawn now): a head start for the video stage, whose plan, once the speech
     is timed, draws whatever else it needs. Empty for a slide that holds still."""

@@ -40,7 +40,7 @@ from ..render.encode import EncoderSettings, concat_raw, mux
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore, Shot, encode_keyframes_together
-from ..render.slide_store import SlideStore, StoredSlide
+from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
@@ -352,7 +352,7 @@ def _drawn_already(look: SlideLook, stores: list[SegmentStore], scenes: tuple[Sc
     return True
 
 
-def draw_slide_now(look: SlideLook, scene: SceneConfig, index: int) -> tuple[StoredSlide, Optional[Image.Image]]:
+def draw_slide_now(look: SlideLook, scene: SceneConfig, index: int) -> tuple[StoredSlide, Optional[DrawnPicture]]:
     """Scene ``index``'s slide, drawn once for what it shows (kept as a PNG by content), with the picture if it was
     drawn now (None if it was stored already)."""
     key = _slide_key(look, scene, index)
@@ -422,7 +422,7 @@ def draw_scenes(
     slides. Pictures drawn now go to the encoder as they are; only stored ones are read back."""
     slides: list[StoredSlide] = []
     pictures: dict[str, StoredSlide] = {}
-    images: dict[str, Image.Image] = {}
+    images: dict[str, DrawnPicture] = {}
     for k, scene in enumerate(scenes):
         slide, image = draw_slide_now(look, scene, first + k)
         slides.append(slide)
