@@ -52,10 +52,10 @@ def test_keyframes_encoded_in_one_run_are_those_encoded_alone(tmp_path):
         # the same picture, decoded to the same pixels: its quality does not depend on the pictures before it
         assert np.array_equal(_decoded(batched), _decoded(one))
         assert abs(len(batched) - len(one)) <= 1
-        # an IDR with x264's id of a first picture (x264 alternates it within a run): the header says so
+        # an IDR with x264's id of a first picture (x264 alternates it within a run), in bands of 64 rows: a slice each
         slice_nal = [n for n in h264.nal_units(batched) if n[0] & 0x1F in (h264.NAL_IDR, h264.NAL_SLICE)]
-        assert len(slice_nal) == 1 and slice_nal[0][0] & 0x1F == h264.NAL_IDR
-        assert h264._IdrSlice.parse(batched).idr_pic_id == 0
+        assert len(slice_nal) == 3 and all(n[0] & 0x1F == h264.NAL_IDR for n in slice_nal)
+        assert [s.idr_pic_id for s in h264._IdrPicture.parse(batched).slices] == [0, 0, 0]
         shown = _decoded(one)[0].astype(int)
         assert np.abs(shown - np.asarray(Image.open(path).convert("RGB"), int)).mean() < 4
 
@@ -340,3 +340,37 @@ def test_a_reveals_states_lay_out_each_line_once(monkeypatch):
     for current in range(len(layout.units)):
         draw_state(layout, current, current)
     assert first > 0 and calls[first:] == []  # dimmed, marked or plain: the same letters, drawn from kept masks
+
+
+@given(st.lists(st.tuples(st.sampled_from(["u", "ue", "se"]), st.integers(0, 70000), st.integers(1, 24)), max_size=40),
+       st.sampled_from([0, 1]))  # fmt: skip
+def test_bits_written_read_back_and_pack_as_the_standard_says(fields, fill):
+    w = h264.BitWriter()
+    expected: list[int] = []
+    for kind, value, n in fields:
+        if kind == "u":
+            value &= (1 << n) - 1
+            w.u(n, value)
+            expected += [(value >> (n - 1 - i)) & 1 for i in range(n)]
+        elif kind == "ue":
+            w.ue(value)
+            code = value + 1  # Exp-Golomb: as many zeros as the code has bits after its first, then the code
+            expected += [0] * (code.bit_length() - 1) + [int(b) for b in bin(code)[2:]]
+        else:
+            value -= 35000
+            w.se(value)
+            code = (2 * value - 1 if value > 0 else -2 * value) + 1
+            expected += [0] * (code.bit_length() - 1) + [int(b) for b in bin(code)[2:]]
+    assert w.bits == expected
+    padded = expected + [fill] * (-len(expected) % 8)
+    assert w.aligned(fill) == bytes(int("".join(map(str, padded[i : i + 8])), 2) for i in range(0, len(padded), 8))
+    stop = expected + [1] + [0] * (-(len(expected) + 1) % 8)
+    assert w.rbsp() == bytes(int("".join(map(str, stop[i : i + 8])), 2) for i in range(0, len(stop), 8))
+    r = h264.BitReader(w.rbsp())
+    for kind, value, n in fields:
+        if kind == "u":
+            assert r.u(n) == value & ((1 << n) - 1)
+        elif kind == "ue":
+            assert r.ue() == value
+        else:
+            assert r.se() == value - 35000

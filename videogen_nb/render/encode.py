@@ -14,11 +14,17 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Optional
 
-from ..atomic import place_recorded, temporary_sibling, write_recorded
+try:  # a fast checksum to find a band seen before (ISA-L's where it is installed)
+    from isal.isal_zlib import crc32 as _crc32
+except ImportError:  # pragma: no cover - platforms without isal wheels
+    from zlib import crc32 as _crc32
+
+from ..atomic import place_recorded, recorded_digest, temporary_sibling, write_recorded
 from ..errors import RenderError
 from ..ffmpeg import ffmpeg_exe, run_ffmpeg
+from ..fingerprint import stable_hash
 from . import h264
 
 
@@ -76,15 +82,17 @@ class X264Run:
     """One run of x264 fed raw pictures one at a time (``pix_fmt``, ``size``)."""
 
     def __init__(
-        self, count: int, size: tuple[int, int], out: Path, settings: EncoderSettings, args: list[str],
+        self, count: Optional[int], size: tuple[int, int], out: Path, settings: EncoderSettings, args: list[str],
         pix_fmt: str, what: str,
     ) -> None:  # fmt: skip
+        """``count`` pictures (None: as many as are fed before :meth:`finish`)."""
         w, h = size
         self.what = what
         self.tmp = temporary_sibling(Path(out))
+        frames = ["-frames:v", str(count)] if count is not None else []
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{w}x{h}", "-framerate", str(settings.fps), "-i", "pipe:0",
-               "-frames:v", str(count), *args, "-f", "h264", str(self.tmp)]  # fmt: skip
+               *frames, *args, "-f", "h264", str(self.tmp)]  # fmt: skip
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def feed(self, picture: bytes) -> None:
@@ -131,47 +139,141 @@ def encode_raw(
     write_recorded(Path(out), h264.adapt(stream))
 
 
-class KeyframeRun(X264Run):
-    """One run of x264 that encodes every picture fed to it as a keyframe of its own, each written to its path.
+#: most macroblock rows in a band of a keyframe (64 pixels: 17 bands at 1080p)
+BAND_ROWS = 4
 
-    A run for many pictures costs a third of a run for each: each keyframe
-    still comes out as it would alone (a quality that does not depend on the
-    pictures before it, the id of a first IDR). Only a padding bit after the
-    picture's last, which x264 varies with its place in the run and decoders
-    never read, can differ.
+
+def band_rows(height: int) -> int:
+    """Macroblock rows in each band of a keyframe ``height`` pixels high: the most, up to :data:`BAND_ROWS`, that
+    divide the picture's rows evenly (every band the same size, so one run of x264 encodes them all)."""
+    rows = -(-int(height) // 16)
+    return max(d for d in range(1, BAND_ROWS + 1) if rows % d == 0)
+
+
+class KeyframeRun:
+    """One run of x264 for the keyframes of many pictures of one size, each written to its path. A keyframe is
+    encoded as horizontal bands, each a picture of its own to x264 and a slice of the keyframe
+    (:func:`h264.banded_keyframe`): a band already encoded in the run is not encoded again, so a reveal's states,
+    which differ from their slide in a band or two, cost those bands.
+
+    Each band is encoded as if alone (an IDR at a quality that does not
+    depend on the pictures before it), so a picture's keyframe is the same
+    whichever pictures share its run; only a padding bit after a band's
+    last, which x264 varies with its place in the run and decoders never
+    read, can differ.
     """
 
-    def __init__(self, outs: Sequence[Path], size: tuple[int, int], settings: EncoderSettings, pix_fmt: str = "rgb24",
-                 what: str = "slides") -> None:  # fmt: skip
-        self.outs = list(outs)
-        super().__init__(len(self.outs), size, self.outs[0], settings, settings.keyframe_args(), pix_fmt, what)
+    def __init__(self, size: tuple[int, int], settings: EncoderSettings, folder: Path, what: str = "slides") -> None:
+        self.size = (int(size[0]), int(size[1]))
+        self.settings = settings
+        self.folder = Path(folder)
+        self.what = what
+        w, h = self.size
+        self.rows = band_rows(h)
+        self.band_height = 16 * self.rows
+        self.bands = -(-h // 16) // self.rows
+        self._stride = 3 * w
+        self._run = X264Run(None, (w, self.band_height), self.folder / "bands.h264", settings, settings.keyframe_args(),
+                            "rgb24", what)  # fmt: skip
+        self._fed = 0
+        self._seen: dict[tuple[int, int], list[tuple[bytes, int, int]]] = {}  # (band, checksum) -> (rgb, start, run index)
+        self._pictures: list[tuple[Path, list[int]]] = []
 
-    def finish(self) -> bytes:
-        stream = super().finish()
-        units = h264.access_units(stream)
-        if len(units) != len(self.outs):
-            raise RenderError(f"x264 gave {len(units)} pictures for {len(self.outs)} {self.what}")
-        for unit, out in zip(units, self.outs):
-            write_recorded(Path(out), h264.first_idr(h264.adapt(unit)))
-        return stream
+    def __repr__(self) -> str:
+        return f"<KeyframeRun {self.size[0]}x{self.size[1]}: {len(self._pictures)} pictures, {self._fed} bands encoded>"
+
+    def add(self, out: Path, rgb: bytes) -> None:
+        """Encode the picture ``rgb`` (rgb24 of the run's size) as the keyframe at ``out``: its bands not seen yet."""
+        w, h = self.size
+        if len(rgb) != self._stride * h:
+            raise RenderError(f"a picture of {len(rgb)} bytes is not {w}x{h} RGB ({self.what})")
+        view = memoryview(rgb)
+        refs = []
+        for k in range(self.bands):
+            top, bottom = k * self.band_height, min(h, (k + 1) * self.band_height)
+            start, end = top * self._stride, bottom * self._stride
+            key = (k, _crc32(view[start:end]))
+            ref = next((i for other, at, i in self._seen.get(key, ()) if other[at : at + end - start] == rgb[start:end]), None)
+            if ref is None:
+                band = rgb[start:end]
+                if bottom - top < self.band_height:  # below the picture: its last row again (cropped when shown)
+                    band += rgb[end - self._stride : end] * (top + self.band_height - bottom)
+                self._run.feed(band)
+                ref = self._fed
+                self._fed += 1
+                self._seen.setdefault(key, []).append((rgb, start, ref))
+            refs.append(ref)
+        self._pictures.append((Path(out), refs))
+
+    def finish(self) -> None:
+        """Write every keyframe, once every picture is added."""
+        units = [h264.adapt(u) for u in h264.access_units(self._run.finish())]
+        if len(units) != self._fed:
+            raise RenderError(f"x264 gave {len(units)} pictures for {self._fed} bands of {self.what}")
+        headers = self._headers(units[0]) if units else b""
+        width_mbs = -(-self.size[0] // 16)
+        for out, refs in self._pictures:
+            bands = [(k * self.rows * width_mbs, units[ref]) for k, ref in enumerate(refs)]
+            write_recorded(out, h264.banded_keyframe(headers, bands))
+
+    def _headers(self, band: bytes) -> bytes:
+        """The SPS and PPS of a whole picture (from x264 once per size and settings, kept in the folder); its PPS is
+        the bands' (x264's stitchable headers do not depend on the picture)."""
+        path = self.folder / f"{stable_hash('headers', self.size, self.settings.keyframe_args())[:24]}_headers.h264"
+        if recorded_digest(path) is not None:  # there whole, as it was written
+            headers = path.read_bytes()
+        else:
+            run = X264Run(1, self.size, path, self.settings, self.settings.keyframe_args(), "rgb24", self.what)
+            try:
+                run.feed(bytes(self._stride * self.size[1]))
+                unit = h264.adapt(run.finish())
+            finally:
+                run.close()
+            headers = b"".join(h264.START + n for n in h264.nal_units(unit) if n[0] & 0x1F in (h264.NAL_SPS, h264.NAL_PPS))
+            write_recorded(path, headers)
+        pps = [n for n in h264.nal_units(headers) if n[0] & 0x1F == h264.NAL_PPS]
+        if pps != [n for n in h264.nal_units(band) if n[0] & 0x1F == h264.NAL_PPS]:
+            raise RenderError(f"x264 wrote other picture parameters for a band than for a whole picture ({self.what})")
+        return headers
+
+    def close(self) -> None:
+        """Stop x264 if it still runs (after a failure)."""
+        self._run.close()
 
 
-def concat_raw(parts: Iterable[Path], out: Path) -> dict[int, int]:
-    """Join raw H.264 pieces into one stream (their frames renumbered, nothing re-encoded); return the frames
-    shown in another order than decoded (decode index -> display index), which :func:`mux` needs."""
+@dataclass(frozen=True)
+class StillPiece:
+    """A picture held for ``frames`` frames: its keyframe (the file at ``keyframe``) and skip frames after it.
+
+    Made when the pieces are joined, never written: it is the keyframe's
+    bytes and a few dozen bytes a frame, and a file for each (with its
+    record) cost more to write and read back than to make.
+    """
+
+    keyframe: Path
+    frames: int
+
+    def read_bytes(self) -> bytes:
+        return h264.still(Path(self.keyframe).read_bytes(), self.frames)
+
+
+def concat_raw(parts: Iterable["Path | StillPiece"], out: Path) -> dict[int, int]:
+    """Join raw H.264 pieces (files, or stills made as they are joined) into one stream (their frames renumbered,
+    nothing re-encoded); return the frames shown in another order than decoded (decode index -> display index),
+    which :func:`mux` needs."""
     tmp = temporary_sibling(out)
     timeline: h264.Timeline | None = None
     try:
         with open(tmp, "wb") as dst:
             # repeats come in runs: keep the last piece; one that opens with an IDR and is numbered from it (a
             # still, a keyframe) is copied as it is, only the others (fades, clips) are parsed and renumbered
-            last: tuple[Path, bytes, int, list[h264.Unit]] | None = None
+            last: tuple[Path | StillPiece, bytes, int, list[h264.Unit]] | None = None
             for part in parts:
                 if last is None or last[0] != part:
-                    data = Path(part).read_bytes()
+                    data = part.read_bytes() if isinstance(part, StillPiece) else Path(part).read_bytes()
                     if timeline is None:
                         timeline = h264.Timeline(h264.sequence_info(data))
-                    frames = h264.self_numbered(data)
+                    frames = part.frames if isinstance(part, StillPiece) else h264.self_numbered(data)
                     last = (part, data, frames, [] if frames else h264.units_of(data, timeline.seq))
                 _, data, frames, units = last
                 dst.write(timeline.add_as_is(data, frames) if frames else timeline.add(units))

@@ -40,25 +40,31 @@ WEIGHT_LOG2 = 6  # weights in 64ths; explicit bi-prediction divides by 2 ** (WEI
 
 
 class BitReader:
-    """Reads bits, and unsigned/signed Exp-Golomb codes, from an RBSP."""
+    """Reads bits, and unsigned/signed Exp-Golomb codes, from an RBSP (held as one integer: a field is a shift
+    and a mask, however long, which made reading the slice headers of banded keyframes four times faster)."""
 
     def __init__(self, data: bytes) -> None:
         self.data, self.pos = data, 0
+        self._bits = 8 * len(data)
+        self._value = int.from_bytes(data, "big")
 
     def u(self, n: int) -> int:
         if n <= 0:
             return 0
-        first, last = self.pos >> 3, (self.pos + n - 1) >> 3
-        chunk = int.from_bytes(self.data[first : last + 1], "big")
-        value = (chunk >> ((last + 1) * 8 - self.pos - n)) & ((1 << n) - 1)
-        self.pos += n
+        end = self.pos + n
+        if end > self._bits:
+            raise ValueError("read past the end of the RBSP")
+        value = (self._value >> (self._bits - end)) & ((1 << n) - 1)
+        self.pos = end
         return value
 
     def ue(self) -> int:
-        zeros = 0
-        while self.u(1) == 0:
-            zeros += 1
-        return (1 << zeros) - 1 + self.u(zeros)
+        rest = self._value & ((1 << (self._bits - self.pos)) - 1)
+        if not rest:
+            raise ValueError("an Exp-Golomb code runs past the end of the RBSP")
+        zeros = self._bits - self.pos - rest.bit_length()
+        self.pos += zeros
+        return self.u(zeros + 1) - 1
 
     def se(self) -> int:
         k = self.ue()
@@ -69,10 +75,19 @@ class BitWriter:
     """Writes bits and Exp-Golomb codes; ``rbsp()`` ends with the stop bit and alignment."""
 
     def __init__(self) -> None:
-        self.bits: list[int] = []
+        self._value = 0
+        self._count = 0
+
+    @property
+    def bits(self) -> list[int]:
+        """The bits written so far, first first."""
+        return [(self._value >> (self._count - 1 - i)) & 1 for i in range(self._count)]
 
     def u(self, n: int, value: int) -> None:
-        self.bits += [(value >> (n - 1 - i)) & 1 for i in range(n)]
+        if n <= 0:
+            return
+        self._value = (self._value << n) | (value & ((1 << n) - 1))
+        self._count += n
 
     def ue(self, value: int) -> None:
         value += 1
@@ -84,16 +99,15 @@ class BitWriter:
         self.ue(2 * value - 1 if value > 0 else -2 * value)
 
     def rbsp(self) -> bytes:
-        bits = self.bits + [1]
-        return _packed(bits + [0] * (-len(bits) % 8))
+        value, count = (self._value << 1) | 1, self._count + 1  # the stop bit
+        pad = -count % 8
+        return (value << pad).to_bytes((count + pad) // 8, "big")
 
     def aligned(self, fill: int) -> bytes:
         """The bits so far, padded to a whole byte with ``fill`` bits (a CABAC slice header: ones)."""
-        return _packed(self.bits + [fill] * (-len(self.bits) % 8))
-
-
-def _packed(bits: list[int]) -> bytes:
-    return bytes(int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits), 8))
+        pad = -self._count % 8
+        value = (self._value << pad) | (((1 << pad) - 1) if fill else 0)
+        return value.to_bytes((self._count + pad) // 8, "big")
 
 
 # two zero bytes before a byte of at most 3 get an emulation-prevention 3 between them; the count of zeros starts
@@ -124,15 +138,22 @@ def nal_units(stream: bytes) -> Iterator[bytes]:
         yield stream[s:end].rstrip(b"\x00")
 
 
+def first_slice(nal: bytes) -> bool:
+    """Whether a slice NAL unit begins its picture (first_mb_in_slice 0: its ue(v) is a single 1 bit); the others
+    continue the picture of the slice before them."""
+    return len(nal) > 1 and bool(nal[1] & 0x80)
+
+
 def access_units(stream: bytes) -> list[bytes]:
-    """The access units of a stream of one-slice pictures, each with the parameter sets and SEI before it."""
+    """The access units of a stream (pictures of one slice or of several), each with the parameter sets and SEI
+    before it."""
     units: list[bytes] = []
     current: list[bytes] = []
     has_slice = False
     for nal in nal_units(stream):
         nal_type = nal[0] & 0x1F
         is_slice = nal_type in (NAL_SLICE, NAL_IDR)
-        if has_slice and (is_slice or nal_type in (NAL_SPS, NAL_PPS, NAL_SEI, NAL_AUD)):
+        if has_slice and ((is_slice and first_slice(nal)) or nal_type in (NAL_SPS, NAL_PPS, NAL_SEI, NAL_AUD)):
             units.append(b"".join(current))
             current, has_slice = [], False
         current.append(START + nal)
@@ -156,6 +177,7 @@ class SequenceInfo:
 _HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
 
 
+@lru_cache(maxsize=64)
 def parse_sps(nal: bytes) -> SequenceInfo:
     """Read the fields the skip frames depend on from an SPS NAL unit."""
     r = BitReader(unescape(nal[1:]))
@@ -290,6 +312,7 @@ class PictureInfo:
     redundant_pic_cnt: bool
 
 
+@lru_cache(maxsize=64)
 def parse_pps(nal: bytes) -> PictureInfo:
     r = BitReader(unescape(nal[1:]))
     r.ue()  # pic_parameter_set_id
@@ -357,7 +380,7 @@ def adapt(stream: bytes) -> bytes:
     (twice the picture's place in the piece), x264's banner SEI dropped (it repeats with every keyframe)."""
     out: list[bytes] = []
     seq: SequenceInfo | None = None
-    index = 0
+    index, started = 0, False
     for nal in nal_units(stream):
         nal_type = nal[0] & 0x1F
         if nal_type == NAL_SPS:
@@ -368,19 +391,21 @@ def adapt(stream: bytes) -> bytes:
         elif nal_type in (NAL_SLICE, NAL_IDR):
             if seq is None:
                 raise ValueError("the stream holds no sequence parameter set")
+            if first_slice(nal) and started:
+                index += 1
             nal = _with_poc(nal, seq, 2 * index)
-            index += 1
+            started = True
         out.append(START + nal)
     return b"".join(out)
 
 
 @dataclass(frozen=True)
 class _IdrSlice:
-    """An IDR access unit (as :func:`adapt` made it) taken apart: what its slice header says, where its data begins."""
+    """One slice of an IDR picture (as :func:`adapt` made it) taken apart: what its header says, where its data
+    begins."""
 
-    before: bytes  # the parameter sets (start codes included) before the slice
     nal_header: int
-    seq: SequenceInfo
+    first_mb: int
     slice_type: int
     pps_id: int
     idr_pic_id: int
@@ -391,19 +416,12 @@ class _IdrSlice:
     data: bytes  # the slice data (RBSP) from the byte after the header's alignment
 
     @classmethod
-    def parse(cls, unit: bytes) -> "_IdrSlice":
-        nals = [START + n for n in nal_units(unit)]
-        seq = sequence_info(unit)
-        pps = next((parse_pps(n[4:]) for n in nals if n[4] & 0x1F == NAL_PPS), None)
-        if pps is None or not pps.cabac or pps.redundant_pic_cnt:
-            raise ValueError("a keyframe to rewrite needs its PPS (CABAC, no redundant pictures) beside it")
-        slice_nal = nals[-1][4:]
-        if slice_nal[0] & 0x1F != NAL_IDR:
+    def parse(cls, nal: bytes, seq: SequenceInfo, pps: PictureInfo) -> "_IdrSlice":
+        if nal[0] & 0x1F != NAL_IDR:
             raise ValueError("only an IDR picture can be rewritten so")
-        rbsp = unescape(slice_nal[1:])
+        rbsp = unescape(nal[1:])
         r = BitReader(rbsp)
-        r.ue()
-        slice_type, pps_id = r.ue(), r.ue()
+        first_mb, slice_type, pps_id = r.ue(), r.ue(), r.ue()
         r.u(seq.log2_max_frame_num)
         idr_pic_id, poc, flags, qp_delta = r.ue(), r.u(POC_BITS), r.u(2), r.se()
         deblocking: list[int] = []
@@ -413,16 +431,17 @@ class _IdrSlice:
                 deblocking += [r.se(), r.se()]
         while r.pos % 8:  # cabac_alignment_one_bit
             r.u(1)
-        return cls(b"".join(nals[:-1]), slice_nal[0], seq, slice_type, pps_id, idr_pic_id, poc, flags, qp_delta,
-                   tuple(deblocking), rbsp[r.pos // 8 :])  # fmt: skip
+        return cls(nal[0], first_mb, slice_type, pps_id, idr_pic_id, poc, flags, qp_delta, tuple(deblocking),
+                   rbsp[r.pos // 8 :])  # fmt: skip
 
-    def write(self, idr: bool, poc: int, idr_pic_id: int = 0) -> bytes:
-        """The access unit again, as an IDR (with ``idr_pic_id``) or as an I frame that is not one."""
+    def write(self, seq: SequenceInfo, idr: bool, poc: int, idr_pic_id: int = 0) -> bytes:
+        """The slice NAL unit again (start code first), as part of an IDR (with ``idr_pic_id``) or of an I frame
+        that is not one."""
         w = BitWriter()
-        w.ue(0)
+        w.ue(self.first_mb)
         w.ue(self.slice_type)
         w.ue(self.pps_id)
-        w.u(self.seq.log2_max_frame_num, 0)  # numbered when the pieces are joined
+        w.u(seq.log2_max_frame_num, 0)  # numbered when the pieces are joined
         if idr:
             w.ue(idr_pic_id)
         w.u(POC_BITS, poc)
@@ -437,21 +456,78 @@ class _IdrSlice:
                 w.se(v)
         header = w.aligned(1)  # cabac_alignment_one_bit
         nal_header = self.nal_header if idr else (self.nal_header & 0x60) | NAL_SLICE
-        return self.before + START + bytes([nal_header]) + escape(header + self.data)
+        return START + bytes([nal_header]) + escape(header + self.data)
+
+
+@dataclass(frozen=True)
+class _IdrPicture:
+    """An IDR access unit (as :func:`adapt` made it): the parameter sets before it and its slices, taken apart."""
+
+    before: bytes  # the parameter sets (start codes included) before the slices
+    seq: SequenceInfo
+    slices: tuple[_IdrSlice, ...]
+
+    @property
+    def idr_pic_id(self) -> int:
+        return self.slices[0].idr_pic_id
+
+    @property
+    def poc(self) -> int:
+        return self.slices[0].poc
+
+    @classmethod
+    def parse(cls, unit: bytes) -> "_IdrPicture":
+        nals = list(nal_units(unit))
+        seq = sequence_info(unit)
+        pps = next((parse_pps(n) for n in nals if n[0] & 0x1F == NAL_PPS), None)
+        if pps is None or not pps.cabac or pps.redundant_pic_cnt:
+            raise ValueError("a keyframe to rewrite needs its PPS (CABAC, no redundant pictures) beside it")
+        first = next((i for i, n in enumerate(nals) if n[0] & 0x1F in (NAL_SLICE, NAL_IDR)), len(nals))
+        if first == len(nals):
+            raise ValueError("the access unit holds no picture")
+        slices = tuple(_IdrSlice.parse(n, seq, pps) for n in nals[first:] if n[0] & 0x1F in (NAL_SLICE, NAL_IDR))
+        return cls(b"".join(START + n for n in nals[:first]), seq, slices)
+
+    def write(self, idr: bool, poc: int, idr_pic_id: int = 0) -> bytes:
+        """The access unit again, as an IDR (with ``idr_pic_id``) or as an I frame that is not one."""
+        return self.before + b"".join(s.write(self.seq, idr, poc, idr_pic_id) for s in self.slices)
 
 
 def open_keyframe(unit: bytes, poc: int) -> bytes:
     """An IDR access unit (as :func:`adapt` made it) as an I frame that is not an IDR: decoded, it leaves the
     pictures before it as references, for a fade into it. It is no place to start decoding (the fade after it
     needs the picture before), so players seek to the IDR before it; the picture's IDR follows the fade."""
-    return _IdrSlice.parse(unit).write(idr=False, poc=poc)
+    return _IdrPicture.parse(unit).write(idr=False, poc=poc)
 
 
 def first_idr(unit: bytes) -> bytes:
     """An IDR access unit (as :func:`adapt` made it) with idr_pic_id 0, as x264 writes a stream's first picture:
     x264 alternates the id between the pictures of one run, and a keyframe must not depend on its neighbours."""
-    idr = _IdrSlice.parse(unit)
+    idr = _IdrPicture.parse(unit)
     return unit if idr.idr_pic_id == 0 else idr.write(idr=True, poc=idr.poc)
+
+
+def banded_keyframe(headers: bytes, bands: list[tuple[int, bytes]]) -> bytes:
+    """One IDR picture made of horizontal bands, each encoded by x264 as a picture of its own: ``bands`` are
+    (the band's first macroblock in the whole picture, the band picture's IDR access unit as :func:`adapt` made
+    it), top to bottom; ``headers`` the whole picture's SPS and PPS (as adapt made them).
+
+    Each band becomes a slice of the picture. A slice is decoded on its own
+    (no prediction from the slices around it) as the band was alone, and
+    its edges are kept out of the deblocking filter (idc 2: within slices
+    only), so the picture decodes to exactly the bands x264 reconstructed.
+    """
+    seq = sequence_info(headers)
+    out = [headers]
+    for first_mb, unit in bands:
+        band = _IdrPicture.parse(unit)
+        if len(band.slices) != 1:
+            raise ValueError("a band picture must be one slice")
+        s = band.slices[0]
+        deblocking = s.deblocking if not s.deblocking or s.deblocking[0] == 1 else (2, *s.deblocking[1:])
+        s = _IdrSlice(s.nal_header, first_mb, s.slice_type, s.pps_id, 0, 0, s.flags, s.qp_delta, deblocking, s.data)
+        out.append(s.write(seq, idr=True, poc=0))
+    return b"".join(out)
 
 
 def fade_pps(seq: SequenceInfo) -> bytes:
@@ -581,17 +657,24 @@ def fade_in(keyframe: bytes, frames: int) -> bytes:
 
 
 @dataclass(frozen=True)
+class Slice:
+    """One slice of an access unit, parsed once: where :class:`Timeline` rewrites its numbers."""
+
+    header: int  # the slice's NAL header byte
+    payload: bytes  # the slice, escaped
+    frame_num_at: int  # bit positions in the slice's RBSP
+    poc_at: int
+
+
+@dataclass(frozen=True)
 class Unit:
     """An access unit of a piece, parsed once: what :class:`Timeline` rewrites in it and where."""
 
-    before: bytes  # parameter sets and SEI before the slice, start codes included
-    header: int  # the slice's NAL header byte
-    payload: bytes  # the slice, escaped
+    before: bytes  # parameter sets and SEI before the slices, start codes included
+    slices: tuple[Slice, ...]
     idr: bool
     reference: bool
     place: int  # its place among the piece's frames in the order they are shown
-    frame_num_at: int  # bit positions in the slice's RBSP
-    poc_at: int
 
 
 def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
@@ -613,7 +696,12 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
             r.ue()
         poc_at = r.pos
         place = r.u(POC_BITS) // 2
-        units.append(Unit(bytes(before), nal[0], nal[1:], nal_type == NAL_IDR, bool(nal[0] & 0x60), place, frame_num_at, poc_at))
+        piece_slice = Slice(nal[0], nal[1:], frame_num_at, poc_at)
+        if not first_slice(nal) and units and not before:  # the next slice of the picture before
+            last = units[-1]
+            units[-1] = Unit(last.before, (*last.slices, piece_slice), last.idr, last.reference, last.place)
+            continue
+        units.append(Unit(bytes(before), (piece_slice,), nal_type == NAL_IDR, bool(nal[0] & 0x60), place))
         before = bytearray()
     return units
 
@@ -622,20 +710,26 @@ def self_numbered(piece: bytes) -> int:
     """The frames of ``piece`` if it already carries the numbers the joined stream gives it, else 0.
 
     That is so when the piece opens with an IDR (where numbering starts again),
-    holds no other, and every frame is one slice that is a reference, shown in
-    the order it is decoded: pieces are written numbered that way from their
-    start (frame_num n, picture order count 2n), so joining copies them as
-    they are. Only the NAL headers are read, not the slices' bits.
+    holds no other, and every frame (of one slice or several) is a reference,
+    shown in the order it is decoded: pieces are written numbered that way
+    from their start (frame_num n, picture order count 2n), so joining copies
+    them as they are. Only the NAL headers are read, not the slices' bits.
     """
-    frames = 0
+    frames = kind = 0
     for nal in nal_units(piece):
         nal_type = nal[0] & 0x1F
         if nal_type not in (NAL_SLICE, NAL_IDR):
             continue
-        # an IDR first and only first; a reference; first_mb_in_slice 0 (its ue(0) is a single 1 bit)
-        if (nal_type == NAL_IDR) != (frames == 0) or not nal[0] & 0x60 or len(nal) < 2 or not nal[1] & 0x80:
+        if not nal[0] & 0x60 or len(nal) < 2:  # every slice a reference
+            return 0
+        if not first_slice(nal):  # the next slice of the picture before: of its kind
+            if not frames or nal_type != kind:
+                return 0
+            continue
+        if (nal_type == NAL_IDR) != (frames == 0):  # an IDR first and only first
             return 0
         frames += 1
+        kind = nal_type
     return frames
 
 
@@ -674,9 +768,11 @@ class Timeline:
             if shown != self.decoded:
                 self.moves[self.decoded] = shown
             self.decoded += 1
-            cut = _prefix(u.payload, (u.poc_at + POC_BITS + 7) // 8 + 1)
-            rbsp = bytearray(unescape(u.payload[:cut]))
-            _put(rbsp, u.frame_num_at, self.seq.log2_max_frame_num, frame_num)
-            _put(rbsp, u.poc_at, POC_BITS, poc)
-            out.append(u.before + START + bytes([u.header]) + escape(bytes(rbsp)) + u.payload[cut:])
+            out.append(u.before)
+            for s in u.slices:
+                cut = _prefix(s.payload, (s.poc_at + POC_BITS + 7) // 8 + 1)
+                rbsp = bytearray(unescape(s.payload[:cut]))
+                _put(rbsp, s.frame_num_at, self.seq.log2_max_frame_num, frame_num)
+                _put(rbsp, s.poc_at, POC_BITS, poc)
+                out.append(START + bytes([s.header]) + escape(bytes(rbsp)) + s.payload[cut:])
         return b"".join(out)

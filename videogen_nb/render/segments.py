@@ -26,7 +26,7 @@ from ..atomic import recorded_digest, write_recorded
 from ..errors import RenderError
 from ..fingerprint import stable_hash
 from . import h264
-from .encode import EncoderSettings, KeyframeRun, encode_raw
+from .encode import EncoderSettings, KeyframeRun, StillPiece, encode_raw
 from .slide_store import DrawnPicture
 
 #: the form of the pieces (bumped when it changes, so pieces of an older form are never joined with new ones)
@@ -134,18 +134,15 @@ class SegmentStore:
     def _keyframe_path(self, image_hash: str) -> Path:
         return self.folder / f"{self._key('keyframe', image_hash)}_key.h264"
 
-    def still(self, image: Path, image_hash: str, frames: int) -> list[Path]:
-        """Pieces showing ``image`` for exactly ``frames`` frames: a keyframe every few seconds, skip frames between."""
+    def still(self, image: Path, image_hash: str, frames: int) -> list[StillPiece]:
+        """Pieces showing ``image`` for exactly ``frames`` frames: a keyframe every few seconds, skip frames between
+        (made as the pieces are joined: only the keyframe is kept)."""
         if frames <= 0:
             return []
-        lengths = self._groups(frames)
-        key = self._key("still", image_hash)
-        paths = {}
-        for n in dict.fromkeys(lengths):  # each distinct length written once
-            path = paths[n] = self.folder / f"{key}_{n}.h264"
-            if not self._ready(path):
-                self._write(path, h264.still(self.keyframe(image, image_hash), n))
-        return [paths[n] for n in lengths]
+        path = self._keyframe_path(image_hash)
+        if not self._ready(path):
+            self.keyframes([(Path(image), image_hash)])
+        return [StillPiece(path, n) for n in self._groups(frames)]
 
     def _groups(self, frames: int) -> list[int]:
         """A still's frames as groups that each open with a keyframe."""
@@ -153,7 +150,7 @@ class SegmentStore:
         full, rest = divmod(frames, every)
         return [every] * full + ([rest] if rest else [])
 
-    def shots(self, shots: Sequence[Shot]) -> list[Path]:
+    def shots(self, shots: Sequence[Shot]) -> list["Path | StillPiece"]:
         """Pieces that show ``shots`` in order, each for exactly its frames.
 
         One keyframe per distinct picture is encoded; holds and crossfades are
@@ -232,8 +229,7 @@ def encode_keyframes_together(
     try:
         for store, need in zip(stores, needs):
             if need:
-                outs = [store._keyframe_path(h) for h in need]
-                runs.append((store, need, KeyframeRun(outs, store.size, store.settings, what=f"the slides {names}")))
+                runs.append((store, need, KeyframeRun(store.size, store.settings, store.folder, what=f"the slides {names}")))
         for h, path in wanted.items():
             drawn = images.get(h)
             image = drawn.image if drawn is not None else _slide_image(path)
@@ -242,7 +238,7 @@ def encode_keyframes_together(
                 if h in need:
                     if store.size not in sized:
                         sized[store.size] = _sized(image, store.size).tobytes()
-                    run.feed(sized[store.size])
+                    run.add(store._keyframe_path(h), sized[store.size])
         for store, need, run in runs:
             run.finish()
             with store._lock:

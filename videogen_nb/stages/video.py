@@ -36,7 +36,7 @@ from ..models import (
     scene_animates,
 )
 from ..render.captions import draw_caption
-from ..render.encode import EncoderSettings, concat_raw, mux
+from ..render.encode import EncoderSettings, StillPiece, concat_raw, mux
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore, Shot, encode_keyframes_together
@@ -398,7 +398,7 @@ class Encoding:
 class ScenePicture:
     """One scene's picture: its segments in order, and how many frames had to be encoded for it."""
 
-    parts: tuple[Path, ...]
+    parts: tuple["Path | StillPiece", ...]
     encoded_frames: int
 
 
