@@ -374,3 +374,36 @@ def test_bits_written_read_back_and_pack_as_the_standard_says(fields, fill):
             assert r.ue() == value
         else:
             assert r.se() == value - 35000
+
+
+def test_a_banded_keyframe_decodes_to_exactly_its_bands_each_decoded_alone(tmp_path):
+    from videogen_nb.render.encode import X264Run, band_rows
+
+    settings = EncoderSettings(keyframe_crf=38)  # coarse enough that the deblocking filter acts at edges
+    path = tmp_path / "texture.png"
+    y, x = np.mgrid[0:180, 0:320]
+    Image.fromarray(((x * 7 + y * 13) % 97 + 60 + 40 * ((x // 16 + y // 16) % 2)).astype(np.uint8)).convert("RGB").save(path)
+    store = SegmentStore(tmp_path / "k", settings, (320, 180))
+    whole = _decoded(store.keyframe(path, "k3"))[0]
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    height = 16 * band_rows(180)  # 64: three bands, the last 52 rows and the last row again
+    padded = np.concatenate([rgb, np.repeat(rgb[-1:], 3 * height - 180, axis=0)])
+    run = X264Run(3, (320, height), tmp_path / "bands.h264", settings, settings.keyframe_args(), "rgb24", "bands")
+    for k in range(3):
+        run.feed(padded[k * height : (k + 1) * height].tobytes())
+    alone = _decoded(run.finish(), (320, height))
+    run.close()
+    assert np.array_equal(whole, np.concatenate(list(alone))[:180])  # no filtering across the bands' edges
+    # and the second picture of a run that shares two of its three bands encodes only the band that differs
+    other = rgb.copy()
+    other[70:100, 40:200] = (250, 250, 250)
+    Image.fromarray(other).save(tmp_path / "other.png")
+    before = store.encoded_frames
+    runs = []
+    real = X264Run.feed
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(X264Run, "feed", lambda self, picture: runs.append(len(picture)) or real(self, picture))
+        encode_keyframes_together([store], [(path, "again"), (tmp_path / "other.png", "other")])
+    assert len(runs) == 3 + 1 and store.encoded_frames == before + 2
+    shown = _decoded(store.keyframe(tmp_path / "other.png", "other"))[0]
+    assert shown[75:95, 50:190].min() > 200 and np.array_equal(shown[:64], whole[:64])  # its new band; the first as before
