@@ -38,6 +38,8 @@ class _Piece:
 
 def columns(text: str) -> int:
     """Screen width of ``text`` in columns: wide and full-width (CJK) characters count two."""
+    if text.isascii():  # no ASCII character is wide: most narration, and asked of every line a cue might hold
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
