@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from conftest import SMALL
 from videogen_nb import Pipeline, Stage
+from videogen_nb.errors import RenderError
 from videogen_nb.ffmpeg import ffmpeg_exe
 from videogen_nb.render import h264
 from videogen_nb.render.encode import EncoderSettings, concat_raw
@@ -407,3 +408,37 @@ def test_a_banded_keyframe_decodes_to_exactly_its_bands_each_decoded_alone(tmp_p
     assert len(runs) == 3 + 1 and store.encoded_frames == before + 2
     shown = _decoded(store.keyframe(tmp_path / "other.png", "other"))[0]
     assert shown[75:95, 50:190].min() > 200 and np.array_equal(shown[:64], whole[:64])  # its new band; the first as before
+
+
+def test_pieces_piped_to_the_muxer_make_the_video_joining_on_disk_makes(tmp_path):
+    from videogen_nb.render.encode import mux, mux_pieces
+    from videogen_nb.render.segments import Shot
+
+    settings = EncoderSettings(fps=30, keyframe_seconds=1)
+    store = SegmentStore(tmp_path / "pieces", settings, (320, 180))
+    slides = [_slide(tmp_path, k) for k in range(3)]
+    parts = store.shots([Shot(p, f"h{k}", 40 + 7 * k, fade=6 if k else 0) for k, p in enumerate(slides)])
+    sound = tmp_path / "sound.aac"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "4.5", "-c:a",
+                    "aac", "-f", "adts", str(sound)], check=True)  # fmt: skip
+    stream = tmp_path / "joined.h264"
+    mux(stream, sound, tmp_path / "on-disk.mp4", settings, concat_raw(parts, stream))
+    mux_pieces(parts, sound, tmp_path / "piped.mp4", settings)
+    assert _frames(tmp_path / "piped.mp4") == _frames(tmp_path / "on-disk.mp4")
+    assert (tmp_path / "piped.mp4").read_bytes() == (tmp_path / "on-disk.mp4").read_bytes()
+    (tmp_path / "bad.aac").write_bytes(b"not sound at all" * 100)
+    with pytest.raises(RenderError, match="ffmpeg failed while writing broken.mp4"):  # ffmpeg's complaint; no video
+        mux_pieces(parts, tmp_path / "bad.aac", tmp_path / "broken.mp4", settings)
+    assert not (tmp_path / "broken.mp4").exists()
+
+
+def test_the_thumbnail_is_the_frame_a_viewer_sees_in_the_middle_of_the_first_scene(three_scene_doc, tmp_path):
+    from videogen_nb.ffmpeg import extract_frame
+
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=(640, 360), tts="espeak", progress=None, proxy=None)
+    p.run()
+    first = p.ctx.timing_report.scenes[0]
+    frame = extract_frame(p.video_path, (first.start + first.end) / 2, tmp_path / "frame.png")
+    thumb = Image.open(p.ctx.thumbnail_path)
+    assert thumb.size == (640, 360) and thumb.mode == "RGB"  # not larger than 1280x720: the video's own size
+    assert np.abs(np.asarray(thumb, int) - np.asarray(Image.open(frame).convert("RGB"), int)).mean() < 1.5

@@ -94,6 +94,26 @@ def probe(path: Path, count_frames: bool = False) -> MediaInfo:
     return info
 
 
+def frame_at(video: Path, t: float, size: tuple[int, int]) -> bytes:
+    """The frame shown at time ``t`` seconds, scaled to ``size`` (RGB bytes): piped, not written as a file."""
+    w, h = size
+    out = run_ffmpeg_bytes(["-ss", f"{t:.4f}", "-i", str(video), "-frames:v", "1", "-vf", f"scale={w}:{h}:flags=area",
+                            "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], f"extracting a frame of {video.name}")  # fmt: skip
+    if len(out) != 3 * w * h:
+        raise RenderError(f"ffmpeg gave no frame of {video.name} at {t:.2f} s")
+    return out
+
+
+def run_ffmpeg_bytes(args: Sequence[str], what: str) -> bytes:
+    """:func:`run_ffmpeg` for a command that writes what it makes to its standard output; that output."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0:
+        tail = " | ".join(proc.stderr.decode(errors="replace").strip().splitlines()[-4:])
+        raise RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(proc.returncode)}")
+    return proc.stdout
+
+
 def extract_frame(video: Path, t: float, out: Path) -> Path:
     """Save the frame shown at time ``t`` seconds as a PNG."""
     run_ffmpeg(["-ss", f"{t:.4f}", "-i", str(video), "-frames:v", "1", str(out)], f"extracting a frame of {video.name}")

@@ -12,9 +12,10 @@ shown at N/fps, fades' keyframes and pictures in the order the timeline says).
 from __future__ import annotations
 
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 try:  # a fast checksum to find a band seen before (ISA-L's where it is installed)
     from isal.isal_zlib import crc32 as _crc32
@@ -22,7 +23,7 @@ except ImportError:  # pragma: no cover - platforms without isal wheels
     from zlib import crc32 as _crc32
 
 from ..atomic import place_recorded, recorded_digest, temporary_sibling, write_recorded
-from ..errors import RenderError
+from ..errors import DiskFullError, RenderError
 from ..ffmpeg import ffmpeg_exe, run_ffmpeg
 from ..fingerprint import stable_hash
 from . import h264
@@ -262,25 +263,96 @@ def concat_raw(parts: Iterable["Path | StillPiece"], out: Path) -> dict[int, int
     nothing re-encoded); return the frames shown in another order than decoded (decode index -> display index),
     which :func:`mux` needs."""
     tmp = temporary_sibling(out)
-    timeline: h264.Timeline | None = None
     try:
         with open(tmp, "wb") as dst:
-            # repeats come in runs: keep the last piece; one that opens with an IDR and is numbered from it (a
-            # still, a keyframe) is copied as it is, only the others (fades, clips) are parsed and renumbered
-            last: tuple[Path | StillPiece, bytes, int, list[h264.Unit]] | None = None
-            for part in parts:
-                if last is None or last[0] != part:
-                    data = part.read_bytes() if isinstance(part, StillPiece) else Path(part).read_bytes()
-                    if timeline is None:
-                        timeline = h264.Timeline(h264.sequence_info(data))
-                    frames = part.frames if isinstance(part, StillPiece) else h264.self_numbered(data)
-                    last = (part, data, frames, [] if frames else h264.units_of(data, timeline.seq))
-                _, data, frames, units = last
-                dst.write(timeline.add_as_is(data, frames) if frames else timeline.add(units))
+            moves = _concatenate(parts, dst.write)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
+    return moves
+
+
+def _piece_bytes(part: "Path | StillPiece") -> bytes:
+    return part.read_bytes() if isinstance(part, StillPiece) else Path(part).read_bytes()
+
+
+def _concatenate(parts: Iterable["Path | StillPiece"], write: Callable[[bytes], object]) -> dict[int, int]:
+    """The pieces joined, passed to ``write`` piece by piece; the frames shown out of decoding order."""
+    timeline: h264.Timeline | None = None
+    # repeats come in runs: keep the last piece; one that opens with an IDR and is numbered from it (a still, a
+    # keyframe) is copied as it is, only the others (fades, clips) are parsed and renumbered
+    last: tuple[Path | StillPiece, bytes, int, list[h264.Unit]] | None = None
+    for part in parts:
+        if last is None or last[0] != part:
+            data = _piece_bytes(part)
+            if timeline is None:
+                timeline = h264.Timeline(h264.sequence_info(data))
+            frames = part.frames if isinstance(part, StillPiece) else h264.self_numbered(data)
+            last = (part, data, frames, [] if frames else h264.units_of(data, timeline.seq))
+        _, data, frames, units = last
+        write(timeline.add_as_is(data, frames) if frames else timeline.add(units))
     return timeline.moves if timeline is not None else {}
+
+
+def _moves(parts: list["Path | StillPiece"]) -> dict[int, int]:
+    """The frames :func:`_concatenate` will find shown out of decoding order, from the places of the pictures of
+    the pieces that are not numbered already (the fades), read from their first slices' headers: no bytes kept."""
+    moves: dict[int, int] = {}
+    decoded = 0
+    last: tuple[Path | StillPiece, int, list[int]] | None = None
+    for part in parts:
+        if last is None or last[0] != part:
+            if isinstance(part, StillPiece):
+                last = (part, part.frames, [])
+            else:
+                data = Path(part).read_bytes()
+                frames = h264.self_numbered(data)
+                last = (part, frames, [] if frames else h264.places(data))
+        _, frames, places = last
+        if frames:
+            decoded += frames
+            continue
+        base = decoded
+        for place in places:
+            if base + place != decoded:
+                moves[decoded] = base + place
+            decoded += 1
+    return moves
+
+
+def mux_pieces(parts: Iterable["Path | StillPiece"], audio_aac: Path, out: Path, settings: EncoderSettings) -> str:
+    """:func:`concat_raw` and :func:`mux` in one: the joined stream goes to ffmpeg through a pipe as it is made (the
+    joining and the muxing side by side, no stream written to the disk); return the MP4's hash."""
+    parts = list(parts)
+    moves = _moves(parts)
+    tmp = temporary_sibling(out, out.suffix)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-y", "-loglevel", "error", "-f", "h264", "-framerate", str(settings.fps),
+           "-i", "pipe:0", "-i", str(audio_aac), *_mux_args(settings, moves), str(tmp)]  # fmt: skip
+    errors: list[bytes] = []
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    try:
+        try:
+            _concatenate(parts, proc.stdin.write)
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # ffmpeg stopped: its own message says why
+        code = proc.wait()
+        reader.join()
+        if code != 0:
+            message = b"".join(errors).decode(errors="replace")
+            tail = " | ".join(message.strip().splitlines()[-4:])
+            if "No space left on device" in message or "Disk quota exceeded" in message:
+                raise DiskFullError(None, f"no space left on the disk while writing {out.name} (ffmpeg: {tail})",
+                                    "Free some space (or choose a folder on another disk), then run again")  # fmt: skip
+            raise RenderError(f"ffmpeg failed while writing {out.name}: {tail or 'exit code ' + str(code)}")
+        return place_recorded(tmp, out)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        tmp.unlink(missing_ok=True)
 
 
 def _shown_at(moves: dict[int, int]) -> str:
@@ -307,6 +379,18 @@ def _shown_at(moves: dict[int, int]) -> str:
     return f"N+{tree(0, len(runs))}" if runs else "N"
 
 
+def _mux_args(settings: EncoderSettings, moves: dict[int, int]) -> list[str]:
+    """ffmpeg's arguments after its two inputs (raw H.264, AAC): both copied, every frame at its time."""
+    fps = settings.fps
+    # a frame decoded before it is shown needs its decoding time a frame ahead of the rest
+    dts = "N-1" if moves else "N"
+    times = f"setts=pts=({_shown_at(moves)})/({fps}*TB):dts=({dts})/({fps}*TB):duration=1/({fps}*TB)"
+    return [
+        "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-bsf:v", times,
+        "-video_track_timescale", str(fps * 512), "-c:a", "copy", "-movflags", "+faststart",
+    ]  # fmt: skip
+
+
 def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings, moves: dict[int, int] | None = None) -> str:
     """Mux raw H.264 (frame N at N/fps, or where ``moves`` shows it) and an AAC track into an MP4, both copied, never
     re-encoded; return its hash.
@@ -314,21 +398,9 @@ def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings,
     The MP4's size and hash are recorded beside it, so a damaged video is noticed on resume.
     """
     tmp = temporary_sibling(out, out.suffix)
-    fps = settings.fps
-    # a frame decoded before it is shown needs its decoding time a frame ahead of the rest
-    dts = "N-1" if moves else "N"
-    times = f"setts=pts=({_shown_at(moves or {})})/({fps}*TB):dts=({dts})/({fps}*TB):duration=1/({fps}*TB)"
     try:
-        run_ffmpeg(
-            [
-                "-framerate", str(settings.fps), "-i", str(video_h264), "-i", str(audio_aac),
-                "-map", "0:v:0", "-map", "1:a:0",
-                "-c:v", "copy", "-bsf:v", times,
-                "-video_track_timescale", str(settings.fps * 512),
-                "-c:a", "copy", "-movflags", "+faststart", str(tmp),
-            ],  # fmt: skip
-            f"writing {out.name}",
-        )
+        run_ffmpeg(["-framerate", str(settings.fps), "-i", str(video_h264), "-i", str(audio_aac),
+                    *_mux_args(settings, moves or {}), str(tmp)], f"writing {out.name}")  # fmt: skip
         return place_recorded(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)

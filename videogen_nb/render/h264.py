@@ -706,6 +706,26 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
     return units
 
 
+def places(piece: bytes) -> list[int]:
+    """Each picture's place among the piece's frames in the order they are shown (what :class:`Unit` says of it),
+    read from the header of its first slice only."""
+    bits = sequence_info(piece).log2_max_frame_num
+    out = []
+    for nal in nal_units(piece):
+        nal_type = nal[0] & 0x1F
+        if nal_type not in (NAL_SLICE, NAL_IDR) or not first_slice(nal):
+            continue
+        r = BitReader(unescape(nal[1 : 1 + _prefix(nal[1:], 16)]))
+        r.ue()
+        r.ue()
+        r.ue()
+        r.u(bits)
+        if nal_type == NAL_IDR:
+            r.ue()
+        out.append(r.u(POC_BITS) // 2)
+    return out
+
+
 def self_numbered(piece: bytes) -> int:
     """The frames of ``piece`` if it already carries the numbers the joined stream gives it, else 0.
 

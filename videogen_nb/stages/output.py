@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import platform
-import shutil
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Optional
 from PIL import Image
 
 from ..atomic import AtomicBatch, inside, is_temporary
-from ..ffmpeg import extract_frame
+from ..ffmpeg import frame_at
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneMetadata, VideoMetadata
 from ..render.png import png_bytes
@@ -35,18 +33,14 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def thumbnail_png(video: Path, report) -> bytes:
-    """A frame from the middle of the first scene, as PNG at most 1280x720: what a viewer sees, not a re-render."""
+def thumbnail_png(video: Path, report, video_size: tuple[int, int]) -> bytes:
+    """A frame from the middle of the first scene (of a video ``video_size`` large), as PNG at most 1280x720: what a
+    viewer sees, not a re-render."""
     first = report.scenes[0]
-    frame_png = Path(tempfile.mkdtemp(prefix="videogen-thumb-")) / "frame.png"
-    try:
-        extract_frame(video, (first.start + first.end) / 2, frame_png)
-        with Image.open(frame_png) as im:
-            im = im.convert("RGB")
-            im.thumbnail(THUMBNAIL_SIZE)
-            return png_bytes(im)
-    finally:
-        shutil.rmtree(frame_png.parent, ignore_errors=True)
+    w, h = video_size
+    k = min(1.0, THUMBNAIL_SIZE[0] / w, THUMBNAIL_SIZE[1] / h)
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    return png_bytes(Image.frombytes("RGB", size, frame_at(video, (first.start + first.end) / 2, size)))
 
 
 class OutputStage(Stage):
@@ -71,7 +65,7 @@ class OutputStage(Stage):
         # the way leaves the output of the previous run whole, never half old and half new
         with AtomicBatch() as batch:
             batch.place(ctx.final_video_path, video)
-            batch.write(thumbnail, thumbnail_png(ctx.final_video_path, report))
+            batch.write(thumbnail, thumbnail_png(ctx.final_video_path, report, ctx.settings.resolution))
             cues = build_cues(report)
             subtitles = write_subtitles(cues, out, vc.video_id, batch)
             meta = self.metadata(ctx, services, video, thumbnail, len(cues), subtitles)

@@ -36,7 +36,7 @@ from ..models import (
     scene_animates,
 )
 from ..render.captions import draw_caption
-from ..render.encode import EncoderSettings, StillPiece, concat_raw, mux
+from ..render.encode import EncoderSettings, StillPiece, mux_pieces
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
 from ..render.segments import SegmentStore, Shot, encode_keyframes_together
@@ -307,11 +307,9 @@ class VideoStage(Stage):
 
 
 def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> None:
-    """The pieces of every scene joined (stream copy) and muxed with the narration track."""
-    stream = out.with_name(f"{out.stem}.h264")
-    moves = concat_raw((p for scene in pieces for p in scene.parts), stream)
-    mux(stream, narration, out, encoder, moves)
-    stream.unlink(missing_ok=True)  # as large as the video and rebuilt from the pieces in milliseconds
+    """The pieces of every scene joined (stream copy) and muxed with the narration track, the stream piped to ffmpeg
+    as it is joined."""
+    mux_pieces([p for scene in pieces for p in scene.parts], narration, out, encoder)
 
 
 def proxy_size(size: tuple[int, int], short_side: Optional[int]) -> Optional[tuple[int, int]]:
