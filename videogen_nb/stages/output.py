@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -63,13 +64,15 @@ class OutputStage(Stage):
         meta_path = out / "metadata.json"
         # every file is staged first and all are renamed together at the end: a full disk or a kill on
         # the way leaves the output of the previous run whole, never half old and half new
-        with AtomicBatch() as batch:
+        with AtomicBatch() as batch, ThreadPoolExecutor(1) as side:
+            # ffmpeg finds the thumbnail's frame while the subtitles and metadata are written
+            frame = side.submit(thumbnail_png, ctx.final_video_path, report, ctx.settings.resolution)
             batch.place(ctx.final_video_path, video)
-            batch.write(thumbnail, thumbnail_png(ctx.final_video_path, report, ctx.settings.resolution))
             cues = build_cues(report)
             subtitles = write_subtitles(cues, out, vc.video_id, batch)
             meta = self.metadata(ctx, services, video, thumbnail, len(cues), subtitles)
             batch.write(meta_path, meta.model_dump_json(indent=2).encode("utf-8"))
+            batch.write(thumbnail, frame.result())
         ctx.output_dir = out
         ctx.metadata_path = meta_path
         ctx.thumbnail_path = thumbnail

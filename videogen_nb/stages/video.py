@@ -24,7 +24,6 @@ from PIL import Image
 
 from ..atomic import inside, recorded_digest
 from ..errors import RenderError, StageOrderError
-from ..ffmpeg import probe
 from ..fingerprint import stable_hash
 from ..models import (
     PipelineContext,
@@ -135,14 +134,13 @@ class VideoStage(Stage):
                 jobs.append(joins.submit(_join, [pictures[1, i] for i in range(total)], narration, proxy, light.encoder))
             for job in jobs:
                 job.result()
-        info = probe(final)
         ctx.video_dir = video_dir
         ctx.final_video_path = final
         ctx.proxy_path = proxy
         frames = sum(p.encoded_frames for (k, _), p in pictures.items() if k == 0)
         small = f"; proxy {proxy.stat().st_size / 1e6:.1f} MB" if proxy is not None else ""
         return (
-            f"{final.name}: {info.width}x{info.height}, {enc.encoder.fps} fps, {info.duration:.1f} s, "
+            f"{final.name}: {enc.size[0]}x{enc.size[1]}, {enc.encoder.fps} fps, {report.total_duration:.1f} s, "
             f"{final.stat().st_size / 1e6:.1f} MB{small} (encoded {frames} frames and the sound of {len(sounds)} "
             f"scene{'' if len(sounds) == 1 else 's'}; the rest reused)"
         )
