@@ -236,7 +236,7 @@ def test_a_build_whose_output_stage_failed_exits_1_and_says_why(three_scene_doc,
     def broken(*args, **kw):
         raise errors.RenderError("ffmpeg failed while extracting a frame: simulated")
 
-    monkeypatch.setattr(output, "extract_frame", broken)
+    monkeypatch.setattr(output, "frame_at", broken)
     out = tmp_path / "out"
     code = main(["build", str(three_scene_doc), "-o", str(out), "--tts", "silent", "--resolution", "320x180", "-q"])
     err = capsys.readouterr().err.strip().splitlines()
