@@ -442,3 +442,26 @@ def test_the_thumbnail_is_the_frame_a_viewer_sees_in_the_middle_of_the_first_sce
     thumb = Image.open(p.ctx.thumbnail_path)
     assert thumb.size == (640, 360) and thumb.mode == "RGB"  # not larger than 1280x720: the video's own size
     assert np.abs(np.asarray(thumb, int) - np.asarray(Image.open(frame).convert("RGB"), int)).mean() < 1.5
+
+
+def test_the_narration_is_coded_up_to_what_its_clips_hold(tmp_path):
+    from videogen_nb.audio_io import wav_bytes
+    from videogen_nb.models import SceneTiming, TimingReport
+    from videogen_nb.render.narration_track import NarrationTrack, audio_cutoff
+
+    def report(*rates: int) -> TimingReport:
+        scenes = []
+        for k, rate in enumerate(rates):
+            clip = tmp_path / f"c{k}-{rate}.wav"
+            clip.write_bytes(wav_bytes(np.zeros(rate // 2, np.int16), rate))
+            scenes.append(SceneTiming(index=k, scene_id=f"s{k}", start=k * 1.6, end=(k + 1) * 1.6, start_frame=48 * k,
+                                      end_frame=48 * (k + 1), audio_start=k * 1.6 + 0.2, audio_duration=0.5,
+                                      audio_path=str(clip), audio_hash=f"h{k}{rate}", words=2, synthesized=True))  # fmt: skip
+        return TimingReport(fps=30, sample_rate=rates[0], engine="test", scenes=scenes)
+
+    assert audio_cutoff(report(22050, 22050)) == 12000  # espeak, Piper: nothing above 11 kHz to code
+    assert audio_cutoff(report(16000, 24000)) == 12000  # the highest clip decides
+    assert audio_cutoff(report(44100)) == 20000
+    track = NarrationTrack(tmp_path / "chunks", EncoderSettings())
+    track.build(report(22050, 22050), tmp_path / "n.aac")
+    assert "-cutoff" in track.settings.audio_args() and track.settings.audio_cutoff == 12000

@@ -25,6 +25,12 @@ def wav_bytes(samples: np.ndarray, sample_rate: int) -> bytes:
     return buf.getvalue()
 
 
+def wav_rate(path: Path) -> int:
+    """The sample rate of a WAV file (its header only is read)."""
+    with wave.open(str(path), "rb") as w:
+        return w.getframerate()
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """Read a 16-bit PCM WAV as mono int16 samples and its sample rate."""
     with wave.open(str(path), "rb") as w:

@@ -15,8 +15,9 @@ import os
 import shutil
 import subprocess
 import threading
+import wave
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Iterable
 import numpy as np
 
 from ..atomic import atomic_write_bytes, recorded_digest, temporary_sibling, write_recorded
-from ..audio_io import read_wav
+from ..audio_io import read_wav, wav_rate
 from ..errors import RenderError
 from ..ffmpeg import ffmpeg_exe
 from ..fingerprint import stable_hash
@@ -59,6 +60,19 @@ def scene_chunks(report: TimingReport) -> list[Chunk]:
         offset = int(round((s.audio_start - s.start) * AUDIO_RATE))
         chunks.append(Chunk(s.index, int(end - start), offset, Path(s.audio_path), s.audio_hash))
     return chunks
+
+
+def audio_cutoff(report: TimingReport) -> int:
+    """The highest frequency the narration's clips can hold, in whole kHz up (half their highest sample rate; at most
+    20 kHz): what the AAC encoder needs to code (speech engines speak at 16-24 kHz, so nothing above 12 kHz)."""
+    rates = []
+    for s in report.scenes:
+        try:
+            rates.append(wav_rate(Path(s.audio_path)))
+        except (OSError, EOFError, wave.Error):
+            return 20000  # a clip that cannot be read says nothing: whatever it holds is coded (or its error told)
+    half = max(rates, default=report.sample_rate) / 2
+    return int(min(20000, -(-half // 1000) * 1000))
 
 
 @lru_cache(maxsize=4)
@@ -145,6 +159,7 @@ class NarrationTrack:
 
     def build(self, report: TimingReport, out: Path) -> Path:
         """Write the whole track to ``out`` (ADTS), encoding only scenes not encoded before."""
+        self.settings = replace(self.settings, audio_cutoff=audio_cutoff(report))
         chunks = scene_chunks(report)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         if not chunked_audio(report.fps):
