@@ -182,7 +182,7 @@ class KeyframeRun:
         self._run = X264Run(None, (w, self.band_height), self.folder / "bands.h264", settings, settings.keyframe_args(),
                             "rgb24", what)  # fmt: skip
         self._fed = 0
-        self._seen: dict[tuple[int, int], list[tuple[bytes, int, int]]] = {}  # (band, checksum) -> (rgb, start, run index)
+        self._seen: dict[tuple[int, int], list[tuple[bytes, int]]] = {}  # (band, checksum) -> (its rows, run index)
         self._pictures: list[tuple[Path, list[int]]] = []
 
     def __repr__(self) -> str:
@@ -199,15 +199,16 @@ class KeyframeRun:
             top, bottom = k * self.band_height, min(h, (k + 1) * self.band_height)
             start, end = top * self._stride, bottom * self._stride
             key = (k, _crc32(view[start:end]))
-            ref = next((i for other, at, i in self._seen.get(key, ()) if other[at : at + end - start] == rgb[start:end]), None)
+            rows = rgb[start:end]  # a copy: the run keeps the bands it encoded, not the pictures they came from
+            ref = next((i for other, i in self._seen.get(key, ()) if other == rows), None)
             if ref is None:
-                band = rgb[start:end]
+                band = rows
                 if bottom - top < self.band_height:  # below the picture: its last row again (cropped when shown)
                     band += rgb[end - self._stride : end] * (top + self.band_height - bottom)
                 self._run.feed(band)
                 ref = self._fed
                 self._fed += 1
-                self._seen.setdefault(key, []).append((rgb, start, ref))
+                self._seen.setdefault(key, []).append((rows, ref))
             refs.append(ref)
         self._pictures.append((Path(out), refs))
 

@@ -212,6 +212,57 @@ class SegmentStore:
         return [path]
 
 
+class KeyframeBatch:
+    """The keyframes of pictures as they come, for every store that lacks them: one run of x264 per store (started at
+    the first picture it needs), each picture passed on as it comes, so that none is held longer than it takes to
+    hand it over (a run keeps only the bands it encoded, to find them again)."""
+
+    def __init__(self, stores: Sequence[SegmentStore]) -> None:
+        self.stores = list(stores)
+        self._runs: dict[int, KeyframeRun] = {}
+        self._made: list[set[str]] = [set() for _ in self.stores]
+        self._t0 = time.perf_counter()
+
+    def __repr__(self) -> str:
+        return f"<KeyframeBatch of {len(self.stores)} stores: {sum(map(len, self._made))} keyframes under way>"
+
+    def add(self, path: Path, image_hash: str, drawn: Optional[DrawnPicture] = None) -> None:
+        """The keyframes of the picture at ``path`` (``drawn``: the picture itself, just drawn; else it is read)."""
+        needing = [k for k, store in enumerate(self.stores)
+                   if image_hash not in self._made[k] and not store._ready(store._keyframe_path(image_hash))]  # fmt: skip
+        if not needing:
+            return
+        image = drawn.image if drawn is not None else _slide_image(Path(path))
+        sized: dict[tuple[int, int], bytes] = {image.size: drawn.rgb} if drawn is not None else {}
+        for k in needing:
+            store = self.stores[k]
+            run = self._runs.get(k)
+            if run is None:
+                run = self._runs[k] = KeyframeRun(store.size, store.settings, store.folder, what=f"the slides from {Path(path).name}")
+            if store.size not in sized:
+                sized[store.size] = _sized(image, store.size).tobytes()
+            run.add(store._keyframe_path(image_hash), sized[store.size])
+            self._made[k].add(image_hash)
+
+    def finish(self) -> int:
+        """Write every keyframe; how many were encoded."""
+        try:
+            for k, run in self._runs.items():
+                run.finish()
+                store = self.stores[k]
+                with store._lock:
+                    store._checked.update(store._keyframe_path(h) for h in self._made[k])
+                store._count("keyframes", len(self._made[k]), time.perf_counter() - self._t0)
+        finally:
+            self.close()
+        return sum(map(len, self._made))
+
+    def close(self) -> None:
+        """Stop the runs (after a failure: nothing is written)."""
+        for run in self._runs.values():
+            run.close()
+
+
 def encode_keyframes_together(
     stores: Sequence[SegmentStore], pictures: Sequence[tuple[Path, str]], images: Optional[dict[str, DrawnPicture]] = None
 ) -> int:
@@ -219,35 +270,14 @@ def encode_keyframes_together(
     picture is read once for all of them, or taken from ``images`` (by hash) where it was just drawn. Returns how
     many keyframes were encoded."""
     images = images or {}
-    needs = [{h: Path(p) for p, h in pictures if not store._ready(store._keyframe_path(h))} for store in stores]
-    wanted = {h: p for need in needs for h, p in need.items()}
-    if not wanted:
-        return 0
-    names = ", ".join(p.name for p in list(wanted.values())[:3]) + (", ..." if len(wanted) > 3 else "")
-    t0 = time.perf_counter()
-    runs: list[tuple[SegmentStore, dict, KeyframeRun]] = []
+    batch = KeyframeBatch(stores)
     try:
-        for store, need in zip(stores, needs):
-            if need:
-                runs.append((store, need, KeyframeRun(store.size, store.settings, store.folder, what=f"the slides {names}")))
-        for h, path in wanted.items():
-            drawn = images.get(h)
-            image = drawn.image if drawn is not None else _slide_image(path)
-            sized: dict[tuple[int, int], bytes] = {image.size: drawn.rgb} if drawn is not None else {}
-            for store, need, run in runs:
-                if h in need:
-                    if store.size not in sized:
-                        sized[store.size] = _sized(image, store.size).tobytes()
-                    run.add(store._keyframe_path(h), sized[store.size])
-        for store, need, run in runs:
-            run.finish()
-            with store._lock:
-                store._checked.update(store._keyframe_path(h) for h in need)
-            store._count("keyframes", len(need), time.perf_counter() - t0)
-    finally:
-        for _, _, run in runs:
-            run.close()
-    return sum(len(need) for need in needs)
+        for path, image_hash in pictures:
+            batch.add(path, image_hash, images.get(image_hash))
+    except BaseException:
+        batch.close()
+        raise
+    return batch.finish()
 
 
 def _fit_frame(frame: np.ndarray, size: tuple[int, int], background: Optional[Image.Image]) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
@@ -108,16 +108,17 @@ def _states(
 
 def draw_states(
     look: "SlideLook", scene: SceneConfig, index: int, slide: StoredSlide
-) -> list[tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
+) -> Iterator[tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
     """The states scene ``index``'s reveal shows when its narration says its units in order, drawn before its
-    timing is known (with the pictures drawn now): a head start for the video stage, whose plan, once the speech
-    is timed, draws whatever else it needs. Empty for a slide that holds still."""
+    timing is known (with the pictures drawn now), one at a time as they are asked for: a head start for the video
+    stage, whose plan, once the speech is timed, draws whatever else it needs. None for a slide that holds still."""
     layout = reveal_layout(scene, look.size, get_theme(look.theme_name), index=index, total=look.total, footer=look.title)
     if layout is None:
-        return []
+        return
     state = _states(look, scene, index, layout, slide)
     first = -1 if any(u.hides for u in layout.units) else 0
-    return [state(c, c, 0) for c in range(first, len(layout.units))]
+    for c in range(first, len(layout.units)):
+        yield state(c, c, 0)
 
 
 def scene_reveal_of(

@@ -38,7 +38,7 @@ from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, StillPiece, mux_pieces
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
-from ..render.segments import SegmentStore, Shot, encode_keyframes_together
+from ..render.segments import KeyframeBatch, SegmentStore, Shot, encode_keyframes_together
 from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
@@ -417,19 +417,21 @@ def draw_scenes(
     show; then the keyframes of all of them (but a clip's) in every encoding, in one run of x264 each. Returns the
     slides. Pictures drawn now go to the encoder as they are; only stored ones are read back."""
     slides: list[StoredSlide] = []
-    pictures: dict[str, StoredSlide] = {}
-    images: dict[str, DrawnPicture] = {}
-    for k, scene in enumerate(scenes):
-        slide, image = draw_slide_now(look, scene, first + k)
-        slides.append(slide)
-        if scene.plays_clip is not None:
-            continue
-        drawn = [(slide, image)] + (draw_states(look, scene, first + k, slide) if animate[k] else [])
-        for pic, img in drawn:
-            pictures[pic.sha256] = pic
-            if img is not None:
-                images[pic.sha256] = img
-    encode_keyframes_together([enc.store() for enc in encodings], [(p.path, p.sha256) for p in pictures.values()], images)
+    keyframes = KeyframeBatch([enc.store() for enc in encodings])
+    try:
+        for k, scene in enumerate(scenes):
+            slide, image = draw_slide_now(look, scene, first + k)
+            slides.append(slide)
+            if scene.plays_clip is not None:
+                continue
+            keyframes.add(slide.path, slide.sha256, image)  # each picture to x264 as it is drawn: none is held
+            if animate[k]:
+                for pic, img in draw_states(look, scene, first + k, slide):
+                    keyframes.add(pic.path, pic.sha256, img)
+    except BaseException:
+        keyframes.close()
+        raise
+    keyframes.finish()
     return slides
 
 
