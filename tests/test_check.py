@@ -183,3 +183,20 @@ def test_build_strict_stops_on_characters_no_font_has_and_q_still_warns(write_do
         assert code != 0 and not videos
     else:
         assert code == 0 and len(videos) == 1
+
+
+def test_a_quizs_countdown_is_counted_in_its_estimated_length(write_doc, tmp_path):
+    spec = ("title: Q\nscenes:\n  - kind: quiz\n    title: Colours\n    question: Which colour is the sky?\n"
+            "    options: [Blue, Green]\n    answer: A\n  - kind: text\n    title: After\n    body: [The end.]\n")  # fmt: skip
+    doc = write_doc("q.yaml", spec)
+    moving = Pipeline(doc, workdir=tmp_path / "m", progress=None, tts="silent")
+    still = Pipeline(doc, workdir=tmp_path / "s", progress=None, tts="silent", reveal=False)
+    for p in (moving, still):
+        p.run(until="script")
+    quiz = [s for s in moving.check(thumbnails=False).scenes if s.kind == "quiz"][0]
+    plain = [s for s in still.check(thumbnails=False).scenes if s.kind == "quiz"][0]
+    # 3 s counted down after the voice (with a moment before and the fade after), as the audio stage lays it out
+    assert 3.0 <= quiz.seconds - plain.seconds <= 4.5
+    moving.run(until="audio")
+    measured = [s for s in moving.check(thumbnails=False).scenes if s.kind == "quiz"][0]
+    assert abs(measured.seconds - quiz.seconds) < 1.5

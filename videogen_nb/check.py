@@ -20,16 +20,18 @@ from typing import Optional
 
 from .errors import VideogenError
 from .language import detect_language, same_language
-from .models import PipelineContext, SceneConfig, effective_theme
+from .models import PipelineContext, SceneConfig, effective_theme, scene_animates
 from .pronounce import speech_text
 from .render.blocks import CodeBlock, ImageBlock, TextOp
 from .render.designs import ContentSlide, PictureSlide, TitleSlide, as_design
 from .render.figures import CardBlock
 from .render.slides import block_words, layout_content, render_slide, scene_glyph_gaps
 from .render.theme import get_theme
+from .reveal import countdown_seconds
 from .slidetext import MAX_WORDS, reading_seconds, word_count
 from .spoken import is_emoji
 from .text import plain
+from .timeline import crossfade_frames
 
 MIN_TEXT_AT_1080 = 34  # px: the smallest text a viewer reads from a couch
 LONG_HOLD = 90.0  # seconds: one slide held longer than this is a wall
@@ -145,8 +147,9 @@ class CheckReport:
         )
 
 
-def estimate_seconds(narration: str, settings, scene: SceneConfig) -> float:
-    """How long a scene will stay up, from its narration (before the audio stage measured it)."""
+def estimate_seconds(narration: str, settings, scene: SceneConfig, countdown: int = 0) -> float:
+    """How long a scene will stay up, from its narration (before the audio stage measured it); ``countdown``: the
+    seconds a quiz counts down after it (in quiet, before the fade into the next scene), as the audio stage adds."""
     rate = float(settings.tts_options.get("rate", SPEAKING_WPM)) if settings.tts == "espeak" else SPEAKING_WPM
     text = narration or ""
     wide = sum(1 for ch in text if ch.isalpha() and ord(ch) >= 0x2E80)
@@ -155,7 +158,10 @@ def estimate_seconds(narration: str, settings, scene: SceneConfig) -> float:
     least = max(settings.min_scene, scene.min_seconds)
     if not any(ch.isalnum() for ch in text):
         least = max(least, settings.silent_hold)
-    return max(settings.pad_before + speech + settings.pad_after, least) if speech else least
+    after = max(settings.pad_after, countdown_seconds(countdown, crossfade_frames(settings.transition, settings.fps), settings.fps))
+    if not speech:
+        return max(least, settings.pad_before + after) if countdown else least
+    return max(settings.pad_before + speech + after, least)
 
 
 def _slide_facts(scene: SceneConfig, size: tuple[int, int], theme) -> tuple[float, float, list[str], list[str], list[str]]:
@@ -221,7 +227,8 @@ def check_context(ctx: PipelineContext, engine=None, thumbnails: bool = False) -
         words, smallest, texts, problems, notes = _slide_facts(scene, size, theme)
         sc.words, sc.smallest_px, sc.problems, sc.notes = words, smallest, problems, notes
         narration = scene.narration or ""
-        sc.seconds = report.scenes[i].end - report.scenes[i].start if measured else estimate_seconds(narration, st, scene)
+        counts = scene.countdown if scene.countdown and scene_animates(st, vc, scene) else 0  # a quiz's, when it moves
+        sc.seconds = report.scenes[i].end - report.scenes[i].start if measured else estimate_seconds(narration, st, scene, counts)
         code = _code_lines(scene)
         sc.reading_seconds = reading_seconds(words, code)
         if words > WORD_LIMIT:
