@@ -32,18 +32,23 @@ def ffmpeg_exe() -> str:
         raise RenderError(f"no ffmpeg found ({exc}); reinstall with: pip install --force-reinstall imageio-ffmpeg") from exc
 
 
+def ffmpeg_failure(stderr: str, code: int, what: str) -> Exception:
+    """The error to raise when ffmpeg exited with ``code`` while ``what``: its last lines, and a full disk said so."""
+    tail = " | ".join(stderr.strip().splitlines()[-4:])
+    if "No space left on device" in stderr or "Disk quota exceeded" in stderr:
+        return DiskFullError(
+            None, f"no space left on the disk while {what} (ffmpeg: {tail})",
+            "Free some space (or choose a folder on another disk), then run again; what was finished is kept",
+        )
+    return RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(code)}")
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> str:
     """Run ffmpeg quietly; raise RenderError with its last lines if it fails."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
     proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
     if proc.returncode != 0:
-        tail = " | ".join(proc.stderr.strip().splitlines()[-4:])
-        if "No space left on device" in proc.stderr or "Disk quota exceeded" in proc.stderr:
-            raise DiskFullError(
-                None, f"no space left on the disk while {what} (ffmpeg: {tail})",
-                "Free some space (or choose a folder on another disk), then run again; what was finished is kept",
-            )
-        raise RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(proc.returncode)}")
+        raise ffmpeg_failure(proc.stderr, proc.returncode, what)
     return proc.stderr
 
 
@@ -109,8 +114,7 @@ def run_ffmpeg_bytes(args: Sequence[str], what: str) -> bytes:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
-        tail = " | ".join(proc.stderr.decode(errors="replace").strip().splitlines()[-4:])
-        raise RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(proc.returncode)}")
+        raise ffmpeg_failure(proc.stderr.decode(errors="replace"), proc.returncode, what)
     return proc.stdout
 
 

@@ -796,9 +796,8 @@ class Pipeline:
                 blocker = self._first_blocker(self.stage(name), status)
                 if blocker and deferred is not None:
                     raise deferred
-                self._prepare_later_stages(names[names.index(name) + 1 :], status, early)
-                if not ran:
-                    self._warm_later_stages(names[names.index(name) + 1 :], status, early)
+                # as the run begins, the preparations that must wait for stages still to run are warmed up
+                self._prepare_later_stages(names[names.index(name) + 1 :], status, early, warm=not ran)
                 try:
                     self._run_stage(name, _prepared=early.waiter(name))
                     ran.append(name)
@@ -815,8 +814,10 @@ class Pipeline:
             self._last_change = "nothing to do: every stage asked for is done"
         return self.status()
 
-    def _prepare_later_stages(self, later: list[str], status: StatusView, early: "_Preparations") -> None:
-        """Start the preparation of each stage in ``later`` whose ``prepares_from`` is made by stages all done."""
+    def _prepare_later_stages(self, later: list[str], status: StatusView, early: "_Preparations", warm: bool) -> None:
+        """Start the preparation of each stage in ``later`` whose ``prepares_from`` is made by stages all done; with
+        ``warm``, warm up the others (see :meth:`Stage.warm_up`): their preparation starts once stages still to
+        run make what it prepares from."""
         for name in later:
             stage = self.stage(name)
             if not stage.prepares_from or name in early or status[name] == "done":
@@ -825,13 +826,7 @@ class Pipeline:
             if all(status[m.name] == "done" for m in makers):
                 # events of its own: a preparation shows no progress beside the stage that runs
                 early.start(stage, self.ctx, replace(self._services(), events=EventBus()))
-
-    def _warm_later_stages(self, later: list[str], status: StatusView, early: "_Preparations") -> None:
-        """Warm up each stage in ``later`` whose preparation will start once stages still to run make what it
-        prepares from (see :meth:`Stage.warm_up`)."""
-        for name in later:
-            stage = self.stage(name)
-            if stage.prepares_from and name not in early and status[name] != "done":
+            elif warm:
                 early.warm_up(stage, self.ctx)
 
     def save(self) -> Path:

@@ -23,8 +23,8 @@ except ImportError:  # pragma: no cover - platforms without isal wheels
     from zlib import crc32 as _crc32
 
 from ..atomic import place_recorded, recorded_digest, temporary_sibling, write_recorded
-from ..errors import DiskFullError, RenderError
-from ..ffmpeg import ffmpeg_exe, run_ffmpeg
+from ..errors import RenderError
+from ..ffmpeg import ffmpeg_exe, ffmpeg_failure, run_ffmpeg
 from ..fingerprint import stable_hash
 from . import h264
 
@@ -347,12 +347,7 @@ def mux_pieces(parts: Iterable["Path | StillPiece"], audio_aac: Path, out: Path,
         code = proc.wait()
         reader.join()
         if code != 0:
-            message = b"".join(errors).decode(errors="replace")
-            tail = " | ".join(message.strip().splitlines()[-4:])
-            if "No space left on device" in message or "Disk quota exceeded" in message:
-                raise DiskFullError(None, f"no space left on the disk while writing {out.name} (ffmpeg: {tail})",
-                                    "Free some space (or choose a folder on another disk), then run again")  # fmt: skip
-            raise RenderError(f"ffmpeg failed while writing {out.name}: {tail or 'exit code ' + str(code)}")
+            raise ffmpeg_failure(b"".join(errors).decode(errors="replace"), code, f"writing {out.name}")
         return place_recorded(tmp, out)
     finally:
         if proc.poll() is None:

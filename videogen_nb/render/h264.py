@@ -467,14 +467,6 @@ class _IdrPicture:
     seq: SequenceInfo
     slices: tuple[_IdrSlice, ...]
 
-    @property
-    def idr_pic_id(self) -> int:
-        return self.slices[0].idr_pic_id
-
-    @property
-    def poc(self) -> int:
-        return self.slices[0].poc
-
     @classmethod
     def parse(cls, unit: bytes) -> "_IdrPicture":
         nals = list(nal_units(unit))
@@ -498,13 +490,6 @@ def open_keyframe(unit: bytes, poc: int) -> bytes:
     pictures before it as references, for a fade into it. It is no place to start decoding (the fade after it
     needs the picture before), so players seek to the IDR before it; the picture's IDR follows the fade."""
     return _IdrPicture.parse(unit).write(idr=False, poc=poc)
-
-
-def first_idr(unit: bytes) -> bytes:
-    """An IDR access unit (as :func:`adapt` made it) with idr_pic_id 0, as x264 writes a stream's first picture:
-    x264 alternates the id between the pictures of one run, and a keyframe must not depend on its neighbours."""
-    idr = _IdrPicture.parse(unit)
-    return unit if idr.idr_pic_id == 0 else idr.write(idr=True, poc=idr.poc)
 
 
 def banded_keyframe(headers: bytes, bands: list[tuple[int, bytes]]) -> bytes:
@@ -677,6 +662,20 @@ class Unit:
     place: int  # its place among the piece's frames in the order they are shown
 
 
+def _numbers_at(nal: bytes, frame_num_bits: int) -> tuple[int, int, int]:
+    """Where a slice's frame_num and picture order count sit (bit positions in its RBSP), and its picture's place
+    in its piece (half the count); only the header's first bytes are read."""
+    r = BitReader(unescape(nal[1 : 1 + _prefix(nal[1:], 16)]))
+    r.ue()  # first_mb_in_slice
+    r.ue()  # slice_type
+    r.ue()  # pic_parameter_set_id
+    frame_num_at = r.pos
+    r.u(frame_num_bits)
+    if nal[0] & 0x1F == NAL_IDR:
+        r.ue()  # idr_pic_id
+    return frame_num_at, r.pos, r.u(POC_BITS) // 2
+
+
 def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
     """The access units of a piece, parsed."""
     units: list[Unit] = []
@@ -686,16 +685,7 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
         if nal_type not in (NAL_SLICE, NAL_IDR):
             before += START + nal
             continue
-        r = BitReader(unescape(nal[1 : 1 + _prefix(nal[1:], 16)]))
-        r.ue()
-        r.ue()
-        r.ue()
-        frame_num_at = r.pos
-        r.u(seq.log2_max_frame_num)
-        if nal_type == NAL_IDR:
-            r.ue()
-        poc_at = r.pos
-        place = r.u(POC_BITS) // 2
+        frame_num_at, poc_at, place = _numbers_at(nal, seq.log2_max_frame_num)
         piece_slice = Slice(nal[0], nal[1:], frame_num_at, poc_at)
         if not first_slice(nal) and units and not before:  # the next slice of the picture before
             last = units[-1]
@@ -713,16 +703,8 @@ def places(piece: bytes) -> list[int]:
     out = []
     for nal in nal_units(piece):
         nal_type = nal[0] & 0x1F
-        if nal_type not in (NAL_SLICE, NAL_IDR) or not first_slice(nal):
-            continue
-        r = BitReader(unescape(nal[1 : 1 + _prefix(nal[1:], 16)]))
-        r.ue()
-        r.ue()
-        r.ue()
-        r.u(bits)
-        if nal_type == NAL_IDR:
-            r.ue()
-        out.append(r.u(POC_BITS) // 2)
+        if nal_type in (NAL_SLICE, NAL_IDR) and first_slice(nal):
+            out.append(_numbers_at(nal, bits)[2])
     return out
 
 
