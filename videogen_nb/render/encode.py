@@ -46,7 +46,12 @@ class EncoderSettings:
     keyframe_seconds: float = 4.0
     preset: str = "veryfast"
     profile: str = "high"
+    #: the AAC encoder's constant bitrate, used where ``audio_quality`` is None
     audio_bitrate: str = "96k"
+    #: the AAC encoder's variable-bitrate quality (ffmpeg's ``-q:a``; None: constant ``audio_bitrate``). The
+    #: constant-bitrate mode codes many frames twice to meet the rate: on 400 s of espeak speech, quality 2 took
+    #: 1.8 CPU-s against 4.0 for 96k, for the same size (103 kbit/s) and a closer sound (38.7 dB against 35.6)
+    audio_quality: Optional[float] = 2.0
     #: Hz above which the AAC encoder codes nothing (None: its own choice for the bitrate); the narration sets it
     #: to what its clips hold (half their sample rate): the bands above are empty, and analysing them was a tenth
     #: of the encoder's work
@@ -60,7 +65,8 @@ class EncoderSettings:
     def audio_args(self) -> list[str]:
         # mono speech; the "fast" coder is 3-4x quicker than the default on speech, at the same bitrate
         cutoff = ["-cutoff", str(self.audio_cutoff)] if self.audio_cutoff else []
-        return ["-c:a", "aac", "-aac_coder", "fast", "-b:a", self.audio_bitrate, *cutoff, "-ac", "1"]
+        rate = ["-q:a", f"{self.audio_quality:g}"] if self.audio_quality is not None else ["-b:a", self.audio_bitrate]
+        return ["-c:a", "aac", "-aac_coder", "fast", *rate, *cutoff, "-ac", "1"]
 
     def keyframe_args(self) -> list[str]:
         """x264's arguments for keyframes encoded in a run of their own (see :class:`KeyframeRun`): every picture
