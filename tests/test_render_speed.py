@@ -513,3 +513,32 @@ def test_the_narration_is_coded_at_a_quality_for_half_the_work_of_a_constant_bit
     assert snr(q_sound) >= snr(c_sound) - 0.5 and snr(q_sound) > 25
     assert q_bytes < 1.25 * c_bytes
     assert q_cpu < 0.75 * c_cpu, (q_cpu, c_cpu)
+
+
+def test_a_new_recorded_file_is_written_in_place_and_trusted_only_through_its_record(tmp_path, monkeypatch):
+    """A temporary file and a rename for each piece and its record cost more of the kernel's time than x264 spent on
+    a reveal's band: a new recorded file is written where it goes. It is safe because it is trusted only through its
+    record, removed first and written last; a file already there is still replaced whole."""
+    import tempfile
+
+    from videogen_nb.atomic import record_path, recorded_digest, write_recorded
+
+    temporaries = []
+    real = tempfile.mkstemp
+    monkeypatch.setattr(tempfile, "mkstemp", lambda *a, **k: temporaries.append(k.get("dir")) or real(*a, **k))
+    piece = tmp_path / "deep" / "folder" / "piece.h264"
+    digest = write_recorded(piece, b"first" * 1000)
+    assert temporaries == [] and recorded_digest(piece) == digest and piece.read_bytes() == b"first" * 1000
+
+    # a crash after the file and before its record, or halfway through the record: not trusted, made again
+    record_path(piece).unlink()
+    assert recorded_digest(piece) is None
+    record_path(piece).write_bytes(b'{"size": 50')
+    assert recorded_digest(piece) is None
+
+    # one already there is replaced through a rename: a reader that has it open reads the old one whole
+    with open(piece, "rb") as reader:
+        digest = write_recorded(piece, b"second" * 1000)
+        assert reader.read() == b"first" * 1000
+    assert len(temporaries) == 1 and recorded_digest(piece) == digest and piece.read_bytes() == b"second" * 1000
+    assert sorted(p.name for p in piece.parent.iterdir()) == ["piece.h264", "piece.h264.sum"]  # no stray temporary

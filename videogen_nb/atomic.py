@@ -2,7 +2,9 @@
 
 Everything the package writes (checkpoints, slides, segments, subtitles,
 metadata, cached speech) goes through a temporary file in the same folder
-and a rename, so a killed process leaves no truncated output behind.
+and a rename, so a killed process leaves no truncated output behind. The
+exception is a file with a record (:func:`write_recorded`): it is trusted only
+through its record, written after it, so a new one is written in place.
 """
 
 from __future__ import annotations
@@ -220,18 +222,41 @@ def place_recorded(tmp: Path, path: Path) -> str:
 
 
 def write_recorded(path: Path, data: bytes) -> str:
-    """:func:`atomic_write_bytes` plus a record of the size and hash; return the hash.
+    """``data`` at ``path`` plus a record of the size and hash; return the hash.
 
-    Not flushed to the disk: a recorded file is checked against its record
-    before it is reused, so one that a crash left short or empty is made
-    again. (A flush per piece cost seconds in a render of thousands of files.)
+    Not flushed to the disk, and a new file is written in place: a recorded
+    file is checked against its record before it is reused, and the record is
+    removed first and written last, so one that a crash left short or empty
+    (or a torn record) is made again. A flush per piece cost seconds in a
+    render of thousands of files; a temporary file and a rename for the file
+    and its record took 1.9 ms of the kernel's time a piece, more than x264
+    took to encode a reveal's band.
     """
     path = Path(path)
-    record_path(path).unlink(missing_ok=True)
-    atomic_write_bytes(path, data, durable=False)
+    record = record_path(path)
+    record.unlink(missing_ok=True)
+    _write_new(path, data)
     digest = hashlib.sha256(data).hexdigest()
-    atomic_write_bytes(record_path(path), json.dumps({"size": len(data), "sha256": digest}).encode(), durable=False)
+    _write_new(record, json.dumps({"size": len(data), "sha256": digest}).encode())
     return digest
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """``data`` in a file made at ``path``; one already there (made before, or by another writer at this moment)
+    is replaced through a temporary file and a rename, so that no reader of it sees it cut short."""
+    try:
+        fh = open(path, "xb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return _write_new(path, data)
+    except FileExistsError:
+        return atomic_write_bytes(path, data, durable=False)
+    try:
+        with fh:
+            fh.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)  # a full disk: nothing half-written stays (it would have no record anyway)
+        raise
 
 
 def recorded_digest(path: Path) -> Optional[str]:
