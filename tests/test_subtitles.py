@@ -138,3 +138,35 @@ def test_chinese_without_spaces_is_cut_into_lines_by_characters(write_doc, tmp_p
     assert sentence in p.scenes[1].narration
     assert [s.content.replace("\n", "") for s in srt.parse(srt_text(cues))][len(cues) - len(body) :] == [
         "".join(c.lines) for c in body]  # fmt: skip
+
+
+def test_a_cue_is_split_where_its_two_lines_are_most_even_as_measuring_every_split_says():
+    """Lines are measured from sums of the words' widths (a long narration's grouping asks for thousands of splits);
+    the split is the one that joining and measuring each candidate would pick, wide characters and glued parts too."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from videogen_nb.subtitles import _join, _Piece, wrap
+
+    def measured(pieces, limit, max_lines):
+        if columns(_join(pieces)) <= limit:
+            return [_join(pieces)]
+        if max_lines < 2:
+            return None
+        best = None
+        for k in range(1, len(pieces)):
+            lines = [_join(pieces[:k]), _join(pieces[k:])]
+            widest = max(columns(line) for line in lines)
+            if widest <= limit and (best is None or widest < best[0]):
+                best = (widest, lines)
+        return best[1] if best else None
+
+    word = st.text(alphabet="abcxyz语言テスト,.", min_size=1, max_size=9)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(word, st.booleans()), min_size=1, max_size=14), st.integers(4, 42), st.integers(1, 2))
+    def check(words, limit, max_lines):
+        pieces = [_Piece(text, float(i), i + 0.5, glue=glue) for i, (text, glue) in enumerate(words)]
+        assert wrap(pieces, limit, max_lines) == measured(pieces, limit, max_lines)
+
+    check()

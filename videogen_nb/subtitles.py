@@ -73,17 +73,23 @@ def _join(pieces: list[_Piece]) -> str:
 
 def wrap(pieces: list[_Piece], limit: int = MAX_COLUMNS, max_lines: int = MAX_LINES) -> Optional[list[str]]:
     """The pieces as at most ``max_lines`` lines of ``limit`` columns, the two lines balanced; None if they do not fit."""
-    if columns(_join(pieces)) <= limit:
+    # widths add up (a character's columns do not depend on its neighbours), so each split is measured from sums:
+    # grouping asks this of every cue it might make, and joining and measuring each split was most of the stage
+    widths = [columns(p.text) for p in pieces]
+    spaces = [0 if p.glue or i == 0 else 1 for i, p in enumerate(pieces)]
+    total = sum(widths) + sum(spaces)
+    if total <= limit:
         return [_join(pieces)]
     if max_lines < 2:
         return None
-    best: Optional[tuple[int, list[str]]] = None
+    best: Optional[tuple[int, int]] = None
+    first = 0  # columns of pieces[:k] on one line
     for k in range(1, len(pieces)):
-        lines = [_join(pieces[:k]), _join(pieces[k:])]
-        widest = max(columns(line) for line in lines)
+        first += widths[k - 1] + spaces[k - 1]
+        widest = max(first, total - first - spaces[k])  # the second line opens without its space
         if widest <= limit and (best is None or widest < best[0]):
-            best = (widest, lines)
-    return best[1] if best else None
+            best = (widest, k)
+    return [_join(pieces[: best[1]]), _join(pieces[best[1] :])] if best else None
 
 
 def _words(pieces: list[_Piece]) -> list[list[_Piece]]:
