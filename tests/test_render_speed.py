@@ -542,3 +542,39 @@ def test_a_new_recorded_file_is_written_in_place_and_trusted_only_through_its_re
         assert reader.read() == b"first" * 1000
     assert len(temporaries) == 1 and recorded_digest(piece) == digest and piece.read_bytes() == b"second" * 1000
     assert sorted(p.name for p in piece.parent.iterdir()) == ["piece.h264", "piece.h264.sum"]  # no stray temporary
+
+
+def test_a_re_render_reuses_the_thumbnail_while_the_opening_of_the_video_is_the_same(three_scene_doc, tmp_path, monkeypatch):
+    """Finding the thumbnail's frame in the video was most of a re-render's output stage. An edit after the opening
+    keeps it; an edit of the opening, or a video changed after the video stage, makes it again from the video."""
+    from videogen_nb.atomic import write_recorded
+    from videogen_nb.ffmpeg import extract_frame
+    from videogen_nb.stages import output
+
+    made = []
+    real = output.thumbnail_png
+    monkeypatch.setattr(output, "thumbnail_png", lambda *a: made.append(a) or real(*a))
+    p = Pipeline(three_scene_doc, workdir=tmp_path / "w", resolution=(320, 180), tts="espeak", progress=None, proxy=None)
+    p.run()
+    first = p.ctx.thumbnail_path.read_bytes()
+    assert len(made) == 1
+
+    p.scenes[-1].narration = "The last scene says something else now, at some length, so that its timing changes."
+    p.run()
+    assert len(made) == 1 and p.ctx.thumbnail_path.read_bytes() == first  # the opening is as it was
+
+    p.scenes[0].narration = "The opening is spoken differently now, and it lasts longer than it did before."
+    p.run()
+    assert len(made) == 2
+    middle = (p.ctx.timing_report.scenes[0].start + p.ctx.timing_report.scenes[0].end) / 2
+    frame = np.asarray(Image.open(extract_frame(p.video_path, middle, tmp_path / "f.png")).convert("RGB"), int)
+    assert np.abs(np.asarray(Image.open(p.ctx.thumbnail_path), int) - frame).mean() < 1.5  # of the video as it is now
+
+    # a stage after the video stage that changes the video (here: its frames darkened) is not trusted to keep it
+    darker = tmp_path / "darker.mp4"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(p.ctx.final_video_path), "-vf", "eq=brightness=-0.3",
+                    "-c:a", "copy", str(darker)], check=True)  # fmt: skip
+    write_recorded(p.ctx.final_video_path, darker.read_bytes())
+    p.run_stage("output")
+    assert len(made) == 3
+    assert np.asarray(Image.open(p.ctx.thumbnail_path), int).mean() < frame.mean() - 10

@@ -192,10 +192,14 @@ class AtomicBatch:
 # --- files that are reused: their size and hash are recorded when they are made ---------------
 
 
+#: what a record's name adds to its file's
+RECORD_SUFFIX = ".sum"
+
+
 def record_path(path: Path) -> Path:
     """Where the size and hash of ``path`` are kept: ``<name>.sum`` beside it."""
     path = Path(path)
-    return path.with_name(path.name + ".sum")
+    return path.with_name(path.name + RECORD_SUFFIX)
 
 
 def _digest(path: Path) -> tuple[int, str]:
@@ -218,6 +222,7 @@ def place_recorded(tmp: Path, path: Path) -> str:
     record_path(path).unlink(missing_ok=True)
     os.replace(tmp, path)
     atomic_write_bytes(record_path(path), json.dumps({"size": size, "sha256": digest}).encode())
+    _remember(path, digest)  # just read whole: whoever checks it next in this process need not read it again
     return digest
 
 
@@ -265,24 +270,37 @@ def recorded_digest(path: Path) -> Optional[str]:
     A truncated segment, a half-copied chunk or a file changed by hand reads
     as missing, so it is made again instead of being reused.
     """
-    path = Path(path)
+    # on names, not Path objects: a re-render asks this of every piece of the video (a thousand at 40 scenes),
+    # and building paths cost more than the two stat calls
+    name = os.fspath(path)
+    record_name = name + RECORD_SUFFIX  # record_path(path), for any path with a name
     try:
-        st, rec = path.stat(), record_path(path).stat()
+        st, rec = os.stat(name), os.stat(record_name)
         # a file checked once in this process is not read again while it and its record stay as they were
         seen = (st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns)
-        known = _VERIFIED.get(path)
+        known = _VERIFIED.get(name)
         if known is not None and known[0] == seen:
             return known[1]
-        record = json.loads(record_path(path).read_bytes())
-        if st.st_size != record["size"] or _digest(path)[1] != record["sha256"]:
+        with open(record_name, "rb") as fh:
+            record = json.loads(fh.read())
+        if st.st_size != record["size"] or _digest(Path(name))[1] != record["sha256"]:
             return None
         if len(_VERIFIED) > 200_000:
             _VERIFIED.clear()
-        _VERIFIED[path] = (seen, record["sha256"])
+        _VERIFIED[name] = (seen, record["sha256"])
         return record["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
+def _remember(path: Path, digest: str) -> None:
+    name = os.fspath(path)
+    try:
+        st, rec = os.stat(name), os.stat(name + RECORD_SUFFIX)
+    except OSError:
+        return
+    _VERIFIED[name] = ((st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns), digest)
+
+
 #: files whose record matched, with what their stat said then (see :func:`recorded_digest`)
-_VERIFIED: dict[Path, tuple[tuple[int, ...], str]] = {}
+_VERIFIED: dict[str, tuple[tuple[int, ...], str]] = {}

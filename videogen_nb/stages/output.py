@@ -12,10 +12,11 @@ from typing import Optional
 
 from PIL import Image
 
-from ..atomic import AtomicBatch, inside, is_temporary
+from ..atomic import AtomicBatch, inside, is_temporary, recorded_digest, write_recorded
 from ..ffmpeg import frame_at
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneMetadata, VideoMetadata
+from ..render.opening import read_opening
 from ..render.png import png_bytes
 from ..subtitles import build_cues, write_subtitles
 from .base import Services, Stage
@@ -73,7 +74,7 @@ class OutputStage(Stage):
         # the way leaves the output of the previous run whole, never half old and half new
         with AtomicBatch() as batch, ThreadPoolExecutor(1) as side:
             # ffmpeg finds the thumbnail's frame while the subtitles and metadata are written
-            frame = side.submit(thumbnail_png, ctx.final_video_path, report, ctx.settings.resolution)
+            frame = side.submit(self.thumbnail, ctx)
             batch.place(ctx.final_video_path, video)
             cues = build_cues(report)
             subtitles = write_subtitles(cues, out, vc.video_id, batch)
@@ -85,6 +86,22 @@ class OutputStage(Stage):
         ctx.thumbnail_path = thumbnail
         ctx.subtitle_paths = subtitles
         return f"{video} with {len(cues)} subtitles (.srt, .vtt), metadata.json and thumbnail.png"
+
+    def thumbnail(self, ctx: PipelineContext) -> bytes:
+        """The thumbnail's PNG: made from the video, or the one made before from an opening the same as this
+        video's (kept in the work folder by a key of the opening, its time and its size)."""
+        report, size = ctx.timing_report, ctx.settings.resolution
+        opening = read_opening(ctx.final_video_path)
+        if opening is None:
+            return thumbnail_png(ctx.final_video_path, report, size)
+        first = report.scenes[0]
+        key = stable_hash("thumbnail", opening, first.start, first.end, size, THUMBNAIL_SIZE)[:32]
+        kept = ctx.workdir / "thumbnails" / f"{key}.png"
+        if recorded_digest(kept) is not None:
+            return kept.read_bytes()
+        png = thumbnail_png(ctx.final_video_path, report, size)
+        write_recorded(kept, png)
+        return png
 
     def metadata(
         self, ctx: PipelineContext, services: Services, video: Path, thumbnail: Path, cues: int, subtitles: dict[str, Path]

@@ -38,6 +38,7 @@ from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, StillPiece, mux_pieces
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationTrack
+from ..render.opening import OPENING_SCENES, opening_path, write_opening
 from ..render.segments import KeyframeBatch, SegmentStore, Shot, encode_keyframes_together
 from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
 from ..render.slides import Slide, render_slide, slide_background
@@ -128,12 +129,14 @@ class VideoStage(Stage):
         events.progress(self.name, steps - 1, steps, "muxing")
         final = inside(video_dir, f"{vc.video_id}.mp4")
         proxy = inside(video_dir, f"{vc.video_id}.proxy.mp4") if light is not None else None
+        opening_path(final).unlink(missing_ok=True)  # says nothing of the video about to be made
+        master = [pictures[0, i] for i in range(total)]
         with ThreadPoolExecutor(2) as joins:  # the two joins side by side: each is Python, then an ffmpeg run
-            jobs = [joins.submit(_join, [pictures[0, i] for i in range(total)], narration, final, enc.encoder)]
+            jobs = [joins.submit(_join, master, narration, final, enc.encoder)]
             if light is not None:
                 jobs.append(joins.submit(_join, [pictures[1, i] for i in range(total)], narration, proxy, light.encoder))
-            for job in jobs:
-                job.result()
+            digests = [job.result() for job in jobs]
+        write_opening(final, digests[0], [p for scene in master[:OPENING_SCENES] for p in scene.parts])
         ctx.video_dir = video_dir
         ctx.final_video_path = final
         ctx.proxy_path = proxy
@@ -304,10 +307,10 @@ class VideoStage(Stage):
         return problems
 
 
-def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> None:
+def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> str:
     """The pieces of every scene joined (stream copy) and muxed with the narration track, the stream piped to ffmpeg
-    as it is joined."""
-    mux_pieces([p for scene in pieces for p in scene.parts], narration, out, encoder)
+    as it is joined; the video's hash."""
+    return mux_pieces([p for scene in pieces for p in scene.parts], narration, out, encoder)
 
 
 def proxy_size(size: tuple[int, int], short_side: Optional[int]) -> Optional[tuple[int, int]]:
