@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Optional
+from typing import Any, Optional
 
 from .alignment import first_spoken, mentions
 from .models import SceneConfig, SceneTiming
-from .render.reveal import RevealLayout, Unit, reveal_layout
+from .render.reveal import LAY_OUT, RevealLayout, Unit, reveal_layout
 from .render.theme import Theme
 
 #: frames of the fade an entry appears with (0.13 s at 30 fps): short, so it is there as its first word is heard
@@ -171,10 +171,11 @@ def countdown_seconds(count: int, fade_frames: int, fps: int) -> float:
 
 def scene_reveal(
     scene: SceneConfig, timing: SceneTiming, size: tuple[int, int], theme: Theme, fps: int, *,
-    index: int = 0, total: int = 0, footer: str = "", last_frame: Optional[int] = None,
+    index: int = 0, total: int = 0, footer: str = "", last_frame: Optional[int] = None, laid: Any = LAY_OUT,
 ) -> tuple[Optional[RevealLayout], Optional[RevealPlan]]:  # fmt: skip
-    """``scene``'s layout as a reveal walks it and its plan; (None, None) when the slide holds still."""
-    layout = reveal_layout(scene, size, theme, index=index, total=total, footer=footer)
+    """``scene``'s layout as a reveal walks it and its plan; (None, None) when the slide holds still. ``laid``: the
+    slide's :func:`slide_ops` where the caller has them."""
+    layout = reveal_layout(scene, size, theme, index=index, total=total, footer=footer, laid=laid)
     if layout is None:
         return None, None
     plan = plan_reveal(layout, scene.scene_id, timing, fps, last_frame, scene.countdown)

@@ -20,7 +20,7 @@ slide with the number drawn in a ring (:func:`countdown_box`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence
 
 from PIL import Image
 
@@ -34,6 +34,9 @@ from .blocks import CodeBlock, Columns, Op, OptionBlock, Paragraph, PictureOp, S
 from .slides import draw_ops, slide_background, slide_ops
 from .text import is_rtl, measure, metrics
 from .theme import RGB, Box, Theme
+
+#: :func:`reveal_layout`'s default for ``laid``: lay the slide out (None is a layout: a picture that fills the frame)
+LAY_OUT: Any = object()
 
 UnitRole = Literal["item", "sentence", "line"]
 DIM = 0.42  # how far an entry already spoken fades toward the background
@@ -75,11 +78,14 @@ class RevealLayout:
 
 
 def reveal_layout(
-    scene: SceneConfig, size: tuple[int, int], theme: Theme, *, index: int = 0, total: int = 0, footer: str = ""
-) -> Optional[RevealLayout]:
-    """``scene``'s slide as a reveal walks through it; None when it has nothing to reveal (a title, a picture)."""
+    scene: SceneConfig, size: tuple[int, int], theme: Theme, *, index: int = 0, total: int = 0, footer: str = "",
+    laid: Any = LAY_OUT,
+) -> Optional[RevealLayout]:  # fmt: skip
+    """``scene``'s slide as a reveal walks through it; None when it has nothing to reveal (a title, a picture).
+    ``laid``: the slide's :func:`slide_ops` (with the same arguments) where the caller has them already."""
     size = (int(size[0]), int(size[1]))
-    laid = slide_ops(scene, size, theme, index=index, total=total, footer=footer)
+    if laid is LAY_OUT:
+        laid = slide_ops(scene, size, theme, index=index, total=total, footer=footer)
     if laid is None or not laid.blocks:
         return None
     units = _units(laid.blocks, (), laid.ops, theme)

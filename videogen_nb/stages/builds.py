@@ -73,8 +73,9 @@ def draw_build(
     picture (``moving``: pictures may move); None if its slide holds still."""
     theme = get_theme(look.theme_name)
     where = dict(index=index, total=look.total, footer=look.title)
-    layout, plan = scene_reveal(scene, timing, look.size, theme, fps, last_frame=last_frame, **where)
-    laid = slide_ops(scene, look.size, theme, **where) if moving else None
+    laid = slide_ops(scene, look.size, theme, **where)  # laid out once, for the reveal and the zoom
+    layout, plan = scene_reveal(scene, timing, look.size, theme, fps, last_frame=last_frame, laid=laid, **where)
+    laid = laid if moving else None
     motion = find_motion(laid.blocks, laid.ops) if laid is not None else None
     if plan is None and motion is None:
         return None

@@ -37,7 +37,7 @@ from ..models import (
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, StillPiece, mux_pieces
 from ..render.motion import moving_frames
-from ..render.narration_track import NarrationTrack
+from ..render.narration_track import NarrationPlan, NarrationTrack
 from ..render.opening import OPENING_SCENES, opening_path, write_opening
 from ..render.segments import KeyframeBatch, SegmentStore, Shot, encode_keyframes_together
 from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
@@ -108,7 +108,11 @@ class VideoStage(Stage):
         events.progress(self.name, 0, steps, "drawing slides")
         with services.executor(None) as pool:
             # the sound is built beside the picture
-            sound = pool.submit(build_narration, video_dir / "narration", enc.encoder, report, video_dir / "narration.aac")
+            # what it has to encode is found first, while nothing else runs: many small file checks, which beside
+            # the Python below would each wait for the interpreter
+            plan = NarrationTrack(video_dir / "narration", enc.encoder).plan(report)
+            sound = pool.submit(build_narration, video_dir / "narration", enc.encoder, report, video_dir / "narration.aac",
+                                plan)  # fmt: skip
             services.prepared()  # the slides drawn ahead while the speech was made: the sound needs none of them
             drawn: list[StoredSlide] = []
             # the slides and their keyframes (the states a reveal shows are drawn for its plan, below)
@@ -600,8 +604,10 @@ def encode_clip_scene(enc: Encoding, i: int, scene: SceneConfig, frames: int, cl
     return ScenePicture(tuple(parts), store.encoded_frames)
 
 
-def build_narration(folder: Path, encoder: EncoderSettings, report: TimingReport, out: Path) -> tuple[Path, tuple[int, ...]]:
-    """The narration track at ``out``, and the scenes whose sound had to be encoded for it."""
+def build_narration(
+    folder: Path, encoder: EncoderSettings, report: TimingReport, out: Path, plan: Optional[NarrationPlan] = None
+) -> tuple[Path, tuple[int, ...]]:
+    """The narration track at ``out`` (encoding what ``plan`` says), and the scenes whose sound had to be encoded."""
     track = NarrationTrack(folder, encoder)
-    track.build(report, out)
+    track.build(report, out, plan)
     return out, tuple(track.encoded)
