@@ -578,3 +578,37 @@ def test_a_re_render_reuses_the_thumbnail_while_the_opening_of_the_video_is_the_
     p.run_stage("output")
     assert len(made) == 3
     assert np.asarray(Image.open(p.ctx.thumbnail_path), int).mean() < frame.mean() - 10
+
+
+def test_a_reveals_next_state_is_scaled_for_the_proxy_only_where_it_changed_and_gives_the_same_keyframe(tmp_path):
+    """A state differs from the one before in a few rows: only those are reduced again for the proxy. The proxy's
+    keyframe of each picture decodes to exactly what a keyframe of the whole picture, reduced alone, does."""
+    from videogen_nb.render import segments
+    from videogen_nb.render.slide_store import DrawnPicture
+
+    base = Image.new("RGB", (960, 540), (25, 35, 80))
+    ImageDraw.Draw(base).text((40, 40), "A title that stays", fill=(255, 255, 255))
+    states = []
+    for k in range(3):
+        img = base.copy()
+        for j in range(k + 1):  # the list grows one line a state; the line before is dimmed
+            ImageDraw.Draw(img).rectangle([60, 130 + 70 * j, 700, 170 + 70 * j], fill=(240, 200, 60) if j == k else (120, 110, 70))
+        states.append(img)
+    stores = [SegmentStore(tmp_path / "master", EncoderSettings(), (960, 540)),
+              SegmentStore(tmp_path / "proxy", EncoderSettings(crf=30), (320, 180))]  # fmt: skip
+    reduced = []
+    real = segments._sized
+    segments._sized = lambda image, size: reduced.append(size) or real(image, size)
+    try:
+        batch = segments.KeyframeBatch(stores)
+        for k, img in enumerate(states):
+            batch.add(tmp_path / f"s{k}.png", f"state{k}", DrawnPicture(img, img.tobytes()))
+        assert batch.finish() == 6
+    finally:
+        segments._sized = real
+    assert reduced == [(320, 180)]  # the first picture whole; the others only in the rows that changed
+    for k, img in enumerate(states):
+        path = tmp_path / f"alone{k}.png"
+        img.reduce(3).save(path)
+        alone = SegmentStore(tmp_path / f"alone{k}", EncoderSettings(crf=30), (320, 180))
+        assert np.array_equal(_decoded(stores[1].keyframe(path, f"state{k}")), _decoded(alone.keyframe(path, f"a{k}")))

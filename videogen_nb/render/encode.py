@@ -194,8 +194,9 @@ class KeyframeRun:
     def __repr__(self) -> str:
         return f"<KeyframeRun {self.size[0]}x{self.size[1]}: {len(self._pictures)} pictures, {self._fed} bands encoded>"
 
-    def add(self, out: Path, rgb: bytes) -> None:
-        """Encode the picture ``rgb`` (rgb24 of the run's size) as the keyframe at ``out``: its bands not seen yet."""
+    def add(self, out: Path, rgb: bytes) -> list[int]:
+        """Encode the picture ``rgb`` (rgb24 of the run's size) as the keyframe at ``out``: its bands not seen yet.
+        Returns which band of the run each of its bands is (two pictures differ where these differ)."""
         w, h = self.size
         if len(rgb) != self._stride * h:
             raise RenderError(f"a picture of {len(rgb)} bytes is not {w}x{h} RGB ({self.what})")
@@ -217,6 +218,7 @@ class KeyframeRun:
                 self._seen.setdefault(key, []).append((rows, ref))
             refs.append(ref)
         self._pictures.append((Path(out), refs))
+        return refs
 
     def finish(self) -> None:
         """Write every keyframe, once every picture is added."""
@@ -224,10 +226,18 @@ class KeyframeRun:
         if len(units) != self._fed:
             raise RenderError(f"x264 gave {len(units)} pictures for {self._fed} bands of {self.what}")
         headers = self._headers(units[0]) if units else b""
+        seq = h264.sequence_info(headers) if units else None
         width_mbs = -(-self.size[0] // 16)
+        # a band recurs in its place in many pictures (a reveal's states differ in a few): its slice is made once
+        slices: dict[tuple[int, int], bytes] = {}
         for out, refs in self._pictures:
-            bands = [(k * self.rows * width_mbs, units[ref]) for k, ref in enumerate(refs)]
-            write_recorded(out, h264.banded_keyframe(headers, bands))
+            parts = [headers]
+            for k, ref in enumerate(refs):
+                made = slices.get((k, ref))
+                if made is None:
+                    made = slices[k, ref] = h264.band_slice(seq, k * self.rows * width_mbs, units[ref])
+                parts.append(made)
+            write_recorded(out, b"".join(parts))
 
     def _headers(self, band: bytes) -> bytes:
         """The SPS and PPS of a whole picture (from x264 once per size and settings, kept in the folder); its PPS is

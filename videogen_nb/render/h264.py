@@ -503,16 +503,19 @@ def banded_keyframe(headers: bytes, bands: list[tuple[int, bytes]]) -> bytes:
     only), so the picture decodes to exactly the bands x264 reconstructed.
     """
     seq = sequence_info(headers)
-    out = [headers]
-    for first_mb, unit in bands:
-        band = _IdrPicture.parse(unit)
-        if len(band.slices) != 1:
-            raise ValueError("a band picture must be one slice")
-        s = band.slices[0]
-        deblocking = s.deblocking if not s.deblocking or s.deblocking[0] == 1 else (2, *s.deblocking[1:])
-        s = _IdrSlice(s.nal_header, first_mb, s.slice_type, s.pps_id, 0, 0, s.flags, s.qp_delta, deblocking, s.data)
-        out.append(s.write(seq, idr=True, poc=0))
-    return b"".join(out)
+    return headers + b"".join(band_slice(seq, first_mb, unit) for first_mb, unit in bands)
+
+
+def band_slice(seq: SequenceInfo, first_mb: int, unit: bytes) -> bytes:
+    """The band picture ``unit`` (an IDR access unit of one slice, as :func:`adapt` made it) as the slice of a
+    :func:`banded_keyframe` that starts at macroblock ``first_mb``: the same bytes wherever the band recurs."""
+    band = _IdrPicture.parse(unit)
+    if len(band.slices) != 1:
+        raise ValueError("a band picture must be one slice")
+    s = band.slices[0]
+    deblocking = s.deblocking if not s.deblocking or s.deblocking[0] == 1 else (2, *s.deblocking[1:])
+    s = _IdrSlice(s.nal_header, first_mb, s.slice_type, s.pps_id, 0, 0, s.flags, s.qp_delta, deblocking, s.data)
+    return s.write(seq, idr=True, poc=0)
 
 
 def fade_pps(seq: SequenceInfo) -> bytes:

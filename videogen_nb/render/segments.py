@@ -63,6 +63,27 @@ def _sized(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return image.resize(size, Image.LANCZOS, reducing_gap=2.0)
 
 
+def _sized_again(
+    image: Image.Image, size: tuple[int, int], last: Optional[tuple[bytes, list[int]]],
+    changed: Optional[list[tuple[int, int]]],
+) -> bytes:  # fmt: skip
+    """:func:`_sized` ``image`` as RGB bytes. Where it is reduced by a whole factor and differs from the last picture
+    (``last``: that one's bytes at ``size``) only in the ``changed`` rows, only those rows are reduced again (the box
+    filter's blocks start at multiples of the factor, so a strip from such a row reduces to the same pixels)."""
+    size = (int(size[0]), int(size[1]))
+    k = image.width // size[0]
+    whole = k > 1 and image.width == size[0] * k and image.height == size[1] * k
+    if not whole or last is None or changed is None:
+        return _sized(image, size).tobytes()
+    out = bytearray(last[0])
+    stride = 3 * size[0]
+    for top, bottom in changed:
+        first, end = top // k, min(size[1], -(-bottom // k))  # the rows of the reduced picture they reach
+        strip = image.crop((0, first * k, image.width, end * k)).reduce(k)
+        out[first * stride : end * stride] = strip.tobytes()
+    return bytes(out)
+
+
 def _slide_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
     """A stored slide as an RGB array of ``size`` (scaled if it is another size)."""
     return np.asarray(_sized(_slide_image(path), size))
@@ -222,6 +243,9 @@ class KeyframeBatch:
         self._runs: dict[int, KeyframeRun] = {}
         self._made: list[set[str]] = [set() for _ in self.stores]
         self._t0 = time.perf_counter()
+        # the last picture's bytes and bands at each size: a reveal's next state differs from it in a few rows, and
+        # only those are scaled again for a smaller store
+        self._last: dict[tuple[int, int], tuple[bytes, list[int]]] = {}
 
     def __repr__(self) -> str:
         return f"<KeyframeBatch of {len(self.stores)} stores: {sum(map(len, self._made))} keyframes under way>"
@@ -234,14 +258,20 @@ class KeyframeBatch:
             return
         image = drawn.image if drawn is not None else _slide_image(Path(path))
         sized: dict[tuple[int, int], bytes] = {image.size: drawn.rgb} if drawn is not None else {}
+        changed: Optional[list[tuple[int, int]]] = None  # rows of the picture unlike the last one's (None: unknown)
+        last, self._last = self._last, {}
         for k in needing:
             store = self.stores[k]
             run = self._runs.get(k)
             if run is None:
                 run = self._runs[k] = KeyframeRun(store.size, store.settings, store.folder, what=f"the slides from {Path(path).name}")
             if store.size not in sized:
-                sized[store.size] = _sized(image, store.size).tobytes()
-            run.add(store._keyframe_path(image_hash), sized[store.size])
+                sized[store.size] = _sized_again(image, store.size, last.get(store.size), changed)
+            refs = run.add(store._keyframe_path(image_hash), sized[store.size])
+            if store.size == image.size and changed is None and image.size in last:
+                before = last[image.size][1]
+                changed = [(k * run.band_height, (k + 1) * run.band_height) for k, (a, b) in enumerate(zip(refs, before)) if a != b]
+            self._last[store.size] = (sized[store.size], refs)
             self._made[k].add(image_hash)
 
     def finish(self) -> int:
