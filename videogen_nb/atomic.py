@@ -250,10 +250,11 @@ def _write_new(path: Path, data: bytes) -> None:
     """``data`` in a file made at ``path``; one already there (made before, or by another writer at this moment)
     is replaced through a temporary file and a rename, so that no reader of it sees it cut short."""
     try:
-        fh = open(path, "xb")
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return _write_new(path, data)
+        try:
+            fh = open(path, "xb")
+        except FileNotFoundError:  # the first file of its folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(path, "xb")
     except FileExistsError:
         return atomic_write_bytes(path, data, durable=False)
     try:
@@ -294,6 +295,7 @@ def recorded_digest(path: Path) -> Optional[str]:
 
 
 def _remember(path: Path, digest: str) -> None:
+    """Note that the recorded file ``path`` (as it is now, with its record) has the hash ``digest``."""
     name = os.fspath(path)
     try:
         st, rec = os.stat(name), os.stat(name + RECORD_SUFFIX)

@@ -190,7 +190,8 @@ class NarrationTrack:
             atomic_write_bytes(out, b"".join(frames))
             return out
         # a chunk is reused only if it still has the size and hash recorded when it was encoded (see plan)
-        missing = [c for c in chunks if c.index in set(plan.missing)]
+        wanted = set(plan.missing)
+        missing = [c for c in chunks if c.index in wanted]
         runs = _runs(missing, parts=os.cpu_count() or 1)
         if len(runs) > 1:
             # the AAC encoder is single-threaded and the longest task of a render: its runs go side by side

@@ -270,7 +270,8 @@ class KeyframeBatch:
             refs = run.add(store._keyframe_path(image_hash), sized[store.size])
             if store.size == image.size and changed is None and image.size in last:
                 before = last[image.size][1]
-                changed = [(k * run.band_height, (k + 1) * run.band_height) for k, (a, b) in enumerate(zip(refs, before)) if a != b]
+                changed = [(band * run.band_height, (band + 1) * run.band_height)
+                           for band, (a, b) in enumerate(zip(refs, before)) if a != b]  # fmt: skip
             self._last[store.size] = (sized[store.size], refs)
             self._made[k].add(image_hash)
 
