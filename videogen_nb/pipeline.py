@@ -788,9 +788,11 @@ class Pipeline:
         ran: list[str] = []
         t0 = time.perf_counter()
         early = _Preparations()
+        status, acted = self.status(), False
         try:
             for name in names:
-                status = self.status()
+                if acted:  # a stage ran (or failed) since the status was read: read it again
+                    status, acted = self.status(), False
                 if status[name] == "done":
                     continue
                 blocker = self._first_blocker(self.stage(name), status)
@@ -798,6 +800,7 @@ class Pipeline:
                     raise deferred
                 # as the run begins, the preparations that must wait for stages still to run are warmed up
                 self._prepare_later_stages(names[names.index(name) + 1 :], status, early, warm=not ran)
+                acted = True
                 try:
                     self._run_stage(name, _prepared=early.waiter(name))
                     ran.append(name)

@@ -260,6 +260,10 @@ class VideoStage(Stage):
             events.progress(self.name, total + len(done), steps, f"{what} {i + 1}: {vc.scenes[i].title[:40]}")
 
         futures = {}
+        # a still's pieces (its keyframes made already) are Python and file writes: on this process's own threads
+        # they would only take turns for the interpreter, so they are made here; what x264 encodes (captions, a
+        # zoom) and all of it on another executor (a cluster's) goes to the executor
+        here = isinstance(pool, ThreadPoolExecutor)
         fades = scene_fades(vc.scenes, report, encodings[0].fade)
         for i, build in enumerate(builds[:-1]):
             if build is not None and build.motion is not None:
@@ -271,7 +275,10 @@ class VideoStage(Stage):
                         t = report.scenes[i]
                         job = (enc, scene.scene_id, t.start_frame, t.end_frame, tuple(cues.get(i, ())), drawn[i],
                                fades[i], fades[i + 1] if i + 1 < total else 0, builds[i])  # fmt: skip
-                        futures[pool.submit(encode_scene, *job)] = (k, i)
+                        if here and not cues.get(i) and (builds[i] is None or builds[i].motion is None):
+                            finished((k, i), encode_scene(*job))
+                        else:
+                            futures[pool.submit(encode_scene, *job)] = (k, i)
             for k, enc in enumerate(encodings):
                 for i, scene in enumerate(vc.scenes):
                     if scene.plays_clip is not None:  # while the executor works on the rest
