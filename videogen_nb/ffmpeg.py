@@ -43,10 +43,14 @@ def ffmpeg_failure(stderr: str, code: int, what: str) -> Exception:
     return RenderError(f"ffmpeg failed while {what}: {tail or 'exit code ' + str(code)}")
 
 
+def _quiet(args: Sequence[str]) -> list[str]:
+    """The ffmpeg command for ``args``: no banner, no questions, only errors printed."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
+
+
 def run_ffmpeg(args: Sequence[str], what: str) -> str:
     """Run ffmpeg quietly; raise RenderError with its last lines if it fails."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace")
+    proc = subprocess.run(_quiet(args), capture_output=True, text=True, errors="replace")
     if proc.returncode != 0:
         raise ffmpeg_failure(proc.stderr, proc.returncode, what)
     return proc.stderr
@@ -111,8 +115,7 @@ def frame_at(video: Path, t: float, size: tuple[int, int]) -> bytes:
 
 def run_ffmpeg_bytes(args: Sequence[str], what: str) -> bytes:
     """:func:`run_ffmpeg` for a command that writes what it makes to its standard output; that output."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *map(str, args)]
-    proc = subprocess.run(cmd, capture_output=True)
+    proc = subprocess.run(_quiet(args), capture_output=True)
     if proc.returncode != 0:
         raise ffmpeg_failure(proc.stderr.decode(errors="replace"), proc.returncode, what)
     return proc.stdout

@@ -165,7 +165,7 @@ def band_rows(height: int) -> int:
 class KeyframeRun:
     """One run of x264 for the keyframes of many pictures of one size, each written to its path. A keyframe is
     encoded as horizontal bands, each a picture of its own to x264 and a slice of the keyframe
-    (:func:`h264.banded_keyframe`): a band already encoded in the run is not encoded again, so a reveal's states,
+    (:func:`h264.band_slice`): a band already encoded in the run is not encoded again, so a reveal's states,
     which differ from their slide in a band or two, cost those bands.
 
     Each band is encoded as if alone (an IDR at a quality that does not

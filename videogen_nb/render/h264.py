@@ -492,23 +492,16 @@ def open_keyframe(unit: bytes, poc: int) -> bytes:
     return _IdrPicture.parse(unit).write(idr=False, poc=poc)
 
 
-def banded_keyframe(headers: bytes, bands: list[tuple[int, bytes]]) -> bytes:
-    """One IDR picture made of horizontal bands, each encoded by x264 as a picture of its own: ``bands`` are
-    (the band's first macroblock in the whole picture, the band picture's IDR access unit as :func:`adapt` made
-    it), top to bottom; ``headers`` the whole picture's SPS and PPS (as adapt made them).
-
-    Each band becomes a slice of the picture. A slice is decoded on its own
-    (no prediction from the slices around it) as the band was alone, and
-    its edges are kept out of the deblocking filter (idc 2: within slices
-    only), so the picture decodes to exactly the bands x264 reconstructed.
-    """
-    seq = sequence_info(headers)
-    return headers + b"".join(band_slice(seq, first_mb, unit) for first_mb, unit in bands)
-
-
 def band_slice(seq: SequenceInfo, first_mb: int, unit: bytes) -> bytes:
-    """The band picture ``unit`` (an IDR access unit of one slice, as :func:`adapt` made it) as the slice of a
-    :func:`banded_keyframe` that starts at macroblock ``first_mb``: the same bytes wherever the band recurs."""
+    """The band picture ``unit`` (an IDR access unit of one slice, as :func:`adapt` made it) as the slice that starts
+    at macroblock ``first_mb`` of a keyframe made of horizontal bands: the same bytes wherever the band recurs.
+
+    A keyframe is the whole picture's SPS and PPS, then its bands' slices, top
+    to bottom. A slice is decoded on its own (no prediction from the slices
+    around it) as the band was alone, and its edges are kept out of the
+    deblocking filter (idc 2: within slices only), so the picture decodes to
+    exactly the bands x264 reconstructed.
+    """
     band = _IdrPicture.parse(unit)
     if len(band.slices) != 1:
         raise ValueError("a band picture must be one slice")

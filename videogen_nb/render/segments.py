@@ -84,11 +84,6 @@ def _sized_again(
     return bytes(out)
 
 
-def _slide_rgb(path: Path, size: tuple[int, int]) -> np.ndarray:
-    """A stored slide as an RGB array of ``size`` (scaled if it is another size)."""
-    return np.asarray(_sized(_slide_image(path), size))
-
-
 class SegmentStore:
     """Raw H.264 pieces in ``folder``, made on demand and reused by key; it counts the work it did."""
 

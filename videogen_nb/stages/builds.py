@@ -112,7 +112,8 @@ def draw_states(
 ) -> Iterator[tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
     """The states scene ``index``'s reveal shows when its narration says its units in order, drawn before its
     timing is known (with the pictures drawn now), one at a time as they are asked for: a head start for the video
-    stage, whose plan, once the speech is timed, draws whatever else it needs. None for a slide that holds still."""
+    stage, whose plan, once the speech is timed, draws whatever else it needs. Nothing for a slide that holds
+    still."""
     layout = reveal_layout(scene, look.size, get_theme(look.theme_name), index=index, total=look.total, footer=look.title)
     if layout is None:
         return
