@@ -612,3 +612,23 @@ def test_a_reveals_next_state_is_scaled_for_the_proxy_only_where_it_changed_and_
         img.reduce(3).save(path)
         alone = SegmentStore(tmp_path / f"alone{k}", EncoderSettings(crf=30), (320, 180))
         assert np.array_equal(_decoded(stores[1].keyframe(path, f"state{k}")), _decoded(alone.keyframe(path, f"a{k}")))
+
+
+@given(st.binary(min_size=1, max_size=40), st.integers(0, 8159), st.integers(-12, 12), st.sampled_from([0, 1, 2]))
+def test_a_keyframes_slice_rewritten_from_its_header_alone_keeps_its_data_exactly(data, first_mb, qp_delta, deblock):
+    # the slice data right after the header often starts with zeros; only the header is read and rewritten, and
+    # the data (escaped apart from it) must come out the same bytes once unescaped
+    seq = h264.SequenceInfo(sps_id=0, log2_max_frame_num=4, poc_type=0, log2_max_poc_lsb=h264.POC_BITS, macroblocks=8160)
+    pps = h264.PictureInfo(cabac=True, deblocking_control=True, redundant_pic_cnt=False)
+    payload = b"\x00\x00" + data + b"\x80"  # the RBSP's stop bit last: slice data never ends on a zero byte
+    source = h264._IdrSlice(0x65, first_mb, 7, 0, 0, 0, 0, qp_delta, (deblock, 0, 0) if deblock != 1 else (1,), payload)
+    nal = source.write(seq, idr=True, poc=0)[len(h264.START) :]
+    for idr in (True, False):
+        again = h264._IdrSlice.parse(nal, seq, pps).write(seq, idr=idr, poc=6)
+        whole = h264.unescape(again[len(h264.START) + 1 :])
+        assert h264.escape(whole) == again[len(h264.START) + 1 :]  # escaped as if in one piece: no start code inside
+        assert whole.endswith(payload)
+        if idr:
+            back = h264._IdrSlice.parse(again[len(h264.START) :], seq, pps)
+            assert (back.first_mb, back.qp_delta, back.poc) == (first_mb, qp_delta, 6)
+            assert h264.unescape(h264.escape(back.data) + back.rest) == payload

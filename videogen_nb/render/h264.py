@@ -36,6 +36,9 @@ NAL_SLICE, NAL_IDR, NAL_SEI, NAL_SPS, NAL_PPS, NAL_AUD = 1, 5, 6, 7, 8, 9
 SKIP_PPS_ID = 1  # x264 writes PPS 0; the skip frames' own PPS takes the next id
 FADE_PPS_ID = 2  # and the fades' (explicit weighted bi-prediction) the one after
 POC_BITS = 16  # picture order count field: whole bytes, so inserting it moves x264's slice data by whole bytes
+#: RBSP bytes that hold an IDR slice's header however its fields are coded (first macroblock, types, numbers,
+#: quantiser, deblocking: under 20), and a byte of its data
+SLICE_HEADER_BYTES = 32
 WEIGHT_LOG2 = 6  # weights in 64ths; explicit bi-prediction divides by 2 ** (WEIGHT_LOG2 + 1): w0 + w1 = 128
 
 
@@ -401,8 +404,8 @@ def adapt(stream: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class _IdrSlice:
-    """One slice of an IDR picture (as :func:`adapt` made it) taken apart: what its header says, where its data
-    begins."""
+    """One slice of an IDR picture (as :func:`adapt` made it) taken apart: what its header says, and its data as
+    the few bytes after the header's alignment (unescaped) and the rest still escaped (it is copied as it is)."""
 
     nal_header: int
     first_mb: int
@@ -413,13 +416,18 @@ class _IdrSlice:
     flags: int  # no_output_of_prior_pics_flag, long_term_reference_flag
     qp_delta: int
     deblocking: tuple[int, ...]
-    data: bytes  # the slice data (RBSP) from the byte after the header's alignment
+    data: bytes  # the slice data (RBSP) from the byte after the header's alignment, up to ``rest``
+    #: the escaped payload after ``data``: ``data`` ends on a byte that is not zero, so it was escaped as it would be
+    #: alone and stays valid after any header
+    rest: bytes = b""
 
     @classmethod
     def parse(cls, nal: bytes, seq: SequenceInfo, pps: PictureInfo) -> "_IdrSlice":
         if nal[0] & 0x1F != NAL_IDR:
             raise ValueError("only an IDR picture can be rewritten so")
-        rbsp = unescape(nal[1:])
+        # the header is read from a prefix (reading it from the whole slice cost a copy of the slice for each field)
+        cut = 1 + _prefix(nal[1:], SLICE_HEADER_BYTES)
+        rbsp = unescape(nal[1:cut])
         r = BitReader(rbsp)
         first_mb, slice_type, pps_id = r.ue(), r.ue(), r.ue()
         r.u(seq.log2_max_frame_num)
@@ -432,7 +440,7 @@ class _IdrSlice:
         while r.pos % 8:  # cabac_alignment_one_bit
             r.u(1)
         return cls(nal[0], first_mb, slice_type, pps_id, idr_pic_id, poc, flags, qp_delta, tuple(deblocking),
-                   rbsp[r.pos // 8 :])  # fmt: skip
+                   rbsp[r.pos // 8 :], nal[cut:])  # fmt: skip
 
     def write(self, seq: SequenceInfo, idr: bool, poc: int, idr_pic_id: int = 0) -> bytes:
         """The slice NAL unit again (start code first), as part of an IDR (with ``idr_pic_id``) or of an I frame
@@ -456,7 +464,7 @@ class _IdrSlice:
                 w.se(v)
         header = w.aligned(1)  # cabac_alignment_one_bit
         nal_header = self.nal_header if idr else (self.nal_header & 0x60) | NAL_SLICE
-        return START + bytes([nal_header]) + escape(header + self.data)
+        return START + bytes([nal_header]) + escape(header + self.data) + self.rest
 
 
 @dataclass(frozen=True)
@@ -507,7 +515,7 @@ def band_slice(seq: SequenceInfo, first_mb: int, unit: bytes) -> bytes:
         raise ValueError("a band picture must be one slice")
     s = band.slices[0]
     deblocking = s.deblocking if not s.deblocking or s.deblocking[0] == 1 else (2, *s.deblocking[1:])
-    s = _IdrSlice(s.nal_header, first_mb, s.slice_type, s.pps_id, 0, 0, s.flags, s.qp_delta, deblocking, s.data)
+    s = _IdrSlice(s.nal_header, first_mb, s.slice_type, s.pps_id, 0, 0, s.flags, s.qp_delta, deblocking, s.data, s.rest)
     return s.write(seq, idr=True, poc=0)
 
 
