@@ -92,19 +92,37 @@ def _states(
     """``state(current, shown, count)``: the slide while unit ``current`` is spoken with the entries up to ``shown``
     in view and ``count`` in the countdown's ring, drawn once for what it shows (with the picture if it was drawn
     now). A state with nothing marked and every entry shown is the still itself."""
-    store = SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
-    key = stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
+    store = _state_store(look)
+    key = _build_key(look, scene, index)
     hidden = [u for u, unit in enumerate(layout.units) if unit.hides]
 
     def state(current: int, shown: int, count: int) -> tuple[StoredSlide, Optional[DrawnPicture]]:
         if current < 0 and not count and all(u <= shown for u in hidden):
             return slide, None
         return store.get_drawn(
-            f"{key}-{current + 1}-{shown + 1}-{count}", lambda: Slide(draw_state(layout, current, shown, count)),
+            _state_name(key, current, shown, count), lambda: Slide(draw_state(layout, current, shown, count)),
             name=f"{scene.scene_id}-",
         )  # fmt: skip
 
     return state
+
+
+def _state_store(look: "SlideLook") -> SlideStore:
+    return SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
+
+
+def _build_key(look: "SlideLook", scene: SceneConfig, index: int) -> str:
+    return stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
+
+
+def _state_name(key: str, current: int, shown: int, count: int) -> str:
+    return f"{key}-{current + 1}-{shown + 1}-{count}"
+
+
+def stored_opening(look: "SlideLook", scene: SceneConfig, index: int) -> Optional[StoredSlide]:
+    """The state scene ``index``'s reveal opens on with its entries hidden, if it is stored (:func:`draw_states`
+    draws it first; a slide none of whose units hides opens on the still); found without laying the slide out."""
+    return _state_store(look).find(_state_name(_build_key(look, scene, index), -1, -1, 0), name=f"{scene.scene_id}-")
 
 
 def draw_states(
@@ -118,9 +136,8 @@ def draw_states(
     if layout is None:
         return
     state = _states(look, scene, index, layout, slide)
-    first = -1 if any(u.hides for u in layout.units) else 0
-    for c in range(first, len(layout.units)):
-        yield state(c, c, 0)
+    for c in range(-1, len(layout.units)):
+        yield state(c, c, 0)  # the first: the entries hidden, or where none hides the still itself (with no picture)
 
 
 def scene_reveal_of(
