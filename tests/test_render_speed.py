@@ -632,3 +632,31 @@ def test_a_keyframes_slice_rewritten_from_its_header_alone_keeps_its_data_exactl
             back = h264._IdrSlice.parse(again[len(h264.START) :], seq, pps)
             assert (back.first_mb, back.qp_delta, back.poc) == (first_mb, qp_delta, 6)
             assert h264.unescape(h264.escape(back.data) + back.rest) == payload
+
+
+def test_a_slide_is_kept_as_its_png_and_a_record_that_also_holds_its_warnings(tmp_path):
+    import json
+
+    from videogen_nb.atomic import record_path
+    from videogen_nb.render.slide_store import SlideStore
+    from videogen_nb.render.slides import Slide
+
+    drawn = []
+
+    def draw() -> Slide:
+        drawn.append(1)
+        return Slide(Image.new("RGB", (64, 36), (20, 30, 40)), warnings=["the title was cut"])
+
+    store = SlideStore(tmp_path / "slides")
+    first = store.get("k1", draw, name="s1-")
+    # one file and its record: a file made costs more than the PNG's own deflate, so the warnings go in the record
+    assert sorted(p.name for p in (tmp_path / "slides").iterdir()) == ["s1-k1.png", "s1-k1.png.sum"]
+    again = SlideStore(tmp_path / "slides").get("k1", draw, name="s1-")
+    assert drawn == [1] and again == first and again.warnings == ("the title was cut",)
+    # a record without warnings (a slide kept by an older version) or a PNG changed since: drawn again
+    record = record_path(first.path)
+    record.write_text(json.dumps({k: v for k, v in json.loads(record.read_text()).items() if k != "warnings"}))
+    assert store.find("k1", name="s1-") is None
+    assert store.get("k1", draw, name="s1-").warnings == ("the title was cut",) and drawn == [1, 1]
+    first.path.write_bytes(first.path.read_bytes()[:-4])
+    assert store.find("k1", name="s1-") is None

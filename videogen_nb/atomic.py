@@ -226,8 +226,9 @@ def place_recorded(tmp: Path, path: Path) -> str:
     return digest
 
 
-def write_recorded(path: Path, data: bytes) -> str:
-    """``data`` at ``path`` plus a record of the size and hash; return the hash.
+def write_recorded(path: Path, data: bytes, note: Optional[dict] = None) -> str:
+    """``data`` at ``path`` plus a record of the size and hash (and ``note``: what else its reader needs to know
+    of it, JSON; see :func:`recorded_note`); return the hash.
 
     Not flushed to the disk, and a new file is written in place: a recorded
     file is checked against its record before it is reused, and the record is
@@ -242,7 +243,7 @@ def write_recorded(path: Path, data: bytes) -> str:
     record.unlink(missing_ok=True)
     _write_new(path, data)
     digest = hashlib.sha256(data).hexdigest()
-    _write_new(record, json.dumps({"size": len(data), "sha256": digest}).encode())
+    _write_new(record, json.dumps({**(note or {}), "size": len(data), "sha256": digest}).encode())
     return digest
 
 
@@ -292,6 +293,21 @@ def recorded_digest(path: Path) -> Optional[str]:
         return record["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def recorded_note(path: Path) -> Optional[tuple[str, dict]]:
+    """(hash, the record's note) of the recorded file ``path`` (see :func:`write_recorded`), if it is there whole
+    and matches its record; else None."""
+    digest = recorded_digest(path)
+    if digest is None:
+        return None
+    try:
+        record = json.loads(record_path(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("sha256") != digest:
+        return None  # replaced since it was checked
+    return digest, {k: v for k, v in record.items() if k not in ("size", "sha256")}
 
 
 def _remember(path: Path, digest: str) -> None:

@@ -234,6 +234,7 @@ def _copy_ue(r: BitReader, w: BitWriter) -> int:
     return value
 
 
+@lru_cache(maxsize=64)  # x264 repeats its SPS before every keyframe: a run of bands rewrites one SPS once
 def open_sps(nal: bytes) -> bytes:
     """x264's SPS for a stream without B-frames, rewritten for fades: picture order count type 0 in
     ``POC_BITS`` bits, two reference frames, pictures reordered by at most one (an SPS already so is kept)."""

@@ -97,6 +97,7 @@ class SegmentStore:
         #: seconds spent making each kind of piece (summed over threads)
         self.seconds = {"keyframes": 0.0, "fades": 0.0, "clips": 0.0}  # fades: writing them (no encoding)
         self._checked: set[Path] = set()  # pieces found intact (or made) by this store: checked once
+        self._keyframe_paths: dict[str, Path] = {}  # by picture: a path is a hash of the settings, then a Path
 
     def _ready(self, path: Path) -> bool:
         """Whether the piece at ``path`` can be reused: there, with the size and hash recorded when it was made.
@@ -148,7 +149,10 @@ class SegmentStore:
         return self._ready(self._keyframe_path(image_hash))
 
     def _keyframe_path(self, image_hash: str) -> Path:
-        return self.folder / f"{self._key('keyframe', image_hash)}_key.h264"
+        path = self._keyframe_paths.get(image_hash)
+        if path is None:
+            path = self._keyframe_paths[image_hash] = self.folder / f"{self._key('keyframe', image_hash)}_key.h264"
+        return path
 
     def still(self, image: Path, image_hash: str, frames: int) -> list[StillPiece]:
         """Pieces showing ``image`` for exactly ``frames`` frames: a keyframe every few seconds, skip frames between

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
 from PIL import Image
 
-from ..atomic import atomic_write_bytes, inside, recorded_digest, write_recorded
+from ..atomic import inside, recorded_note, write_recorded
 from .png import png_bytes
 from .slides import Slide
 
@@ -36,7 +35,8 @@ class DrawnPicture:
 
 
 class SlideStore:
-    """PNG files in ``folder`` named by a key of everything that decides how the slide looks."""
+    """PNG files in ``folder`` named by a key of everything that decides how the slide looks; each PNG's record
+    (see :func:`~videogen_nb.atomic.write_recorded`) also keeps what went wrong drawing it."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -44,14 +44,15 @@ class SlideStore:
 
     def find(self, key: str, name: str = "") -> Optional[StoredSlide]:
         """The slide stored under ``key``, if it is there whole; else None."""
-        png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
-        try:
-            m = json.loads(meta.read_text(encoding="utf-8"))
-            if recorded_digest(png) == m["sha256"]:
-                return StoredSlide(png, m["sha256"], tuple(m["warnings"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # not drawn yet, an unfinished entry, or a PNG that changed since
-        return None
+        png = inside(self.folder, f"{name}{key}.png")
+        found = recorded_note(png)  # None: not drawn yet, unfinished, or a PNG that changed since
+        if found is None:
+            return None
+        digest, note = found
+        warnings = note.get("warnings")
+        if not isinstance(warnings, list):
+            return None  # a slide kept by an older version (its warnings beside it): drawn again
+        return StoredSlide(png, digest, tuple(str(w) for w in warnings))
 
     def get(self, key: str, draw: Callable[[], Slide], name: str = "") -> StoredSlide:
         """The slide stored under ``key``, drawn with ``draw()`` if it is not there yet."""
@@ -63,9 +64,10 @@ class SlideStore:
         stored = self.find(key, name)
         if stored is not None:
             return stored, None
-        png, meta = inside(self.folder, f"{name}{key}.png"), inside(self.folder, f"{name}{key}.json")
+        png = inside(self.folder, f"{name}{key}.png")
         slide = draw()
         picture = DrawnPicture(slide.image, slide.image.tobytes()) if slide.image.mode == "RGB" else None
-        digest = write_recorded(png, png_bytes(slide.image, picture.rgb if picture else None))
-        atomic_write_bytes(meta, json.dumps({"sha256": digest, "warnings": slide.warnings}).encode("utf-8"), durable=False)
+        # the warnings in the PNG's record, not in a file of their own: a file made costs more than the PNG's deflate
+        data = png_bytes(slide.image, picture.rgb if picture else None)
+        digest = write_recorded(png, data, {"warnings": list(slide.warnings)})
         return StoredSlide(png, digest, tuple(slide.warnings)), picture

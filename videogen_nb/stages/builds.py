@@ -112,7 +112,8 @@ def _state_store(look: "SlideLook") -> SlideStore:
 
 
 def _build_key(look: "SlideLook", scene: SceneConfig, index: int) -> str:
-    return stable_hash(BUILD_RENDERER, scene.visual_dict(), look.size, look.theme_name, index, look.total, look.title)[:20]
+    look_of = (look.size, look.theme_name, index, look.total, look.title)
+    return stable_hash(BUILD_RENDERER, scene.visual_dict(), *look_of)[:20]
 
 
 def _state_name(key: str, current: int, shown: int, count: int) -> str:
