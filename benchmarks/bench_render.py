@@ -132,9 +132,12 @@ def child_whole(n: int, workdir: Path, resolution: str, reveal: bool) -> dict:
 
 
 def reveal_figures(p) -> dict:
-    """What the reveal did in a run: scenes built up, pictures drawn for it, steps on the timeline."""
-    builds = sorted((p.ctx.video_dir / "builds").glob("*.png")) if (p.ctx.video_dir / "builds").is_dir() else []
-    return {"reveal_pictures": len(builds), "scenes_built_up": len({b.name.split("-")[0] for b in builds})}
+    """What the reveal did in a run: scenes built up, and the pictures of their steps on the timeline."""
+    from videogen_nb.stages.builds import scene_reveal_of
+
+    plans = [scene_reveal_of(p.ctx, i)[1] for i in range(len(p.scenes))]
+    return {"reveal_pictures": sum(len(plan.steps) for plan in plans if plan is not None),
+            "scenes_built_up": sum(plan is not None for plan in plans)}  # fmt: skip
 
 
 def floor_seconds(slides: list[Path], p, folder: Path) -> float:

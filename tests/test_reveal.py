@@ -358,3 +358,71 @@ def test_a_slide_that_builds_up_costs_no_keyframe_of_its_still_unless_its_plan_h
     finally:
         video_stage.DrawingProcess.draw = real
     assert started == []
+
+
+def _framemd5(video: Path) -> list[str]:
+    import subprocess
+
+    from videogen_nb.ffmpeg import ffmpeg_exe
+
+    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(video), "-map", "0:v", "-f", "framemd5", "-"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return [line for line in out.splitlines() if not line.startswith("#")]
+
+
+@pytest.mark.slow
+def test_a_reveals_states_are_kept_as_keyframes_only_and_drawn_again_when_a_picture_is_wanted(tmp_path):
+    doc = tmp_path / "doc.md"
+    doc.write_text(DOC, encoding="utf-8")
+    p = Pipeline(doc, workdir=tmp_path / "work", resolution=SIZE, tts="espeak", progress=None)
+    p.run()
+    builds = tmp_path / "work" / "video" / "builds"
+    # the states are in the video (the frame tests above) but no PNG of one was written: a PNG and its record
+    # cost more than drawing the state
+    assert not builds.exists() or not any(builds.iterdir())
+    before = _framemd5(p.video_path)
+    # every keyframe lost: the video stage reads the stills' PNGs and draws the states again, to the same video
+    for key in (tmp_path / "work" / "video").rglob("*_key.h264"):
+        key.unlink()
+    p.run_stage("video")
+    assert any((tmp_path / "work" / "video" / "segments").glob("*_key.h264"))  # made again
+    assert _framemd5(p.video_path) == before
+    # captions burnt in over the states: each captioned picture is drawn from its state (entry 1 marked, 3 absent)
+    q = Pipeline(doc, workdir=tmp_path / "captions", resolution=SIZE, tts="espeak", progress=None, burn_subtitles=True)
+    q.run()
+    i = next(k for k, s in enumerate(q.scenes) if s.title == "Three fruits")
+    layout = reveal_layout(q.scenes[i], SIZE, get_theme("dark"), index=i, total=len(q.scenes), footer=q.ctx.video_config.title)
+    words = scene_words(q, i)
+    f = round(next(t for w, t in words if w == "Apples") * FPS) + ENTRY_FADE + 2
+    frame = frames_at(q.video_path, [f])[f]
+    assert ink(frame, layout.units[0].marks[0]) > 0.02 and ink(frame, layout.units[2].marks[0]) == 0
+    h = SIZE[1]
+    plain = frames_at(p.video_path, [f])[f]  # the same moment without captions: the bottom differs, the top not
+    assert np.abs(frame[h * 3 // 4 :].astype(int) - plain[h * 3 // 4 :].astype(int)).mean() > 3
+    assert np.abs(frame[: h // 3].astype(int) - plain[: h // 3].astype(int)).mean() < 2
+
+
+def test_a_state_kept_by_what_it_shows_travels_to_another_process_and_is_drawn_for_whoever_wants_its_pixels(tmp_path):
+    import pickle
+
+    from videogen_nb.atomic import recorded_digest
+    from videogen_nb.render.slide_store import StoredSlide, picture_file, picture_image
+    from videogen_nb.stages.builds import draw_states
+    from videogen_nb.stages.video import SlideLook
+
+    scene = SceneConfig(kind="bullets", scene_id="s", title="Fruit", items=["Apples grow on trees", "Bananas are yellow"])
+    look = SlideLook(tmp_path / "video" / "slides", SIZE, "dark", 1, "Talk")
+    still = StoredSlide(tmp_path / "video" / "slides" / "s-still.png", "0" * 64)
+    states = list(draw_states(look, scene, 0, still))
+    assert len(states) == 3 and all(pic is not still for pic, _ in states)
+    assert not (tmp_path / "video" / "builds").exists()  # laid out, not drawn: nothing written
+    pic, draw = states[1]  # the first entry marked
+    again = pickle.loads(pickle.dumps(pic))  # as a cluster's worker gets it (what draws it travels with it)
+    assert again == pic and again.drawing is not None
+    layout = reveal_layout(scene, SIZE, get_theme("dark"), index=0, total=1, footer="Talk")
+    want = np.asarray(draw_state(layout, 0, 0, 0))
+    assert np.array_equal(np.asarray(draw().image), want) and np.array_equal(np.asarray(picture_image(again)), want)
+    assert not pic.path.exists()
+    path = picture_file(again)  # for what reads pictures from files: written once, with its record
+    assert path == pic.path and recorded_digest(path) is not None
+    assert np.array_equal(np.asarray(picture_image(pic)), want)

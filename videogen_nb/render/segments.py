@@ -249,12 +249,15 @@ class KeyframeBatch:
     def __repr__(self) -> str:
         return f"<KeyframeBatch of {len(self.stores)} stores: {sum(map(len, self._made))} keyframes under way>"
 
-    def add(self, path: Path, image_hash: str, drawn: Optional[DrawnPicture] = None) -> None:
-        """The keyframes of the picture at ``path`` (``drawn``: the picture itself, just drawn; else it is read)."""
+    def add(self, path: Path, image_hash: str, drawn: "Optional[DrawnPicture | Callable[[], DrawnPicture]]" = None) -> None:
+        """The keyframes of the picture at ``path`` (``drawn``: the picture itself, just drawn, or what draws it if a
+        keyframe of it is missing; else it is read)."""
         needing = [k for k, store in enumerate(self.stores)
                    if image_hash not in self._made[k] and not store._ready(store._keyframe_path(image_hash))]  # fmt: skip
         if not needing:
             return
+        if callable(drawn):
+            drawn = drawn()
         image = drawn.image if drawn is not None else _slide_image(Path(path))
         sized: dict[tuple[int, int], bytes] = {image.size: drawn.rgb} if drawn is not None else {}
         changed: Optional[list[tuple[int, int]]] = None  # rows of the picture unlike the last one's (None: unknown)
@@ -294,11 +297,12 @@ class KeyframeBatch:
 
 
 def encode_keyframes_together(
-    stores: Sequence[SegmentStore], pictures: Sequence[tuple[Path, str]], images: Optional[dict[str, DrawnPicture]] = None
-) -> int:
+    stores: Sequence[SegmentStore], pictures: Sequence[tuple[Path, str]],
+    images: "Optional[dict[str, DrawnPicture | Callable[[], DrawnPicture]]]" = None,
+) -> int:  # fmt: skip
     """The keyframes of ``pictures`` (path, hash) for every store that lacks them, one run of x264 per store; each
-    picture is read once for all of them, or taken from ``images`` (by hash) where it was just drawn. Returns how
-    many keyframes were encoded."""
+    picture is read once for all of them, or taken from ``images`` (by hash) where it was just drawn (or is drawn by
+    what ``images`` holds for it). Returns how many keyframes were encoded."""
     images = images or {}
     batch = KeyframeBatch(stores)
     try:

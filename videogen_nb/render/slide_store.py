@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from PIL import Image
 
-from ..atomic import inside, recorded_note, write_recorded
+from ..atomic import inside, recorded_digest, recorded_note, write_recorded
 from .png import png_bytes
 from .slides import Slide
 
 
 @dataclass(frozen=True)
 class StoredSlide:
-    """A slide on disk: its PNG, the PNG's hash, and what went wrong drawing it."""
+    """A slide on disk: its PNG, the PNG's hash, and what went wrong drawing it.
+
+    A picture kept only by what it shows (a reveal's state: its keyframes are
+    all a video needs of it) has ``drawing``, which draws it again, and a hash
+    of what it shows; its PNG is written only when something reads pictures
+    from files (:func:`picture_file`).
+    """
 
     path: Path
     sha256: str
     warnings: tuple[str, ...] = ()
+    drawing: Optional[Callable[[], Image.Image]] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,29 @@ class DrawnPicture:
 
     def __repr__(self) -> str:
         return f"DrawnPicture({self.image.width}x{self.image.height} {self.image.mode})"
+
+
+def drawn_picture(image: Image.Image) -> DrawnPicture:
+    """``image`` with its RGB bytes."""
+    image = image if image.mode == "RGB" else image.convert("RGB")
+    return DrawnPicture(image, image.tobytes())
+
+
+def picture_image(pic: StoredSlide) -> Image.Image:
+    """The picture ``pic`` shows, as RGB: read from its PNG, or drawn now if it is kept only by what it shows."""
+    if pic.drawing is not None and recorded_digest(pic.path) is None:
+        return drawn_picture(pic.drawing()).image
+    with Image.open(pic.path) as img:
+        img.load()
+        return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def picture_file(pic: StoredSlide) -> Path:
+    """``pic``'s PNG, written now if it is kept only by what it shows (for what reads its pictures from files)."""
+    if pic.drawing is not None and recorded_digest(pic.path) is None:
+        drawn = drawn_picture(pic.drawing())
+        write_recorded(pic.path, png_bytes(drawn.image, drawn.rgb), {"warnings": []})
+    return pic.path
 
 
 class SlideStore:

@@ -1,10 +1,12 @@
 """A scene's slide built up as it is spoken, as pictures on its timeline.
 
 The reveal plan (:mod:`videogen_nb.reveal`) says which state of the slide
-shows from which frame; here each state is drawn once (kept as a PNG by what
-it shows, so an edit of the narration that only moves the times draws
-nothing) and the scene's timeline becomes a list of shots: a picture, how many
-frames it shows, and how many of them fade in from the picture before.
+shows from which frame; here each state is drawn once, for its keyframes (it
+is kept by what it shows: an edit of the narration that only moves the times
+draws nothing, and no PNG is written for a state unless something reads its
+picture from a file), and the scene's timeline becomes a list of shots: a
+picture, how many frames it shows, and how many of them fade in from the
+picture before.
 """
 
 from __future__ import annotations
@@ -13,20 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
+from PIL import Image
+
+from ..atomic import inside
+from ..errors import RenderError
 from ..fingerprint import stable_hash
 from ..models import PipelineContext, SceneConfig, SceneTiming, effective_theme, scene_animates
 from ..render.motion import Motion, find_motion
 from ..render.reveal import RevealLayout, draw_state, reveal_layout
-from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
-from ..render.slides import Slide, slide_ops
+from ..render.slide_store import DrawnPicture, StoredSlide, drawn_picture
+from ..render.slides import slide_ops
 from ..render.theme import get_theme
 from ..reveal import RevealPlan, plan_reveal, scene_reveal
 
 if TYPE_CHECKING:
     from .video import SlideLook
 
-BUILD_RENDERER = 2  # bump when reveal states are drawn differently
-BUILDS = "builds"  # the folder of the video's work folder holding the states (``<scene_id>-<key>-<n>.png``)
+BUILD_RENDERER = 3  # bump when reveal states are drawn differently (3: a state's identity is its key)
+BUILDS = "builds"  # where a state's PNG is written when one is read from a file (``<scene_id>-<key>-<n>.png``)
 
 
 @dataclass(frozen=True)
@@ -88,27 +94,53 @@ def draw_build(
 
 def _states(
     look: "SlideLook", scene: SceneConfig, index: int, layout: RevealLayout, slide: StoredSlide
-) -> Callable[[int, int, int], tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
+) -> Callable[[int, int, int], tuple[StoredSlide, Optional[Callable[[], DrawnPicture]]]]:  # fmt: skip
     """``state(current, shown, count)``: the slide while unit ``current`` is spoken with the entries up to ``shown``
-    in view and ``count`` in the countdown's ring, drawn once for what it shows (with the picture if it was drawn
-    now). A state with nothing marked and every entry shown is the still itself."""
-    store = _state_store(look)
-    key = _build_key(look, scene, index)
+    in view and ``count`` in the countdown's ring, as a picture kept by what it shows (its keyframes are all the
+    video needs: no PNG is written for it unless something reads it from a file), with what draws it now from
+    ``layout``. A state with nothing marked and every entry shown is the still itself (nothing to draw)."""
+    folder, key = Path(look.folder).parent / BUILDS, _build_key(look, scene, index)
     hidden = [u for u, unit in enumerate(layout.units) if unit.hides]
 
-    def state(current: int, shown: int, count: int) -> tuple[StoredSlide, Optional[DrawnPicture]]:
+    def state(current: int, shown: int, count: int) -> tuple[StoredSlide, Optional[Callable[[], DrawnPicture]]]:
         if current < 0 and not count and all(u <= shown for u in hidden):
             return slide, None
-        return store.get_drawn(
-            _state_name(key, current, shown, count), lambda: Slide(draw_state(layout, current, shown, count)),
-            name=f"{scene.scene_id}-",
-        )  # fmt: skip
+        name = _state_name(key, current, shown, count)
+        pic = StoredSlide(inside(folder, f"{scene.scene_id}-{name}.png"), _state_hash(name), (),
+                          StateDrawing(look, scene, index, current, shown, count))  # fmt: skip
+        return pic, lambda: drawn_picture(draw_state(layout, current, shown, count))
 
     return state
 
 
-def _state_store(look: "SlideLook") -> SlideStore:
-    return SlideStore(Path(look.folder).parent / BUILDS)  # beside the slides: a slide's PNG stays one per scene
+@dataclass(frozen=True)
+class StateDrawing:
+    """Draws one state of scene ``index``'s reveal again, laying its slide out first (once for a few scenes): what
+    a state kept only by what it shows is drawn with when its picture is wanted (a lost keyframe, a caption burnt
+    in, a zoom)."""
+
+    look: "SlideLook"
+    scene: SceneConfig
+    index: int
+    current: int
+    shown: int
+    count: int
+
+    def __call__(self) -> Image.Image:
+        key = _build_key(self.look, self.scene, self.index)
+        layout = _LAYOUTS.get(key)
+        if layout is None:
+            layout = reveal_layout(self.scene, self.look.size, get_theme(self.look.theme_name), index=self.index,
+                                   total=self.look.total, footer=self.look.title)  # fmt: skip
+            if layout is None:
+                raise RenderError(f"scene {self.index + 1} ({self.scene.scene_id}) has no reveal to draw a state of")
+            if len(_LAYOUTS) >= 8:
+                _LAYOUTS.clear()
+            _LAYOUTS[key] = layout
+        return draw_state(layout, self.current, self.shown, self.count)
+
+
+_LAYOUTS: dict[str, RevealLayout] = {}  # the last few scenes' layouts, by build key: their states are drawn in turn
 
 
 def _build_key(look: "SlideLook", scene: SceneConfig, index: int) -> str:
@@ -120,19 +152,24 @@ def _state_name(key: str, current: int, shown: int, count: int) -> str:
     return f"{key}-{current + 1}-{shown + 1}-{count}"
 
 
-def stored_opening(look: "SlideLook", scene: SceneConfig, index: int) -> Optional[StoredSlide]:
-    """The state scene ``index``'s reveal opens on with its entries hidden, if it is stored (:func:`draw_states`
-    draws it first; a slide none of whose units hides opens on the still); found without laying the slide out."""
-    return _state_store(look).find(_state_name(_build_key(look, scene, index), -1, -1, 0), name=f"{scene.scene_id}-")
+def _state_hash(name: str) -> str:
+    """A state's identity (where a slide's is its PNG's hash): the hash of everything that decides how it looks."""
+    return stable_hash("reveal state", name)
+
+
+def opening_hash(look: "SlideLook", scene: SceneConfig, index: int) -> str:
+    """The identity of the state scene ``index``'s reveal opens on with its entries hidden (:func:`draw_states`
+    draws it first; a slide none of whose units hides opens on its still instead), found without laying it out."""
+    return _state_hash(_state_name(_build_key(look, scene, index), -1, -1, 0))
 
 
 def draw_states(
     look: "SlideLook", scene: SceneConfig, index: int, slide: StoredSlide
-) -> Iterator[tuple[StoredSlide, Optional[DrawnPicture]]]:  # fmt: skip
-    """The states scene ``index``'s reveal shows when its narration says its units in order, drawn before its
-    timing is known (with the pictures drawn now), one at a time as they are asked for: a head start for the video
-    stage, whose plan, once the speech is timed, draws whatever else it needs. Nothing for a slide that holds
-    still."""
+) -> Iterator[tuple[StoredSlide, Optional[Callable[[], DrawnPicture]]]]:  # fmt: skip
+    """The states scene ``index``'s reveal shows when its narration says its units in order, laid out before its
+    timing is known, one at a time as they are asked for, each with what draws it (called only if its keyframes
+    are missing): a head start for the video stage, whose plan, once the speech is timed, draws whatever else it
+    needs. Nothing for a slide that holds still."""
     layout = reveal_layout(scene, look.size, get_theme(look.theme_name), index=index, total=look.total, footer=look.title)
     if layout is None:
         return

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from PIL import Image
 
@@ -40,13 +40,13 @@ from ..render.motion import moving_frames
 from ..render.narration_track import NarrationPlan, NarrationTrack
 from ..render.opening import OPENING_SCENES, opening_path, write_opening
 from ..render.segments import KeyframeBatch, SegmentStore, Shot, encode_keyframes_together
-from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide
+from ..render.slide_store import DrawnPicture, SlideStore, StoredSlide, drawn_picture, picture_file, picture_image
 from ..render.slides import Slide, render_slide, slide_background
 from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import crossfade_frames
 from .base import Services, Stage, collect
-from .builds import SceneBuild, draw_build, draw_states, last_step_frame, stored_opening
+from .builds import SceneBuild, draw_build, draw_states, last_step_frame, opening_hash
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 #: most scenes drawn and encoded in one task of the executor
@@ -362,8 +362,8 @@ def _drawn_already(look: SlideLook, stores: list[SegmentStore], scenes: tuple[Sc
             return False
         if scene.plays_clip is not None:
             continue
-        shown = stored_opening(look, scene, first + k) if animate[k] else None
-        if not all(s.has_keyframe((shown or slide).sha256) for s in stores):
+        opens = (opening_hash(look, scene, first + k),) if animate[k] else ()
+        if not all(any(s.has_keyframe(h) for h in (*opens, slide.sha256)) for s in stores):
             return False
     return True
 
@@ -450,9 +450,9 @@ def draw_scenes(
                 continue  # the video stage encodes what the slide's plan shows, once it is timed
             built = False
             if animate[k]:
-                for pic, img in draw_states(look, scene, first + k, slide):
-                    # each picture to x264 as it is drawn: none is held (the still, where the reveal opens on it)
-                    keyframes.add(pic.path, pic.sha256, image if pic is slide else img)
+                for pic, draw in draw_states(look, scene, first + k, slide):
+                    # each picture to x264 as it is drawn (only if a keyframe of it is missing): none is held
+                    keyframes.add(pic.path, pic.sha256, image if pic is slide else draw)
                     built = True
             if not built:
                 # a slide whose entries build up shows its states, not the still: the still's keyframe (a fifth of
@@ -535,8 +535,19 @@ def draw_batches(jobs: list[tuple]) -> None:
 
 def encode_keyframes_of(encodings: tuple[Encoding, ...], pictures: tuple[StoredSlide, ...]) -> int:
     """The keyframes of ``pictures`` in each of ``encodings`` not made yet, a run of x264 for each, every picture read
-    once for all of them; how many were encoded."""
-    return encode_keyframes_together([enc.store() for enc in encodings], [(p.path, p.sha256) for p in pictures])
+    (or, kept only by what it shows, drawn) once for all of them; how many were encoded."""
+    return keyframes_of([enc.store() for enc in encodings], pictures)
+
+
+def keyframes_of(stores: list[SegmentStore], pictures: Iterable[StoredSlide]) -> int:
+    """:func:`encode_keyframes_of` for ``stores``."""
+    pictures = list(pictures)
+    drawers = {p.sha256: partial(_drawn_again, p.drawing) for p in pictures if p.drawing is not None}
+    return encode_keyframes_together(stores, [(p.path, p.sha256) for p in pictures], drawers)
+
+
+def _drawn_again(drawing: Callable[[], Image.Image]) -> DrawnPicture:
+    return drawn_picture(drawing())
 
 
 def encode_scene(
@@ -548,6 +559,12 @@ def encode_scene(
     fade takes over). A picture that zooms slowly is encoded frame by frame after the fade in."""
     store = enc.store()
     begin, stop = start - fade_in, end - fade_out
+    # the keyframes of states kept only by what they show are made before this (the stage's keyframes); one lost
+    # since is drawn again here, not read from a PNG that was never written
+    kept = build.pictures if build is not None else ()
+    lost = [p for p in kept if p.drawing is not None and not store.has_keyframe(p.sha256)]
+    if lost:
+        keyframes_of([store], lost)
     if build is not None and build.motion is not None and stop > start + 1:
         # the fade into the scene ends on its first picture (the still); then every frame of the zoom
         opening = [Shot(build.first.path, build.first.sha256, fade_in + 1, fade_in)] if fade_in else []
@@ -565,8 +582,9 @@ def _moving(store: SegmentStore, build: SceneBuild, start: int, end: int) -> lis
     from its frame, with the picture's window of the zoom drawn in; encoded frame by frame (once for its content)."""
     steps = [(max(0, frame - start), pic) for frame, pic, _ in build.pictures_at(start, end)]
     key = stable_hash(build.motion, [(n, pic.sha256) for n, pic in steps])
-    pictures = [(n, pic.path) for n, pic in steps]
-    return store.frames(key, end - start, lambda: moving_frames(build.motion, pictures, end - start))
+    # each state's PNG is written (if it was not) only when the frames are made
+    return store.frames(key, end - start, lambda: moving_frames(build.motion, [(n, picture_file(pic)) for n, pic in steps],
+                                                                end - start))  # fmt: skip
 
 
 def _scene_shots(
@@ -602,8 +620,7 @@ def _captioned(enc: Encoding, scene_id: str, slide: StoredSlide, cue: SubtitleCu
     key = stable_hash("caption", slide.sha256, cue.lines, enc.theme_name)[:24]
 
     def draw() -> Slide:
-        with Image.open(slide.path) as im:
-            return Slide(draw_caption(im.convert("RGB"), cue.lines, theme))
+        return Slide(draw_caption(picture_image(slide), cue.lines, theme))
 
     return SlideStore(enc.slides).get(key, draw, name=f"{scene_id}-cue{cue.index}-")
 
