@@ -15,6 +15,7 @@ from videogen_nb.render.reveal import draw_state, reveal_layout
 from videogen_nb.render.slides import render_slide, slide_ops
 from videogen_nb.render.theme import get_theme
 from videogen_nb.reveal import ENTRY_FADE, plan_reveal
+from videogen_nb.stages.builds import scene_reveal_of
 
 SIZE = (320, 180)
 FPS = 30
@@ -323,41 +324,31 @@ def test_a_picture_zooms_in_slowly_and_never_shows_anything_outside_it(tmp_path)
 
 
 @pytest.mark.slow
-def test_a_slide_that_builds_up_costs_no_keyframe_of_its_still_unless_its_plan_holds_it_still(tmp_path):
-    from videogen_nb.stages.video import VideoStage, draw_slide_now
+def test_a_slide_whose_narration_no_longer_says_its_entries_holds_still_and_its_re_render_encodes_no_picture(
+    tmp_path, monkeypatch
+):
+    from videogen_nb.render import encode
+    from videogen_nb.stages import video as video_stage
 
     items = "- Apples grow on trees\n- Bananas are yellow fruit\n- Cherries come in pairs\n"
     doc = tmp_path / "doc.md"
-    doc.write_text(f"# Keys\n\n## Said\n\n{items}\n## Unsaid\n\n{items}", encoding="utf-8")
+    doc.write_text(f"# Keys\n\n## Said\n\n{items}", encoding="utf-8")
     p = Pipeline(doc, workdir=tmp_path / "work", resolution=SIZE, tts="espeak", progress=None)
-    p.run(until="script")
-    unsaid = next(k for k, s in enumerate(p.scenes) if s.title == "Unsaid")
-    p.scenes[unsaid].narration = "The weather was mild all week, and nobody minded it at all."
     p.run()
-    said = next(k for k, s in enumerate(p.scenes) if s.title == "Said")
-    look, encodings = VideoStage()._looks(p.ctx)
-    still = {i: draw_slide_now(look, p.scenes[i], i)[0] for i in (said, unsaid)}
-    # the slide that builds up shows its states, so its still was never encoded
-    assert not any(enc.store().has_keyframe(still[said].sha256) for enc in encodings)
-    # the one whose narration says none of its entries holds still: its keyframes were made by the video stage
-    assert all(enc.store().has_keyframe(still[unsaid].sha256) for enc in encodings)
-    t = p.ctx.timing_report.scenes[unsaid]
-    layout = reveal_layout(p.scenes[unsaid], SIZE, get_theme("dark"), index=unsaid, total=len(p.scenes),
-                           footer=p.ctx.video_config.title)  # fmt: skip
+    i = next(k for k, s in enumerate(p.scenes) if s.title == "Said")
+    assert scene_reveal_of(p.ctx, i)[1] is not None  # it builds up
+    p.scenes[i].narration = "The weather was mild all week, and nobody minded it at all."
+    runs, drawn = [], []
+    real_run, real_draw = encode.X264Run.__init__, video_stage.DrawingProcess.draw
+    monkeypatch.setattr(encode.X264Run, "__init__", lambda self, *a, **k: runs.append(a) or real_run(self, *a, **k))
+    monkeypatch.setattr(video_stage.DrawingProcess, "draw", lambda self, jobs, stop: drawn.append(jobs) or real_draw(self, jobs, stop))
+    p.run()
+    # the still's keyframe was made with its states: the edit starts neither the drawing nor x264
+    assert scene_reveal_of(p.ctx, i)[1] is None and runs == [] and drawn == []
+    t = p.ctx.timing_report.scenes[i]
+    layout = reveal_layout(p.scenes[i], SIZE, get_theme("dark"), index=i, total=len(p.scenes), footer=p.ctx.video_config.title)
     first = frames_at(p.video_path, [t.start_frame + 1])[t.start_frame + 1]
     assert all(ink(first, unit.marks[0]) > 0.02 for unit in layout.units)  # every entry from its first frame
-    # an edit of the narration finds every slide drawn: no drawing process is started for it
-    p.scenes[said].narration = "Said. Apples grow on trees. Bananas are yellow fruit. Cherries come in pairs, always."
-    started = []
-    from videogen_nb.stages import video as video_stage
-
-    real = video_stage.DrawingProcess.draw
-    video_stage.DrawingProcess.draw = lambda self, jobs, stop: started.append(jobs) or real(self, jobs, stop)
-    try:
-        p.run()
-    finally:
-        video_stage.DrawingProcess.draw = real
-    assert started == []
 
 
 def _framemd5(video: Path) -> list[str]:

@@ -157,12 +157,6 @@ def _state_hash(name: str) -> str:
     return stable_hash("reveal state", name)
 
 
-def opening_hash(look: "SlideLook", scene: SceneConfig, index: int) -> str:
-    """The identity of the state scene ``index``'s reveal opens on with its entries hidden (:func:`draw_states`
-    draws it first; a slide none of whose units hides opens on its still instead), found without laying it out."""
-    return _state_hash(_state_name(_build_key(look, scene, index), -1, -1, 0))
-
-
 def draw_states(
     look: "SlideLook", scene: SceneConfig, index: int, slide: StoredSlide
 ) -> Iterator[tuple[StoredSlide, Optional[Callable[[], DrawnPicture]]]]:  # fmt: skip
@@ -174,8 +168,9 @@ def draw_states(
     if layout is None:
         return
     state = _states(look, scene, index, layout, slide)
-    for c in range(-1, len(layout.units)):
-        yield state(c, c, 0)  # the first: the entries hidden, or where none hides the still itself (with no picture)
+    first = -1 if any(u.hides for u in layout.units) else 0  # where none hides, the reveal opens on the still
+    for c in range(first, len(layout.units)):
+        yield state(c, c, 0)
 
 
 def scene_reveal_of(

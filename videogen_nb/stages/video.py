@@ -46,7 +46,7 @@ from ..render.theme import Theme, get_theme
 from ..subtitles import build_cues
 from ..timeline import crossfade_frames
 from .base import Services, Stage, collect
-from .builds import SceneBuild, draw_build, draw_states, last_step_frame, opening_hash
+from .builds import SceneBuild, draw_build, draw_states, last_step_frame
 
 RENDERER = 1  # bump when slides are drawn differently, so stored slides are drawn again
 #: most scenes drawn and encoded in one task of the executor
@@ -204,7 +204,7 @@ class VideoStage(Stage):
                        states: bool = True) -> list:  # fmt: skip
         """Futures, in scene order, of batches of scenes drawn (slides, and with ``states`` every state of their
         reveals) with the keyframes of their stills encoded; each gives its scenes' slides."""
-        return [pool.submit(draw_scenes, look, tuple(encodings), scenes, first, animate, states)
+        return [pool.submit(draw_scenes, look, tuple(encodings), scenes, first, animate if states else (False,) * len(scenes))
                 for scenes, first, animate in self._batches(ctx)]  # fmt: skip
 
     def _builds(self, ctx: PipelineContext, look: "SlideLook", fade: int, drawn: list[StoredSlide], pool) -> list[Optional[SceneBuild]]:
@@ -353,17 +353,11 @@ def _slide_key(look: SlideLook, scene: SceneConfig, index: int) -> str:
 
 def _drawn_already(look: SlideLook, stores: list[SegmentStore], scenes: tuple[SceneConfig, ...], first: int,
                    animate: tuple[bool, ...]) -> bool:  # fmt: skip
-    """Whether every slide of a batch is stored with its keyframes: a slide whose entries build up, the keyframes
-    of the state it opens on (its other states were drawn with it), else of the slide."""
+    """Whether every slide of a batch is stored with its keyframes (then so are its reveal's states, drawn with it)."""
     slides = SlideStore(look.folder)
     for k, scene in enumerate(scenes):
         slide = slides.find(_slide_key(look, scene, first + k), name=f"{scene.scene_id}-")
-        if slide is None:
-            return False
-        if scene.plays_clip is not None:
-            continue
-        opens = (opening_hash(look, scene, first + k),) if animate[k] else ()
-        if not all(any(s.has_keyframe(h) for h in (*opens, slide.sha256)) for s in stores):
+        if slide is None or (scene.plays_clip is None and not all(s.has_keyframe(slide.sha256) for s in stores)):
             return False
     return True
 
@@ -431,13 +425,15 @@ def scene_fades(scenes: list[SceneConfig], report: TimingReport, fade: int) -> l
 
 def draw_scenes(
     look: SlideLook, encodings: tuple[Encoding, ...], scenes: tuple[SceneConfig, ...], first: int,
-    animate: tuple[bool, ...], states: bool = True,
+    animate: tuple[bool, ...],
 ) -> list[StoredSlide]:  # fmt: skip
     """Scenes ``first``, ``first + 1``... drawn: each slide and, where ``animate`` says, every state its reveal may
-    show (without ``states``: none, and no keyframe for such a slide, whose timed plan says what it shows); then
-    the keyframes of all of them (but a clip's, and a slide's that builds up, which shows its states) in every
-    encoding, in one run of x264 each. Returns the slides. Pictures drawn now go to the encoder as they are; only
-    stored ones are read back."""
+    show; then the keyframes of all of them (but a clip's) in every encoding, in one run of x264 each. Returns the
+    slides. Pictures drawn now go to the encoder as they are; only stored ones are read back.
+
+    A slide that builds up keeps its still's keyframe too: its timed plan may hold it still after all (an edit of
+    the narration that no longer says its entries), and a re-render would otherwise start x264 for it.
+    """
     slides: list[StoredSlide] = []
     keyframes = KeyframeBatch([enc.store() for enc in encodings])
     try:
@@ -446,19 +442,10 @@ def draw_scenes(
             slides.append(slide)
             if scene.plays_clip is not None:
                 continue
-            if animate[k] and not states:
-                continue  # the video stage encodes what the slide's plan shows, once it is timed
-            built = False
+            keyframes.add(slide.path, slide.sha256, image)  # each picture to x264 as it is drawn: none is held
             if animate[k]:
                 for pic, draw in draw_states(look, scene, first + k, slide):
-                    # each picture to x264 as it is drawn (only if a keyframe of it is missing): none is held
-                    keyframes.add(pic.path, pic.sha256, image if pic is slide else draw)
-                    built = True
-            if not built:
-                # a slide whose entries build up shows its states, not the still: the still's keyframe (a fifth of
-                # the reveal's bands) is made only if the timed plan holds the slide still after all (the video
-                # stage makes what it finds missing)
-                keyframes.add(slide.path, slide.sha256, image)
+                    keyframes.add(pic.path, pic.sha256, draw)  # drawn only if a keyframe of it is missing
     except BaseException:
         keyframes.close()
         raise
