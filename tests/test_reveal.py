@@ -363,24 +363,20 @@ def _framemd5(video: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_a_reveals_states_are_kept_as_keyframes_only_and_drawn_again_when_a_picture_is_wanted(tmp_path):
-    doc = tmp_path / "doc.md"
-    doc.write_text(DOC, encoding="utf-8")
-    p = Pipeline(doc, workdir=tmp_path / "work", resolution=SIZE, tts="espeak", progress=None)
-    p.run()
-    builds = tmp_path / "work" / "video" / "builds"
+    p = rendered(tmp_path, "doc.md", DOC, SIZE)
+    builds = p.workdir / "video" / "builds"
     # the states are in the video (the frame tests above) but no PNG of one was written: a PNG and its record
     # cost more than drawing the state
     assert not builds.exists() or not any(builds.iterdir())
     before = _framemd5(p.video_path)
     # every keyframe lost: the video stage reads the stills' PNGs and draws the states again, to the same video
-    for key in (tmp_path / "work" / "video").rglob("*_key.h264"):
+    for key in (p.workdir / "video").rglob("*_key.h264"):
         key.unlink()
     p.run_stage("video")
-    assert any((tmp_path / "work" / "video" / "segments").glob("*_key.h264"))  # made again
+    assert any((p.workdir / "video" / "segments").glob("*_key.h264"))  # made again
     assert _framemd5(p.video_path) == before
     # captions burnt in over the states: each captioned picture is drawn from its state (entry 1 marked, 3 absent)
-    q = Pipeline(doc, workdir=tmp_path / "captions", resolution=SIZE, tts="espeak", progress=None, burn_subtitles=True)
-    q.run()
+    q = rendered(tmp_path, "captions.md", DOC, SIZE, burn_subtitles=True)
     i = next(k for k, s in enumerate(q.scenes) if s.title == "Three fruits")
     layout = reveal_layout(q.scenes[i], SIZE, get_theme("dark"), index=i, total=len(q.scenes), footer=q.ctx.video_config.title)
     words = scene_words(q, i)
