@@ -75,7 +75,8 @@ def child_pipeline(n: int, workdir: Path, resolution: str, minutes: bool = False
     revealed = reveal_figures(p)  # before the edits below, whose narrations no longer say their entries
     rerenders = []
     for k in (len(p.scenes) // 2, len(p.scenes) // 4):  # one narration edit each, in two scenes
-        p.scenes[k].narration = "This narration was edited, so only this scene is spoken and encoded again."
+        # a text of its own each time: the same text again would come from the speech cache
+        p.scenes[k].narration = f"This narration of scene {k + 1} was edited, so only this scene is spoken and encoded again."
         t0 = time.perf_counter()
         p.run()
         rerenders.append(round(time.perf_counter() - t0, 3))
