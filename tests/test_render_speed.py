@@ -660,3 +660,17 @@ def test_a_slide_is_kept_as_its_png_and_a_record_that_also_holds_its_warnings(tm
     assert store.get("k1", draw, name="s1-").warnings == ("the title was cut",) and drawn == [1, 1]
     first.path.write_bytes(first.path.read_bytes()[:-4])
     assert store.find("k1", name="s1-") is None
+
+
+def test_a_piece_this_process_wrote_is_trusted_without_reading_it_again_until_it_changes(tmp_path, monkeypatch):
+    from videogen_nb import atomic
+
+    path = tmp_path / "piece.h264"
+    digest = atomic.write_recorded(path, b"\x00\x00\x00\x01" + bytes(range(200)))
+    real = atomic._digest
+    monkeypatch.setattr(atomic, "_digest", lambda p: pytest.fail(f"{p} was read whole again"))
+    assert atomic.recorded_digest(path) == digest  # a re-render checks every piece: this one from what it knows
+    monkeypatch.setattr(atomic, "_digest", real)
+    time.sleep(0.01)
+    path.write_bytes(path.read_bytes()[:-1] + b"\xff")  # changed by hand, the same size: read again, not trusted
+    assert atomic.recorded_digest(path) is None

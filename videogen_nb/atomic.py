@@ -244,6 +244,7 @@ def write_recorded(path: Path, data: bytes, note: Optional[dict] = None) -> str:
     _write_new(path, data)
     digest = hashlib.sha256(data).hexdigest()
     _write_new(record, json.dumps({**(note or {}), "size": len(data), "sha256": digest}).encode())
+    _remember(path, digest)  # a re-render in this process checks it without reading it whole again
     return digest
 
 
@@ -317,6 +318,8 @@ def _remember(path: Path, digest: str) -> None:
         st, rec = os.stat(name), os.stat(name + RECORD_SUFFIX)
     except OSError:
         return
+    if len(_VERIFIED) > 200_000:
+        _VERIFIED.clear()
     _VERIFIED[name] = ((st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns), digest)
 
 
