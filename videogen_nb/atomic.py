@@ -273,6 +273,18 @@ def recorded_digest(path: Path) -> Optional[str]:
     A truncated segment, a half-copied chunk or a file changed by hand reads
     as missing, so it is made again instead of being reused.
     """
+    found = _recorded(path, with_note=False)
+    return found[0] if found is not None else None
+
+
+def recorded_note(path: Path) -> Optional[tuple[str, dict]]:
+    """(hash, the record's note) of the recorded file ``path`` (see :func:`write_recorded`), if it is there whole
+    and matches its record; else None."""
+    return _recorded(path, with_note=True)
+
+
+def _recorded(path: Path, with_note: bool) -> Optional[tuple[str, dict]]:
+    """(hash, note) of a recorded file that matches its record (the note read only ``with_note``); else None."""
     # on names, not Path objects: a re-render asks this of every piece of the video (a thousand at 40 scenes),
     # and building paths cost more than the two stat calls
     name = os.fspath(path)
@@ -280,47 +292,41 @@ def recorded_digest(path: Path) -> Optional[str]:
     try:
         st, rec = os.stat(name), os.stat(record_name)
         # a file checked once in this process is not read again while it and its record stay as they were
-        seen = (st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns)
+        seen = _signature(st, rec)
         known = _VERIFIED.get(name)
-        if known is not None and known[0] == seen:
-            return known[1]
+        trusted = known is not None and known[0] == seen
+        if trusted and not with_note:
+            return known[1], {}
         with open(record_name, "rb") as fh:
             record = json.loads(fh.read())
-        if st.st_size != record["size"] or _digest(Path(name))[1] != record["sha256"]:
-            return None
-        if len(_VERIFIED) > 200_000:
-            _VERIFIED.clear()
-        _VERIFIED[name] = (seen, record["sha256"])
-        return record["sha256"]
-    except (OSError, ValueError, KeyError, TypeError):
+        digest = record["sha256"]
+        if not trusted:
+            if st.st_size != record["size"] or _digest(Path(name))[1] != digest:
+                return None
+            _verified(name, seen, digest)
+        return digest, {k: v for k, v in record.items() if k not in ("size", "sha256")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-def recorded_note(path: Path) -> Optional[tuple[str, dict]]:
-    """(hash, the record's note) of the recorded file ``path`` (see :func:`write_recorded`), if it is there whole
-    and matches its record; else None."""
-    digest = recorded_digest(path)
-    if digest is None:
-        return None
-    try:
-        record = json.loads(record_path(path).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("sha256") != digest:
-        return None  # replaced since it was checked
-    return digest, {k: v for k, v in record.items() if k not in ("size", "sha256")}
 
 
 def _remember(path: Path, digest: str) -> None:
     """Note that the recorded file ``path`` (as it is now, with its record) has the hash ``digest``."""
     name = os.fspath(path)
     try:
-        st, rec = os.stat(name), os.stat(name + RECORD_SUFFIX)
+        _verified(name, _signature(os.stat(name), os.stat(name + RECORD_SUFFIX)), digest)
     except OSError:
         return
+
+
+def _signature(st: os.stat_result, rec: os.stat_result) -> tuple[int, ...]:
+    """What the stat of a file and of its record say that changes whenever either is written again."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns)
+
+
+def _verified(name: str, seen: tuple[int, ...], digest: str) -> None:
     if len(_VERIFIED) > 200_000:
         _VERIFIED.clear()
-    _VERIFIED[name] = ((st.st_ino, st.st_size, st.st_mtime_ns, rec.st_ino, rec.st_mtime_ns), digest)
+    _VERIFIED[name] = (seen, digest)
 
 
 #: files whose record matched, with what their stat said then (see :func:`recorded_digest`)

@@ -50,10 +50,11 @@ def drawn_picture(image: Image.Image) -> DrawnPicture:
 def picture_image(pic: StoredSlide) -> Image.Image:
     """The picture ``pic`` shows, as RGB: read from its PNG, or drawn now if it is kept only by what it shows."""
     if pic.drawing is not None and recorded_digest(pic.path) is None:
-        return drawn_picture(pic.drawing()).image
-    with Image.open(pic.path) as img:
-        img.load()
-        return img if img.mode == "RGB" else img.convert("RGB")
+        img = pic.drawing()  # (not drawn_picture: nothing here wants its bytes)
+    else:
+        with Image.open(pic.path) as img:
+            img.load()
+    return img if img.mode == "RGB" else img.convert("RGB")
 
 
 def picture_file(pic: StoredSlide) -> Path:
