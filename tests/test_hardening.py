@@ -377,7 +377,9 @@ def test_a_disk_that_fills_leaves_the_last_complete_output_untouched_and_says_so
     filler = out / "filler"
     free = os.statvfs(out).f_bavail * os.statvfs(out).f_frsize
     filler.write_bytes(b"\0" * max(0, free - 40_000))  # room for the small files, not for a video
-    doc.write_text("# Talk\n\n## One\n\nThe second version of this talk, with more words to say than before.\n")
+    # two scenes now: a video of some 34 KB, which with the small files does not fit in the 40 KB left
+    doc.write_text("# Talk\n\n## One\n\nThe second version of this talk, with more words to say than before.\n\n"
+                   "## Two\n\nA second part, added in the second version, with a slide of its own.\n")  # fmt: skip
     code = main(args)
     err = capsys.readouterr().err
     assert code == 2 and "no space left on the disk" in err and str(out) in err and "Traceback" not in err

@@ -212,13 +212,14 @@ def _digest(path: Path) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
-def place_recorded(tmp: Path, path: Path) -> str:
-    """Move the finished ``tmp`` onto ``path``, then record its size and hash; return the hash.
+def place_recorded(tmp: Path, path: Path, written: Optional[tuple[int, str]] = None) -> str:
+    """Move the finished ``tmp`` onto ``path``, then record its size and hash (``written``, if its writer took them
+    as it wrote, else read now); return the hash.
 
     The record is written last: a file without one (the process was killed in
     between) is not trusted and is made again.
     """
-    size, digest = _digest(tmp)
+    size, digest = written or _digest(tmp)
     record_path(path).unlink(missing_ok=True)
     os.replace(tmp, path)
     atomic_write_bytes(record_path(path), json.dumps({"size": size, "sha256": digest}).encode())

@@ -5,14 +5,14 @@ encodes one keyframe of it, and the frames after it, and crossfades, are
 written without an encoder (see ``h264.py``). Pieces are raw H.264 that share
 one sequence and picture parameter set (x264's ``stitchable`` option keeps
 them identical whatever the quality asked for); joining renumbers their
-frames, and the stream is muxed with exact timestamps (``setts``: frame N
-shown at N/fps, fades' keyframes and pictures in the order the timeline says).
+frames, and the MP4 is written here (``mp4.py``) with exact times: frame N
+shown at N/fps, fades' keyframes and pictures in the order the timeline says.
 """
 
 from __future__ import annotations
 
 import subprocess
-import threading
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -24,9 +24,10 @@ except ImportError:  # pragma: no cover - platforms without isal wheels
 
 from ..atomic import place_recorded, recorded_digest, temporary_sibling, write_recorded
 from ..errors import RenderError
-from ..ffmpeg import ffmpeg_exe, ffmpeg_failure, run_ffmpeg
+from ..ffmpeg import ffmpeg_exe
 from ..fingerprint import stable_hash
 from . import h264
+from .mp4 import AacTrack, VideoSamples, read_adts, write_mp4
 
 
 @dataclass(frozen=True)
@@ -316,108 +317,38 @@ def _concatenate(parts: Iterable["Path | StillPiece"], write: Callable[[bytes], 
     return timeline.moves if timeline is not None else {}
 
 
-def _moves(parts: list["Path | StillPiece"]) -> dict[int, int]:
-    """The frames :func:`_concatenate` will find shown out of decoding order, from the places of the pictures of
-    the pieces that are not numbered already (the fades), read from their first slices' headers: no bytes kept."""
-    moves: dict[int, int] = {}
-    decoded = 0
-    last: tuple[Path | StillPiece, int, list[int]] | None = None
-    for part in parts:
-        if last is None or last[0] != part:
-            if isinstance(part, StillPiece):
-                last = (part, part.frames, [])
-            else:
-                data = Path(part).read_bytes()
-                frames = h264.self_numbered(data)
-                last = (part, frames, [] if frames else h264.places(data))
-        _, frames, places = last
-        if frames:
-            decoded += frames
-            continue
-        base = decoded
-        for place in places:
-            if base + place != decoded:
-                moves[decoded] = base + place
-            decoded += 1
-    return moves
+def mux_pieces(parts: Iterable["Path | StillPiece"], audio: "Path | AacTrack", out: Path, settings: EncoderSettings) -> str:
+    """Join the pieces (stream copy) and mux them with an AAC track (an ADTS file, or its frames read already) into
+    an MP4, written in this process (see ``mp4.py``); return its hash.
 
-
-def mux_pieces(parts: Iterable["Path | StillPiece"], audio_aac: Path, out: Path, settings: EncoderSettings) -> str:
-    """:func:`concat_raw` and :func:`mux` in one: the joined stream goes to ffmpeg through a pipe as it is made (the
-    joining and the muxing side by side, no stream written to the disk); return the MP4's hash."""
-    parts = list(parts)
-    moves = _moves(parts)
-    tmp = temporary_sibling(out, out.suffix)
-    cmd = [ffmpeg_exe(), "-hide_banner", "-y", "-loglevel", "error", "-f", "h264", "-framerate", str(settings.fps),
-           "-i", "pipe:0", "-i", str(audio_aac), *_mux_args(settings, moves), str(tmp)]  # fmt: skip
-    errors: list[bytes] = []
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
-    reader.start()
-    try:
-        try:
-            _concatenate(parts, proc.stdin.write)
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass  # ffmpeg stopped: its own message says why
-        code = proc.wait()
-        reader.join()
-        if code != 0:
-            raise ffmpeg_failure(b"".join(errors).decode(errors="replace"), code, f"writing {out.name}")
-        return place_recorded(tmp, out)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        tmp.unlink(missing_ok=True)
-
-
-def _shown_at(moves: dict[int, int]) -> str:
-    """An ffmpeg expression of N (the packet's decode index) giving its display index: N, except where moved.
-
-    Moves come in runs of one offset (a fade's pictures are each shown one frame
-    earlier than decoded, its keyframe later), searched as a balanced tree.
+    The joined pictures go to a spool file as they are made (memory does not
+    grow with the video); the MP4's size and hash are recorded beside it, so a
+    damaged video is noticed on resume.
     """
-    runs: list[list[int]] = []  # [first, last, offset]
-    for n in sorted(moves):
-        offset = moves[n] - n
-        if runs and runs[-1][1] == n - 1 and runs[-1][2] == offset:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n, offset])
-
-    def tree(lo: int, hi: int) -> str:
-        if hi - lo == 1:
-            first, last, offset = runs[lo]
-            return f"{offset}*between(N\\,{first}\\,{last})"
-        mid = (lo + hi) // 2
-        return f"if(lt(N\\,{runs[mid][0]})\\,{tree(lo, mid)}\\,{tree(mid, hi)})"
-
-    return f"N+{tree(0, len(runs))}" if runs else "N"
+    return _write(lambda video: _concatenate(parts, video.add), audio, out, settings)
 
 
-def _mux_args(settings: EncoderSettings, moves: dict[int, int]) -> list[str]:
-    """ffmpeg's arguments after its two inputs (raw H.264, AAC): both copied, every frame at its time."""
-    fps = settings.fps
-    # a frame decoded before it is shown needs its decoding time a frame ahead of the rest
-    dts = "N-1" if moves else "N"
-    times = f"setts=pts=({_shown_at(moves)})/({fps}*TB):dts=({dts})/({fps}*TB):duration=1/({fps}*TB)"
-    return [
-        "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-bsf:v", times,
-        "-video_track_timescale", str(fps * 512), "-c:a", "copy", "-movflags", "+faststart",
-    ]  # fmt: skip
+def mux(video_h264: Path, audio: "Path | AacTrack", out: Path, settings: EncoderSettings, moves: dict[int, int] | None = None) -> str:
+    """Mux a raw H.264 stream that :func:`concat_raw` joined (frame N at N/fps, or where ``moves``, which it returned,
+    shows it) and an AAC track into an MP4, both copied, never re-encoded; return its hash."""
+
+    def join(video: VideoSamples) -> dict[int, int]:
+        video.add(Path(video_h264).read_bytes())
+        return moves or {}
+
+    return _write(join, audio, out, settings)
 
 
-def mux(video_h264: Path, audio_aac: Path, out: Path, settings: EncoderSettings, moves: dict[int, int] | None = None) -> str:
-    """Mux raw H.264 (frame N at N/fps, or where ``moves`` shows it) and an AAC track into an MP4, both copied, never
-    re-encoded; return its hash.
-
-    The MP4's size and hash are recorded beside it, so a damaged video is noticed on resume.
-    """
+def _write(join: Callable[[VideoSamples], dict[int, int]], audio: "Path | AacTrack", out: Path, settings: EncoderSettings) -> str:
+    """The MP4 of the pictures ``join`` gives to its samples (returning the frames shown out of order) and ``audio``,
+    made through a temporary file; its hash (recorded beside it)."""
+    sound = audio if isinstance(audio, AacTrack) else read_adts(audio)
     tmp = temporary_sibling(out, out.suffix)
     try:
-        run_ffmpeg(["-framerate", str(settings.fps), "-i", str(video_h264), "-i", str(audio_aac),
-                    *_mux_args(settings, moves or {}), str(tmp)], f"writing {out.name}")  # fmt: skip
-        return place_recorded(tmp, out)
+        with tempfile.TemporaryFile(dir=out.parent) as spool:
+            video = VideoSamples(spool)
+            moves = join(video)
+            written = write_mp4(tmp, video, spool, moves, settings.fps, sound)
+        return place_recorded(tmp, out, written)
     finally:
         tmp.unlink(missing_ok=True)

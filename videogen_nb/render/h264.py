@@ -147,51 +147,63 @@ def first_slice(nal: bytes) -> bool:
     return len(nal) > 1 and bool(nal[1] & 0x80)
 
 
-def access_units(stream: bytes) -> list[bytes]:
-    """The access units of a stream (pictures of one slice or of several), each with the parameter sets and SEI
-    before it."""
-    units: list[bytes] = []
+def pictures(stream: bytes) -> Iterator[list[bytes]]:
+    """The NAL units of each access unit of a stream (a picture of one slice or of several, with the parameter sets
+    and SEI before it)."""
     current: list[bytes] = []
     has_slice = False
     for nal in nal_units(stream):
         nal_type = nal[0] & 0x1F
         is_slice = nal_type in (NAL_SLICE, NAL_IDR)
         if has_slice and ((is_slice and first_slice(nal)) or nal_type in (NAL_SPS, NAL_PPS, NAL_SEI, NAL_AUD)):
-            units.append(b"".join(current))
+            yield current
             current, has_slice = [], False
-        current.append(START + nal)
+        current.append(nal)
         has_slice = has_slice or is_slice
     if current:
-        units.append(b"".join(current))
-    return units
+        yield current
+
+
+def access_units(stream: bytes) -> list[bytes]:
+    """The access units of a stream, each with the parameter sets and SEI before it (Annex B)."""
+    return [b"".join(START + nal for nal in unit) for unit in pictures(stream)]
 
 
 @dataclass(frozen=True)
 class SequenceInfo:
-    """What the skip frames need to know of the sequence parameter set."""
+    """What the skip frames need to know of the sequence parameter set, and what a container says of the picture."""
 
     sps_id: int
     log2_max_frame_num: int
     poc_type: int
     log2_max_poc_lsb: int
     macroblocks: int
+    #: the picture's size as shown (the coded macroblocks less the cropping), and its sampling (an MP4's avcC
+    #: repeats these)
+    width: int = 0
+    height: int = 0
+    chroma_format: int = 1
+    bit_depth_luma: int = 8
+    bit_depth_chroma: int = 8
 
 
 _HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def parse_sps(nal: bytes) -> SequenceInfo:
-    """Read the fields the skip frames depend on from an SPS NAL unit."""
+    """Read the fields the skip frames depend on (and the picture's size and sampling) from an SPS NAL unit."""
     r = BitReader(unescape(nal[1:]))
     profile = r.u(8)
     r.u(16)  # constraint flags, level
     sps_id = r.ue()
+    chroma_format, depth_luma, depth_chroma = 1, 8, 8
     if profile in _HIGH_PROFILES:
-        if r.ue() == 3:  # chroma_format_idc 4:4:4
+        chroma_format = r.ue()
+        if chroma_format == 3:  # 4:4:4
             r.u(1)
-        r.ue()  # bit depths
-        r.ue()
+        depth_luma = r.ue() + 8
+        depth_chroma = r.ue() + 8
         r.u(1)
         if r.u(1):
             raise ValueError("the encoder wrote scaling matrices into the SPS; skip frames cannot follow it")
@@ -209,7 +221,13 @@ def parse_sps(nal: bytes) -> SequenceInfo:
     frame_mbs_only = r.u(1)
     if not frame_mbs_only:
         raise ValueError("interlaced streams are not supported for skip frames")
-    return SequenceInfo(sps_id, log2_max_frame_num, poc_type, log2_max_poc_lsb, width_mbs * height_units)
+    r.u(1)  # direct_8x8_inference_flag
+    crop = [r.ue() for _ in range(4)] if r.u(1) else [0, 0, 0, 0]  # left, right, top, bottom
+    # cropping counts chroma samples (two luma samples each way in 4:2:0, the only sampling x264 gives us here)
+    unit_x, unit_y = (2, 2) if chroma_format == 1 else ((2, 1) if chroma_format == 2 else (1, 1))
+    return SequenceInfo(sps_id, log2_max_frame_num, poc_type, log2_max_poc_lsb, width_mbs * height_units,
+                        width_mbs * 16 - unit_x * (crop[0] + crop[1]), height_units * 16 - unit_y * (crop[2] + crop[3]),
+                        chroma_format, depth_luma, depth_chroma)  # fmt: skip
 
 
 def sequence_info(stream: bytes) -> SequenceInfo:
@@ -699,18 +717,6 @@ def units_of(piece: bytes, seq: SequenceInfo) -> list[Unit]:
         units.append(Unit(bytes(before), (piece_slice,), nal_type == NAL_IDR, bool(nal[0] & 0x60), place))
         before = bytearray()
     return units
-
-
-def places(piece: bytes) -> list[int]:
-    """Each picture's place among the piece's frames in the order they are shown (what :class:`Unit` says of it),
-    read from the header of its first slice only."""
-    bits = sequence_info(piece).log2_max_frame_num
-    out = []
-    for nal in nal_units(piece):
-        nal_type = nal[0] & 0x1F
-        if nal_type in (NAL_SLICE, NAL_IDR) and first_slice(nal):
-            out.append(_numbers_at(nal, bits)[2])
-    return out
 
 
 def self_numbered(piece: bytes) -> int:

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..render.captions import draw_caption
 from ..render.encode import EncoderSettings, StillPiece, mux_pieces
+from ..render.mp4 import AacTrack, read_adts
 from ..render.motion import moving_frames
 from ..render.narration_track import NarrationPlan, NarrationTrack
 from ..render.opening import OPENING_SCENES, opening_path, write_opening
@@ -135,11 +136,10 @@ class VideoStage(Stage):
         proxy = inside(video_dir, f"{vc.video_id}.proxy.mp4") if light is not None else None
         opening_path(final).unlink(missing_ok=True)  # says nothing of the video about to be made
         master = [pictures[0, i] for i in range(total)]
-        with ThreadPoolExecutor(2) as joins:  # the two joins side by side: each is Python, then an ffmpeg run
-            jobs = [joins.submit(_join, master, narration, final, enc.encoder)]
-            if light is not None:
-                jobs.append(joins.submit(_join, [pictures[1, i] for i in range(total)], narration, proxy, light.encoder))
-            digests = [job.result() for job in jobs]
+        track = read_adts(narration)  # read once for both videos
+        digests = [_join(master, track, final, enc.encoder)]
+        if light is not None:
+            digests.append(_join([pictures[1, i] for i in range(total)], track, proxy, light.encoder))
         write_opening(final, digests[0], [p for scene in master[:OPENING_SCENES] for p in scene.parts])
         ctx.video_dir = video_dir
         ctx.final_video_path = final
@@ -318,9 +318,8 @@ class VideoStage(Stage):
         return problems
 
 
-def _join(pieces: list["ScenePicture"], narration: Path, out: Path, encoder: EncoderSettings) -> str:
-    """The pieces of every scene joined (stream copy) and muxed with the narration track, the stream piped to ffmpeg
-    as it is joined; the video's hash."""
+def _join(pieces: list["ScenePicture"], narration: AacTrack, out: Path, encoder: EncoderSettings) -> str:
+    """The pieces of every scene joined (stream copy) and muxed with the narration track; the video's hash."""
     return mux_pieces([p for scene in pieces for p in scene.parts], narration, out, encoder)
 
 
