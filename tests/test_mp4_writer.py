@@ -173,3 +173,24 @@ def test_a_damaged_sound_track_is_named_and_leaves_no_video(joined, tmp_path):
     track = mp4.read_adts(sound)
     assert (track.rate, track.channels, track.config) == (48000, 1, b"\x11\x88")  # AAC LC, 48 kHz, mono
     assert "48000 Hz" in repr(track)
+
+
+def test_pictures_behind_three_byte_start_codes_make_the_same_samples(joined):
+    import io
+
+    from videogen_nb.render import h264
+
+    _, _, stream, _, _ = joined
+    data = stream.read_bytes()
+    nals = list(h264.nal_units(data))
+    assert data == b"".join(h264.START + n for n in nals)  # the pieces made here: every start code of four bytes
+    short = b"".join((b"\x00\x00\x01" if k % 3 else h264.START) + n for k, n in enumerate(nals))  # as x264 writes some
+    made = []
+    for piece in (data, short):
+        spool = io.BytesIO()
+        samples = mp4.VideoSamples(spool)
+        samples.add(piece)
+        made.append((spool.getvalue(), samples.sizes, samples.keyframes, samples.parameter_sets))
+    assert made[0] == made[1]
+    assert len(made[0][1]) == 50 + 47 + 11 and made[0][2] == [0, 30, 67, 97]  # a keyframe a second, then the clip's
+    assert sum(made[0][1]) == len(data) and [p[0] & 0x1F for p in made[0][3]] == [h264.NAL_SPS, h264.NAL_PPS]

@@ -15,6 +15,7 @@ second at a time.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import struct
 from dataclasses import dataclass
@@ -123,23 +124,54 @@ class VideoSamples:
         self.keyframes.extend(first + k for k in keys)
 
     def _samples(self, piece: bytes) -> tuple[bytes, list[int], list[int]]:
-        parts: list[bytes] = []
+        """The piece's pictures as samples: their bytes, each one's size, the indices of the IDR pictures."""
+        starts = _start_codes(piece)
+        if starts is None:  # a start code of three bytes somewhere: each NAL unit copied behind its length
+            nals = [START + nal for nal in h264.nal_units(piece)]
+            piece = b"".join(nals)
+            starts = list(itertools.accumulate((len(n) for n in nals[:-1]), initial=0))
+        # every NAL unit behind a 4-byte start code: the samples are the piece with each start code overwritten
+        # by the length of what follows it, and a picture's sample is as long as its Annex B bytes
+        data = bytearray(piece)
         sizes: list[int] = []
         keys: list[int] = []
-        pack = struct.Struct(">I").pack
-        for nals in h264.pictures(piece):
-            if not self.sizes and not sizes:
-                self.parameter_sets = [n for n in nals if n[0] & 0x1F in (h264.NAL_SPS, h264.NAL_PPS)]
-            kinds = [n[0] & 0x1F for n in nals]
-            if h264.NAL_IDR in kinds:
+        begun, in_picture = 0, False
+        ends = starts[1:] + [len(piece)]
+        pack_into = struct.Struct(">I").pack_into
+        for at, end in zip(starts, ends):
+            pack_into(data, at, end - at - 4)
+            kind = piece[at + 4] & 0x1F
+            is_slice = kind == h264.NAL_SLICE or kind == h264.NAL_IDR
+            # a picture ends where the next one's first slice, or what is sent before a picture, begins
+            if in_picture and ((is_slice and piece[at + 5] & 0x80) or kind in _BEFORE_PICTURE):
+                sizes.append(at - begun)
+                begun, in_picture = at, False
+            if is_slice and not in_picture and kind == h264.NAL_IDR:
                 keys.append(len(sizes))
-            elif h264.NAL_SLICE not in kinds:
-                raise RenderError("a piece of the video ends with parameter sets and no picture after them")
-            for nal in nals:
-                parts.append(pack(len(nal)))
-                parts.append(nal)
-            sizes.append(sum(len(n) for n in nals) + 4 * len(nals))
-        return b"".join(parts), sizes, keys
+            in_picture = in_picture or is_slice
+            if not self.sizes and not sizes and kind in (h264.NAL_SPS, h264.NAL_PPS):
+                self.parameter_sets.append(piece[at + 4 : end])
+        if not in_picture:
+            raise RenderError("a piece of the video ends with parameter sets and no picture after them")
+        sizes.append(len(piece) - begun)
+        return bytes(data), sizes, keys
+
+
+START = h264.START
+_BEFORE_PICTURE = frozenset((h264.NAL_SPS, h264.NAL_PPS, h264.NAL_SEI, h264.NAL_AUD))
+
+
+def _start_codes(piece: bytes) -> Optional[list[int]]:
+    """Where the piece's 4-byte start codes are, if every NAL unit has one (as every piece made here has: no NAL unit
+    ends in a zero byte, and none holds three bytes 0 0 1), the first at its start; else None."""
+    starts = []
+    at = piece.find(START)
+    while at >= 0:
+        starts.append(at)
+        at = piece.find(START, at + 5)
+    if not starts or starts[0] != 0 or piece.count(b"\x00\x00\x01") != len(starts):
+        return None
+    return starts
 
 
 # --- the boxes ---
