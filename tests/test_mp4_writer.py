@@ -194,3 +194,19 @@ def test_pictures_behind_three_byte_start_codes_make_the_same_samples(joined):
     assert made[0] == made[1]
     assert len(made[0][1]) == 50 + 47 + 11 and made[0][2] == [0, 30, 67, 97]  # a keyframe a second, then the clip's
     assert sum(made[0][1]) == len(data) and [p[0] & 0x1F for p in made[0][3]] == [h264.NAL_SPS, h264.NAL_PPS]
+
+
+def test_the_sound_is_read_a_block_at_a_time_and_stays_in_its_file(joined, tmp_path, monkeypatch):
+    settings, parts, _, _, sound = joined
+    whole = mp4.read_adts(sound)
+    mux_pieces(parts, sound, tmp_path / "big-blocks.mp4", settings)
+    monkeypatch.setattr(mp4, "_BLOCK", 100)  # headers across every block's end
+    small = mp4.read_adts(sound)
+    assert (small.starts, small.sizes) == (whole.starts, whole.sizes) and len(whole.sizes) == 170
+    mux_pieces(parts, sound, tmp_path / "small-blocks.mp4", settings)
+    assert (tmp_path / "small-blocks.mp4").read_bytes() == (tmp_path / "big-blocks.mp4").read_bytes()
+    # the frames are read from the file as they are written: a file cut short since is said, and no video is left
+    sound.write_bytes(sound.read_bytes()[:5000])
+    with pytest.raises(RenderError, match="tone.aac was cut short"):
+        mux_pieces(parts, whole, tmp_path / "cut.mp4", settings)
+    assert not list(tmp_path.glob("*cut.mp4*"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,19 +41,20 @@ _LANGUAGE_UND = 0x55C4  # ISO 639-2 "und", packed in 5-bit letters
 
 @dataclass(frozen=True, repr=False)
 class AacTrack:
-    """The AAC frames of an ADTS stream: its bytes, where each frame's data starts in them (past its header) and its
-    size, and the stream's format."""
+    """The AAC frames of an ADTS file: where each frame's data starts in it (past its header) and its size, and the
+    stream's format. The frames stay in the file (a 40-minute narration is 30 MB) until they are written."""
 
+    path: Path
     rate: int
     channels: int
     #: the AudioSpecificConfig an MP4 keeps in its ``esds`` (object type, rate, channels)
     config: bytes
-    data: bytes
     starts: tuple[int, ...]
     sizes: tuple[int, ...]
 
     def __repr__(self) -> str:
-        return f"AacTrack({len(self.sizes)} frames, {self.seconds:.2f} s, {self.rate} Hz, {self.channels} ch, {self.bytes} bytes)"
+        return (f"AacTrack({Path(self.path).name}: {len(self.sizes)} frames, {self.seconds:.2f} s, {self.rate} Hz, "
+                f"{self.channels} ch, {self.bytes} bytes)")  # fmt: skip
 
     @property
     def seconds(self) -> float:
@@ -63,39 +65,57 @@ class AacTrack:
         """The frames' bytes without their headers: what the MP4 holds."""
         return sum(self.sizes)
 
-    def frames(self, first: int, count: int) -> bytes:
-        """Frames ``first`` to ``first + count``, without their headers, back to back."""
-        data = self.data
-        return b"".join(data[s : s + n] for s, n in zip(self.starts[first : first + count], self.sizes[first : first + count]))
+    def frames(self, source: BinaryIO, first: int, count: int) -> bytes:
+        """Frames ``first`` to ``first + count``, without their headers, back to back, read from ``source`` (the
+        file, open)."""
+        starts, sizes = self.starts[first : first + count], self.sizes[first : first + count]
+        if not starts:
+            return b""
+        source.seek(starts[0])
+        span = source.read(starts[-1] + sizes[-1] - starts[0])
+        if len(span) != starts[-1] + sizes[-1] - starts[0]:
+            raise RenderError(f"{Path(self.path).name} was cut short while the video was written; render it again")
+        base = starts[0]
+        return b"".join(span[s - base : s - base + n] for s, n in zip(starts, sizes))
+
+
+_BLOCK = 1 << 20  # ADTS read a megabyte at a time: only the frames' headers are needed
 
 
 def read_adts(path: Path) -> AacTrack:
     """The AAC frames of the ADTS file at ``path``; a RenderError naming the file if it is not one."""
-    data = Path(path).read_bytes()
+    path = Path(path)
     starts: list[int] = []
     sizes: list[int] = []
-    i, n = 0, len(data)
-    while i < n:
-        # each frame's 7-byte header (9 with a checksum) carries its length; all of a stream's headers agree on the
-        # format (object type, rate, channels) and hold one AAC frame each
-        length = ((data[i + 3] & 0x03) << 11) | (data[i + 4] << 3) | (data[i + 5] >> 5) if i + 7 <= n else 0
-        header = 7 if data[i + 1] & 1 else 9
-        if (length <= header or i + length > n or data[i] != 0xFF or data[i + 1] & 0xF6 != 0xF0 or data[i + 6] & 0x03
-                or data[i + 2] & 0xFD != data[2] & 0xFD or data[i + 3] & 0xC0 != data[3] & 0xC0):  # fmt: skip
-            raise RenderError(f"{Path(path).name} is not an AAC stream in ADTS form (damaged at byte {i}); "
-                              "delete it and render again")  # fmt: skip
-        starts.append(i + header)
-        sizes.append(length - header)
-        i += length
+    with open(path, "rb") as fh:
+        n = os.fstat(fh.fileno()).st_size
+        first = data = fh.read(_BLOCK)
+        base = i = 0  # the file offset of data[0], and of the next frame
+        while i < n:
+            if i + 9 > base + len(data):  # the next header reaches past the block: read on from it
+                fh.seek(i)
+                data, base = fh.read(_BLOCK), i
+            j = i - base
+            # each frame's 7-byte header (9 with a checksum) carries its length; all of a stream's headers agree on
+            # the format (object type, rate, channels) and hold one AAC frame each
+            length = ((data[j + 3] & 0x03) << 11) | (data[j + 4] << 3) | (data[j + 5] >> 5) if i + 7 <= n else 0
+            header = 7 if length and data[j + 1] & 1 else 9
+            if (length <= header or i + length > n or data[j] != 0xFF or data[j + 1] & 0xF6 != 0xF0 or data[j + 6] & 0x03
+                    or data[j + 2] & 0xFD != first[2] & 0xFD or data[j + 3] & 0xC0 != first[3] & 0xC0):  # fmt: skip
+                raise RenderError(f"{path.name} is not an AAC stream in ADTS form (damaged at byte {i}); "
+                                  "delete it and render again")  # fmt: skip
+            starts.append(i + header)
+            sizes.append(length - header)
+            i += length
     if not sizes:
-        raise RenderError(f"{Path(path).name} holds no AAC frames; delete it and render again")
-    kind = (data[2] >> 6) + 1  # the ADTS profile is the MPEG-4 audio object type less one
-    rate_index = (data[2] >> 2) & 0x0F
-    channels = ((data[2] & 0x01) << 2) | (data[3] >> 6)
+        raise RenderError(f"{path.name} holds no AAC frames; delete it and render again")
+    kind = (first[2] >> 6) + 1  # the ADTS profile is the MPEG-4 audio object type less one
+    rate_index = (first[2] >> 2) & 0x0F
+    channels = ((first[2] & 0x01) << 2) | (first[3] >> 6)
     if rate_index >= len(_ADTS_RATES) or not channels:
-        raise RenderError(f"{Path(path).name} has an AAC format an MP4 cannot carry (rate {rate_index}, channels {channels})")
+        raise RenderError(f"{path.name} has an AAC format an MP4 cannot carry (rate {rate_index}, channels {channels})")
     config = struct.pack(">H", (kind << 11) | (rate_index << 7) | (channels << 3))
-    return AacTrack(_ADTS_RATES[rate_index], channels, config, data, tuple(starts), tuple(sizes))
+    return AacTrack(path, _ADTS_RATES[rate_index], channels, config, tuple(starts), tuple(sizes))
 
 
 class VideoSamples:
@@ -345,7 +365,7 @@ def write_mp4(path: Path, video: VideoSamples, spool: BinaryIO, moves: dict[int,
 
     digest = hashlib.sha256()
     written = 0
-    with open(path, "wb") as out:
+    with open(path, "wb") as out, open(audio.path, "rb") as sound:
 
         def put(data: bytes) -> None:
             nonlocal written
@@ -362,5 +382,5 @@ def write_mp4(path: Path, video: VideoSamples, spool: BinaryIO, moves: dict[int,
                     raise RenderError("the video's pictures were cut short while they were muxed")
                 put(data)
             else:
-                put(audio.frames(first_sample, count))
+                put(audio.frames(sound, first_sample, count))
     return written, digest.hexdigest()
