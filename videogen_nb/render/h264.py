@@ -190,7 +190,7 @@ class SequenceInfo:
 _HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def parse_sps(nal: bytes) -> SequenceInfo:
     """Read the fields the skip frames depend on (and the picture's size and sampling) from an SPS NAL unit."""
     r = BitReader(unescape(nal[1:]))
