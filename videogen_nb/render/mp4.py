@@ -109,12 +109,12 @@ def read_adts(path: Path) -> AacTrack:
             i += length
     if not sizes:
         raise RenderError(f"{path.name} holds no AAC frames; delete it and render again")
-    kind = (first[2] >> 6) + 1  # the ADTS profile is the MPEG-4 audio object type less one
+    object_type = (first[2] >> 6) + 1  # the ADTS profile is the MPEG-4 audio object type less one
     rate_index = (first[2] >> 2) & 0x0F
     channels = ((first[2] & 0x01) << 2) | (first[3] >> 6)
     if rate_index >= len(_ADTS_RATES) or not channels:
         raise RenderError(f"{path.name} has an AAC format an MP4 cannot carry (rate {rate_index}, channels {channels})")
-    config = struct.pack(">H", (kind << 11) | (rate_index << 7) | (channels << 3))
+    config = struct.pack(">H", (object_type << 11) | (rate_index << 7) | (channels << 3))
     return AacTrack(path, _ADTS_RATES[rate_index], channels, config, tuple(starts), tuple(sizes))
 
 
@@ -160,16 +160,16 @@ class VideoSamples:
         pack_into = struct.Struct(">I").pack_into
         for at, end in zip(starts, ends):
             pack_into(data, at, end - at - 4)
-            kind = piece[at + 4] & 0x1F
-            is_slice = kind == h264.NAL_SLICE or kind == h264.NAL_IDR
+            nal_type = piece[at + 4] & 0x1F
+            is_slice = nal_type == h264.NAL_SLICE or nal_type == h264.NAL_IDR
             # a picture ends where the next one's first slice, or what is sent before a picture, begins
-            if in_picture and ((is_slice and piece[at + 5] & 0x80) or kind in _BEFORE_PICTURE):
+            if in_picture and ((is_slice and piece[at + 5] & 0x80) or nal_type in _BEFORE_PICTURE):
                 sizes.append(at - begun)
                 begun, in_picture = at, False
-            if is_slice and not in_picture and kind == h264.NAL_IDR:
+            if is_slice and not in_picture and nal_type == h264.NAL_IDR:
                 keys.append(len(sizes))
             in_picture = in_picture or is_slice
-            if not self.sizes and not sizes and kind in (h264.NAL_SPS, h264.NAL_PPS):
+            if not self.sizes and not sizes and nal_type in (h264.NAL_SPS, h264.NAL_PPS):
                 self.parameter_sets.append(piece[at + 4 : end])
         if not in_picture:
             raise RenderError("a piece of the video ends with parameter sets and no picture after them")
