@@ -152,3 +152,18 @@ def test_a_sparse_slide_is_balanced_and_a_title_alone_is_a_section_divider():
     alone = render_slide(SceneConfig(kind="text", title="Backers"), HD, DARK)
     x0, y0, x1, y1 = alone.boxes[0]
     assert abs((x0 + x1) / 2 - HD[0] / 2) < 4 and HD[1] * 0.3 < (y0 + y1) / 2 < HD[1] * 0.7
+
+
+def test_a_lead_sentence_a_little_over_its_share_is_shown_whole_under_a_long_list():
+    from videogen_nb.slidetext import CUT_SLACK, MIN_SHARE, shown_paragraphs
+
+    entries = [f"Entry {k} explains one more thing the reader should know before the course starts." for k in range(5)]
+    lead = "Before you start this course, make sure that your computer is set up to run notebooks locally."
+    assert MIN_SHARE < word_count(lead) <= MIN_SHARE * CUT_SLACK
+    assert shown_paragraphs([lead, *entries])[0] == lead  # not cut three words before its end
+    # a lead sentence in Chinese (half a word a character), as a real README had it
+    zh = "在开始学习本课程之前，你需要确保你的电脑已经设置好并可以本地运行笔记本。"
+    assert shown_paragraphs([zh, *entries])[0] == zh
+    longer = lead + " It should also have a text editor, Python and Node.js, and a GitHub account of your own."
+    cut = shown_paragraphs([longer, *entries])[0]  # two sentences, twice its share: still reduced
+    assert cut.endswith("\u2026") and word_count(cut) <= MIN_SHARE * CUT_SLACK

@@ -19,6 +19,7 @@ READING_WPM = 180  # words a minute a viewer reads on screen while listening
 CODE_SECONDS = 1.5  # a code slide stays up at least this long ...
 CODE_SECONDS_PER_LINE = 0.7  # ... and this much more for each line, whatever its narration says: code is read
 MIN_SHARE = 14  # words a paragraph keeps when several share a slide
+CUT_SLACK = 1.25  # a paragraph up to this much over its share is shown whole
 ELLIPSIS = "\u2026"
 
 # a sentence ends at . ! ? (then a space and a capital, a digit, a quote or an opening bracket), or at CJK/Arabic marks
@@ -148,4 +149,7 @@ def shown_paragraphs(texts: list[str], budget: float = MAX_WORDS) -> list[str]:
     if sum(counts) <= budget:
         return list(texts)
     total = sum(counts) or 1
-    return [t if c <= MIN_SHARE else key_text(t, max(MIN_SHARE, budget * c / total)) for t, c in zip(texts, counts)]
+    shares = [max(MIN_SHARE, budget * c / total) for c in counts]
+    # a paragraph at most a quarter over its share stays whole: cutting it would save a few words, less than a line,
+    # and take away the end of its sentence
+    return [t if c <= share * CUT_SLACK else key_text(t, share) for t, c, share in zip(texts, counts, shares)]
