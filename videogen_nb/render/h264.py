@@ -147,26 +147,31 @@ def first_slice(nal: bytes) -> bool:
     return len(nal) > 1 and bool(nal[1] & 0x80)
 
 
-def pictures(stream: bytes) -> Iterator[list[bytes]]:
-    """The NAL units of each access unit of a stream (a picture of one slice or of several, with the parameter sets
-    and SEI before it)."""
-    current: list[bytes] = []
-    has_slice = False
-    for nal in nal_units(stream):
-        nal_type = nal[0] & 0x1F
-        is_slice = nal_type in (NAL_SLICE, NAL_IDR)
-        if has_slice and ((is_slice and first_slice(nal)) or nal_type in (NAL_SPS, NAL_PPS, NAL_SEI, NAL_AUD)):
-            yield current
-            current, has_slice = [], False
-        current.append(nal)
-        has_slice = has_slice or is_slice
-    if current:
-        yield current
+_BEFORE_PICTURE = frozenset((NAL_SPS, NAL_PPS, NAL_SEI, NAL_AUD))
+
+
+def begins_picture(nal: bytes) -> bool:
+    """Whether a NAL unit that follows a picture's slices begins the next access unit: the next picture's first
+    slice, or what is sent before a picture (parameter sets, SEI, a delimiter)."""
+    nal_type = nal[0] & 0x1F
+    return (nal_type in (NAL_SLICE, NAL_IDR) and first_slice(nal)) or nal_type in _BEFORE_PICTURE
 
 
 def access_units(stream: bytes) -> list[bytes]:
-    """The access units of a stream, each with the parameter sets and SEI before it (Annex B)."""
-    return [b"".join(START + nal for nal in unit) for unit in pictures(stream)]
+    """The access units of a stream (pictures of one slice or of several), each with the parameter sets and SEI
+    before it."""
+    units: list[bytes] = []
+    current: list[bytes] = []
+    has_slice = False
+    for nal in nal_units(stream):
+        if has_slice and begins_picture(nal):
+            units.append(b"".join(current))
+            current, has_slice = [], False
+        current.append(START + nal)
+        has_slice = has_slice or nal[0] & 0x1F in (NAL_SLICE, NAL_IDR)
+    if current:
+        units.append(b"".join(current))
+    return units
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ class VideoSamples:
         """The piece's pictures as samples: their bytes, each one's size, the indices of the IDR pictures."""
         starts = _start_codes(piece)
         if starts is None:  # a start code of three bytes somewhere: each NAL unit copied behind its length
-            nals = [START + nal for nal in h264.nal_units(piece)]
+            nals = [h264.START + nal for nal in h264.nal_units(piece)]
             piece = b"".join(nals)
             starts = list(itertools.accumulate((len(n) for n in nals[:-1]), initial=0))
         # every NAL unit behind a 4-byte start code: the samples are the piece with each start code overwritten
@@ -162,8 +162,7 @@ class VideoSamples:
             pack_into(data, at, end - at - 4)
             nal_type = piece[at + 4] & 0x1F
             is_slice = nal_type == h264.NAL_SLICE or nal_type == h264.NAL_IDR
-            # a picture ends where the next one's first slice, or what is sent before a picture, begins
-            if in_picture and ((is_slice and piece[at + 5] & 0x80) or nal_type in _BEFORE_PICTURE):
+            if in_picture and h264.begins_picture(piece[at + 4 : at + 6]):
                 sizes.append(at - begun)
                 begun, in_picture = at, False
             if is_slice and not in_picture and nal_type == h264.NAL_IDR:
@@ -177,18 +176,14 @@ class VideoSamples:
         return bytes(data), sizes, keys
 
 
-START = h264.START
-_BEFORE_PICTURE = frozenset((h264.NAL_SPS, h264.NAL_PPS, h264.NAL_SEI, h264.NAL_AUD))
-
-
 def _start_codes(piece: bytes) -> Optional[list[int]]:
     """Where the piece's 4-byte start codes are, if every NAL unit has one (as every piece made here has: no NAL unit
     ends in a zero byte, and none holds three bytes 0 0 1), the first at its start; else None."""
     starts = []
-    at = piece.find(START)
+    at = piece.find(h264.START)
     while at >= 0:
         starts.append(at)
-        at = piece.find(START, at + 5)
+        at = piece.find(h264.START, at + 5)
     if not starts or starts[0] != 0 or piece.count(b"\x00\x00\x01") != len(starts):
         return None
     return starts
@@ -358,9 +353,12 @@ def write_mp4(path: Path, video: VideoSamples, spool: BinaryIO, moves: dict[int,
 
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 0x200), b"isomiso2avc1mp41")
     # past 4 GB, chunk offsets take 64 bits and the mdat's size a header of 16 bytes (the tables are a small part)
-    large = data_size + len(ftyp) + len(moov(0, False)) + 8 > LARGE
+    tables = moov(0, False)  # laid out once to know its size: the tables' sizes do not depend on the offsets
+    large = data_size + len(ftyp) + len(tables) + 8 > LARGE
+    if large:
+        tables = moov(0, True)
     mdat_header = struct.pack(">I4sQ", 1, b"mdat", data_size + 16) if large else struct.pack(">I4s", data_size + 8, b"mdat")
-    base = len(ftyp) + len(moov(0, large)) + len(mdat_header)  # the tables' sizes do not depend on the offsets
+    base = len(ftyp) + len(tables) + len(mdat_header)
     head = ftyp + moov(base, large) + mdat_header
 
     digest = hashlib.sha256()
